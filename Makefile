@@ -1,0 +1,33 @@
+# seregno_perf — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install system-deps demo clean-db
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## Debian packages the tests read PDFs and drive a browser with (installed only if missing).
+system-deps:
+	@bash scripts/system-deps.sh
+
+## Migrate, load the Seregno 2021 demo, create the demo users, publish, serve on PORT.
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py carica_demo
+
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole suite (SQLite unless DATABASE_URL is set).
+test: install system-deps
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "seregno_perf — Ciclo della performance"
+admin.site.site_title = "seregno_perf"
+admin.site.index_title = "Amministrazione"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("trasparenza.urls")),
+]

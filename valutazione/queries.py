@@ -1,0 +1,136 @@
+"""Reads of the valutazione app: load a whole cycle as plain values and score it.
+
+``risultati_ciclo(ciclo)`` runs 9 queries whatever the size of the cycle (SMVP, its levels, its
+bands, the tree, the objectives with their area, indicators, phases, barometro, financial
+indicators) and hands plain values to the pure ``valutazione.scoring``.
+"""
+
+from collections import defaultdict
+
+from obiettivi.models import Ciclo, Fase, Indicatore, NodoStrategico, Obiettivo
+
+from . import scoring
+from .models import Fascia, IndicatoreFinanziario, LivelloScala, Smvp, StandardBarometro
+
+
+class CicloSenzaSmvp(ValueError):
+    """The cycle has no SMVP: nothing can be scored."""
+
+
+def regole_da_smvp(smvp: Smvp, livelli, fasce) -> scoring.Regole:
+    """Plain rules from an SMVP row and its LivelloScala / Fascia rows (or unsaved instances)."""
+    per_tipo = defaultdict(list)
+    for f in fasce:
+        per_tipo[f.tipo].append(scoring.DatiFascia(da=f.da, a=f.a, valore=f.valore))
+    per_scala = defaultdict(list)
+    for liv in livelli:
+        per_scala[liv.scala].append(scoring.DatiLivello(valore=liv.valore, etichetta=liv.etichetta))
+    ordina_f = lambda lista: tuple(sorted(lista, key=lambda f: f.da))  # noqa: E731
+    ordina_l = lambda lista: tuple(sorted(lista, key=lambda v: v.valore))  # noqa: E731
+    return scoring.Regole(
+        nome=str(smvp),
+        peso_finanziaria=smvp.peso_finanziaria,
+        peso_obiettivi=smvp.peso_obiettivi,
+        peso_qualita=smvp.peso_qualita,
+        scala_gradi=ordina_l(per_scala[LivelloScala.Scala.GRADO]),
+        scala_barometro=ordina_l(per_scala[LivelloScala.Scala.BAROMETRO]),
+        fasce_raggiungimento=ordina_f(per_tipo[Fascia.Tipo.RAGGIUNGIMENTO]),
+        fasce_qualita=ordina_f(per_tipo[Fascia.Tipo.QUALITA]),
+        fasce_finanziaria=ordina_f(per_tipo[Fascia.Tipo.FINANZIARIA]),
+        aggregazione_obiettivi=smvp.aggregazione_obiettivi,
+        aggregazione_nodi=smvp.aggregazione_nodi,
+        tetto_raggiungimento=smvp.tetto_raggiungimento,
+        quota_fasi=smvp.quota_fasi,
+    )
+
+
+def regole_smvp(smvp_id: int) -> scoring.Regole:
+    """The plain rules of an SMVP (3 queries)."""
+    smvp = Smvp.objects.get(pk=smvp_id)
+    return regole_da_smvp(
+        smvp,
+        LivelloScala.objects.filter(smvp_id=smvp_id),
+        Fascia.objects.filter(smvp_id=smvp_id),
+    )
+
+
+def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
+    """Everything scoring needs for ``ciclo``, as plain values (9 queries)."""
+    if ciclo.smvp_id is None:
+        raise CicloSenzaSmvp(
+            f"Il ciclo {ciclo.anno} non ha un sistema di valutazione (SMVP): "
+            "sceglierlo nella scheda del ciclo."
+        )
+    regole = regole_smvp(ciclo.smvp_id)
+
+    # The tree in one query, parents before children (mptt order).
+    nodi = tuple(
+        scoring.DatiNodo(
+            id=n["id"], codice=n["codice"], titolo=n["titolo"], parent_id=n["parent_id"],
+            livello_nome=n["livello_nome"], nota=n["nota"],
+        )
+        for n in NodoStrategico.objects.filter(ciclo=ciclo)
+        .order_by("tree_id", "lft")
+        .values("id", "codice", "titolo", "parent_id", "livello_nome", "nota")
+    )
+
+    indicatori = defaultdict(list)
+    for i in (
+        Indicatore.objects.filter(obiettivo__ciclo=ciclo)
+        .order_by("obiettivo_id", "codice")
+        .values("obiettivo_id", "codice", "nome", "tipo", "peso", "target", "consuntivo",
+                "data_target", "data_consuntivo", "unita")
+    ):
+        oid = i.pop("obiettivo_id")
+        indicatori[oid].append(scoring.DatiIndicatore(**i))
+    fasi = defaultdict(list)
+    for f in (
+        Fase.objects.filter(obiettivo__ciclo=ciclo)
+        .order_by("obiettivo_id", "codice")
+        .values("obiettivo_id", "codice", "descrizione", "peso", "percentuale")
+    ):
+        oid = f.pop("obiettivo_id")
+        fasi[oid].append(scoring.DatiFase(**f))
+
+    tipologie = dict(Obiettivo.Tipologia.choices)
+    stati = dict(Obiettivo.Stato.choices)
+    obiettivi = tuple(
+        scoring.DatiObiettivo(
+            id=o["id"], codice=o["codice"], titolo=o["titolo"], nodo_id=o["nodo_id"],
+            area_id=o["area_id"], area_nome=o["area__nome"], tipologia=o["tipologia"],
+            tipologia_etichetta=tipologie.get(o["tipologia"], o["tipologia"]), peso=o["peso"],
+            stato=o["stato"], stato_etichetta=stati.get(o["stato"], o["stato"]),
+            motivazione_stato=o["motivazione_stato"], anno_rinvio=o["anno_rinvio"],
+            grado_proposto=o["grado_proposto"], grado_validato=o["grado_validato"],
+            indicatori=tuple(indicatori.get(o["id"], ())), fasi=tuple(fasi.get(o["id"], ())),
+        )
+        for o in Obiettivo.objects.filter(ciclo=ciclo)
+        .order_by("ordine", "codice")
+        .values("id", "codice", "titolo", "nodo_id", "area_id", "area__nome", "tipologia",
+                "peso", "stato", "motivazione_stato", "anno_rinvio", "grado_proposto",
+                "grado_validato")
+    )
+    standard = tuple(
+        scoring.DatiStandard(
+            codice=s["codice"], servizio=s["servizio"], standard=s["standard"], grado=s["grado"],
+            area_nome=s["area__nome"] or "",
+        )
+        for s in StandardBarometro.objects.filter(ciclo=ciclo)
+        .order_by("codice")
+        .values("codice", "servizio", "standard", "grado", "area__nome")
+    )
+    finanziari = tuple(
+        scoring.DatiIndicatoreFinanziario(**f)
+        for f in IndicatoreFinanziario.objects.filter(ciclo=ciclo)
+        .order_by("codice")
+        .values("codice", "nome", "target", "valore", "direzione", "unita")
+    )
+    return scoring.DatiCiclo(
+        regole=regole, nodi=nodi, obiettivi=obiettivi, standard=standard, finanziari=finanziari,
+        etichetta=f"Ciclo {ciclo.anno}",
+    )
+
+
+def risultati_ciclo(ciclo: Ciclo) -> scoring.RisultatiCiclo:
+    """Every computed figure of ``ciclo`` with its explanation (see docs/scoring.md)."""
+    return scoring.calcola_ciclo(dati_ciclo(ciclo))

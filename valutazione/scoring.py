@@ -1,0 +1,1323 @@
+"""The scoring engine of the SMVP: pure arithmetic on plain values.
+
+Nothing here imports ``django.db`` or a model. Inputs are frozen dataclasses (``Regole`` and the
+``Dati*`` classes, built by ``valutazione.queries`` from the database or by tests by hand);
+outputs are frozen dataclasses (``Risultato*``) that carry their own explanation
+(``Spiegazione``: formula, the calculation with its numbers, inputs, exclusions, notes) so that
+pages, PDF and JSON print the same thing.
+
+Rounding rule (docs/scoring.md, «Arrotondamenti»): every figure is rounded to 2 places with
+ROUND_HALF_UP by ``arrotonda`` when it is produced, and the next level is computed from the
+rounded figures. So every shown figure can be recomputed from the shown inputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0")
+CENTO = Decimal("100")
+_DUE_DECIMALI = Decimal("0.01")
+
+# Values of the model choices (kept as plain strings: this module never imports models;
+# tests/valutazione/test_scoring_costanti.py checks they match the models).
+TIPO_ALTO = "alto"
+TIPO_BASSO = "basso"
+TIPO_SI_NO = "si_no"
+TIPO_SCADENZA = "scadenza"
+
+STATO_ATTIVO = "attivo"
+
+AGGREGAZIONE_PONDERATA = "ponderata"
+AGGREGAZIONE_SEMPLICE = "semplice"
+
+FASCE_RAGGIUNGIMENTO = "raggiungimento"
+FASCE_QUALITA = "qualita"
+FASCE_FINANZIARIA = "finanziaria"
+TIPI_FASCE = (FASCE_RAGGIUNGIMENTO, FASCE_QUALITA, FASCE_FINANZIARIA)
+
+SCALA_GRADO = "grado"
+SCALA_BAROMETRO = "barometro"
+# The scales are fixed by the models (grades 1–5, barometro 0–3); their labels are SMVP data.
+VALORI_SCALA = {SCALA_GRADO: tuple(range(1, 6)), SCALA_BAROMETRO: tuple(range(0, 4))}
+
+DIREZIONE_ALTO = "alto"
+DIREZIONE_BASSO = "basso"
+
+FONTE_VALIDATO = "validato"
+FONTE_PROPOSTO = "proposto"
+
+
+# --------------------------------------------------------------------------------------------
+# Rounding and Italian number formatting: the ONE rounding helper.
+# --------------------------------------------------------------------------------------------
+
+def arrotonda(valore) -> Decimal:
+    """Round to 2 decimal places, half up. The only rounding of the engine."""
+    return Decimal(valore).quantize(_DUE_DECIMALI, rounding=ROUND_HALF_UP)
+
+
+def formatta(valore, decimali: int | None = 2) -> str:
+    """Italian format: ``Decimal("2.3")`` → ``"2,30"``; ``decimali=None`` keeps only the
+    significant digits (``Decimal("50.00")`` → ``"50"``, ``Decimal("1.50")`` → ``"1,5"``)."""
+    if valore is None:
+        return "—"
+    valore = Decimal(valore)
+    if decimali is None:
+        testo = format(valore.normalize(), "f") if valore != valore.to_integral() else str(
+            int(valore)
+        )
+    else:
+        testo = format(valore.quantize(Decimal(1).scaleb(-decimali), rounding=ROUND_HALF_UP), "f")
+    return testo.replace(".", ",")
+
+
+def _n(valore) -> str:
+    """A number as people write it: no useless zeros, comma for decimals."""
+    return formatta(valore, None)
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DatiLivello:
+    """A level of a scale with its label."""
+
+    valore: int
+    etichetta: str
+
+
+@dataclass(frozen=True)
+class DatiFascia:
+    """A band [da, a) → grade; ``a=None`` means no upper end."""
+
+    da: Decimal
+    a: Decimal | None
+    valore: int
+
+    def contiene(self, x: Decimal) -> bool:
+        return x >= self.da and (self.a is None or x < self.a)
+
+    def descrizione(self) -> str:
+        if self.a is None:
+            return f"da {_n(self.da)} in su → {self.valore}"
+        return f"da {_n(self.da)} a meno di {_n(self.a)} → {self.valore}"
+
+
+@dataclass(frozen=True)
+class Regole:
+    """The rules of one SMVP, as plain values."""
+
+    nome: str = "SMVP"
+    peso_finanziaria: Decimal = Decimal("40")
+    peso_obiettivi: Decimal = Decimal("30")
+    peso_qualita: Decimal = Decimal("30")
+    scala_gradi: tuple[DatiLivello, ...] = ()
+    scala_barometro: tuple[DatiLivello, ...] = ()
+    fasce_raggiungimento: tuple[DatiFascia, ...] = ()
+    fasce_qualita: tuple[DatiFascia, ...] = ()
+    fasce_finanziaria: tuple[DatiFascia, ...] = ()
+    aggregazione_obiettivi: str = AGGREGAZIONE_PONDERATA
+    aggregazione_nodi: str = AGGREGAZIONE_SEMPLICE
+    tetto_raggiungimento: Decimal = Decimal("120")
+    quota_fasi: Decimal = Decimal("50")
+
+    def fasce(self, tipo: str) -> tuple[DatiFascia, ...]:
+        return {
+            FASCE_RAGGIUNGIMENTO: self.fasce_raggiungimento,
+            FASCE_QUALITA: self.fasce_qualita,
+            FASCE_FINANZIARIA: self.fasce_finanziaria,
+        }[tipo]
+
+    def scala(self, scala: str) -> tuple[DatiLivello, ...]:
+        return {SCALA_GRADO: self.scala_gradi, SCALA_BAROMETRO: self.scala_barometro}[scala]
+
+    def etichetta_grado(self, valore) -> str:
+        """The label of an integer grade ("4" → «Obiettivo/i pienamente conseguito/i»)."""
+        for livello in self.scala_gradi:
+            if livello.valore == valore:
+                return livello.etichetta
+        return ""
+
+    def etichetta_barometro(self, valore) -> str:
+        for livello in self.scala_barometro:
+            if livello.valore == valore:
+                return livello.etichetta
+        return ""
+
+
+@dataclass(frozen=True)
+class DatiIndicatore:
+    codice: str
+    nome: str = ""
+    tipo: str = TIPO_ALTO
+    peso: Decimal = Decimal("1")
+    target: Decimal | None = None
+    consuntivo: Decimal | None = None
+    data_target: datetime.date | None = None
+    data_consuntivo: datetime.date | None = None
+    unita: str = ""
+
+
+@dataclass(frozen=True)
+class DatiFase:
+    codice: str
+    peso: Decimal
+    percentuale: Decimal
+    descrizione: str = ""
+
+
+@dataclass(frozen=True)
+class DatiObiettivo:
+    id: int
+    codice: str
+    nodo_id: int
+    titolo: str = ""
+    area_id: int | None = None
+    area_nome: str = ""
+    tipologia: str = "sviluppo"
+    tipologia_etichetta: str = ""
+    peso: Decimal = Decimal("1")
+    stato: str = STATO_ATTIVO
+    stato_etichetta: str = ""
+    motivazione_stato: str = ""
+    anno_rinvio: int | None = None
+    grado_proposto: int | None = None
+    grado_validato: int | None = None
+    indicatori: tuple[DatiIndicatore, ...] = ()
+    fasi: tuple[DatiFase, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatiNodo:
+    """A node of the strategy tree. ``DatiCiclo.nodi`` lists parents before children."""
+
+    id: int
+    codice: str
+    titolo: str = ""
+    parent_id: int | None = None
+    livello_nome: str = ""
+    nota: str = ""
+
+
+@dataclass(frozen=True)
+class DatiStandard:
+    codice: str
+    servizio: str = ""
+    standard: str = ""
+    grado: int | None = None
+    area_nome: str = ""
+
+
+@dataclass(frozen=True)
+class DatiIndicatoreFinanziario:
+    codice: str
+    nome: str = ""
+    target: Decimal = ZERO
+    valore: Decimal | None = None
+    direzione: str = DIREZIONE_ALTO
+    unita: str = ""
+
+
+@dataclass(frozen=True)
+class DatiCiclo:
+    regole: Regole
+    nodi: tuple[DatiNodo, ...] = ()
+    obiettivi: tuple[DatiObiettivo, ...] = ()
+    standard: tuple[DatiStandard, ...] = ()
+    finanziari: tuple[DatiIndicatoreFinanziario, ...] = ()
+    etichetta: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Explanations and results
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Voce:
+    """One input of a calculation: what, its value, its weight (if any), a note."""
+
+    etichetta: str
+    valore: Decimal | int | str | None
+    peso: Decimal | None = None
+    nota: str = ""
+
+
+@dataclass(frozen=True)
+class Esclusione:
+    """Something left out of a calculation, and why."""
+
+    codice: str
+    descrizione: str
+    motivo: str
+
+
+@dataclass(frozen=True)
+class Spiegazione:
+    """How a figure was computed, in Italian, as plain data."""
+
+    formula: str
+    calcolo: str = ""
+    input: tuple[Voce, ...] = ()
+    esclusioni: tuple[Esclusione, ...] = ()
+    note: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RisultatoIndicatore:
+    codice: str
+    nome: str
+    tipo: str
+    peso: Decimal
+    percentuale: Decimal | None
+    rilevato: bool
+    calcolo: str
+
+
+@dataclass(frozen=True)
+class RisultatoRaggiungimento:
+    """% achievement of an objective (None when nothing is measured)."""
+
+    percentuale: Decimal | None
+    percentuale_indicatori: Decimal | None
+    percentuale_fasi: Decimal | None
+    indicatori: tuple[RisultatoIndicatore, ...]
+    fasi: tuple[DatiFase, ...]
+    non_rilevati: tuple[RisultatoIndicatore, ...]
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class RisultatoObiettivo:
+    id: int
+    codice: str
+    titolo: str
+    nodo_id: int
+    area_id: int | None
+    area_nome: str
+    tipologia: str
+    tipologia_etichetta: str
+    peso: Decimal
+    stato: str
+    stato_etichetta: str
+    attivo: bool
+    motivo_esclusione: str  # "" when active
+    raggiungimento: RisultatoRaggiungimento
+    grado_calcolato: int | None  # from the bands: a suggestion, never counted by itself
+    grado_proposto: int | None
+    grado_validato: int | None
+    grado: int | None  # the counted grade: validated, else proposed (active objectives only)
+    fonte_grado: str  # "validato" | "proposto" | ""
+    conteggiato: bool
+    non_valutato: bool  # active, with neither a proposed nor a validated grade
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class RisultatoNodo:
+    id: int
+    codice: str
+    titolo: str
+    livello_nome: str
+    parent_id: int | None
+    profondita: int
+    figli_id: tuple[int, ...]
+    obiettivi_id: tuple[int, ...]  # objectives attached directly to this node
+    grado: Decimal | None
+    peso: Decimal  # sum of the pesi of the counted objectives below (weighted aggregation)
+    n_obiettivi: int  # all objectives below, any status
+    n_conteggiati: int
+    escluso: bool
+    motivo_esclusione: str
+    provvisorio: bool
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class ContributoArea:
+    area_id: int | None
+    area_nome: str
+    n_valutati: int
+    media: Decimal
+    quota: Decimal  # % of the linea's weight of counted objectives
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class ObiettiviAzione:
+    nodo_id: int
+    codice: str
+    n_obiettivi: int
+
+
+@dataclass(frozen=True)
+class RisultatoLinea:
+    nodo: RisultatoNodo
+    n_azioni: int
+    n_azioni_coperte: int
+    copertura: Decimal  # % of its azioni (leaf descendants) with at least one objective
+    n_obiettivi: int
+    n_obiettivi_attivi: int
+    densita: Decimal  # objectives per azione
+    obiettivi_per_azione: tuple[ObiettiviAzione, ...]
+    contributi_aree: tuple[ContributoArea, ...]
+    spiegazione_copertura: Spiegazione
+    spiegazione_densita: Spiegazione
+
+
+@dataclass(frozen=True)
+class ConteggioGrado:
+    grado: int
+    etichetta: str
+    n: int
+
+
+@dataclass(frozen=True)
+class RisultatoTipologia:
+    tipologia: str
+    etichetta: str
+    n_obiettivi: int
+    n_attivi: int
+    n_conteggiati: int
+    n_non_valutati: int
+    n_esclusi: int
+    media: Decimal | None
+    distribuzione: tuple[ConteggioGrado, ...]
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class RisultatoBarometro:
+    media: Decimal | None
+    n_standard: int
+    n_valutati: int
+    somma: int
+    distribuzione: tuple[ConteggioGrado, ...]
+    non_valutati: tuple[Esclusione, ...]
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class EsitoIndicatoreFinanziario:
+    codice: str
+    nome: str
+    target: Decimal
+    valore: Decimal | None
+    direzione: str
+    rispettato: bool | None  # None: not measured
+
+
+@dataclass(frozen=True)
+class RisultatoFinanziario:
+    percentuale: Decimal | None  # % of measured financial indicators that are met
+    n_indicatori: int
+    n_rilevati: int
+    n_rispettati: int
+    esiti: tuple[EsitoIndicatoreFinanziario, ...]
+    non_rilevati: tuple[Esclusione, ...]
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class Componente:
+    codice: str  # "PFin" | "PObj_Gen" | "PQua_Gen"
+    nome: str
+    peso: Decimal
+    valore: Decimal | None  # 1–5
+    contributo: Decimal | None  # valore × peso / 100, rounded (shown for information)
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class RisultatoEnte:
+    valore: Decimal | None
+    componenti: tuple[Componente, ...]
+    provvisorio: bool
+    spiegazione: Spiegazione
+
+
+@dataclass(frozen=True)
+class RisultatiCiclo:
+    """Everything computed for one cycle."""
+
+    etichetta: str
+    regole: Regole
+    obiettivi: tuple[RisultatoObiettivo, ...]
+    nodi: tuple[RisultatoNodo, ...]  # tree order (parents first)
+    linee: tuple[RisultatoLinea, ...]  # one per root node
+    tipologie: tuple[RisultatoTipologia, ...]
+    barometro: RisultatoBarometro
+    finanziario: RisultatoFinanziario
+    pfin: Componente
+    pobj: Componente
+    pqua: Componente
+    ente: RisultatoEnte
+    provvisorio: bool
+    non_valutati: tuple[RisultatoObiettivo, ...]
+    esclusi: tuple[RisultatoObiettivo, ...]
+    nodi_esclusi: tuple[RisultatoNodo, ...]
+    _indice_nodi: dict = field(default_factory=dict, repr=False, compare=False)
+    _indice_obiettivi: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def nodo(self, nodo_id: int) -> RisultatoNodo:
+        return self._indice_nodi[nodo_id]
+
+    def obiettivo(self, obiettivo_id: int) -> RisultatoObiettivo:
+        return self._indice_obiettivi[obiettivo_id]
+
+    def figli(self, nodo_id: int) -> tuple[RisultatoNodo, ...]:
+        return tuple(self._indice_nodi[i] for i in self._indice_nodi[nodo_id].figli_id)
+
+    def obiettivi_del_nodo(self, nodo_id: int) -> tuple[RisultatoObiettivo, ...]:
+        return tuple(self._indice_obiettivi[i] for i in self._indice_nodi[nodo_id].obiettivi_id)
+
+    def as_dict(self) -> dict:
+        """JSON-ready: Decimals as strings ("4.00"), dates in ISO format."""
+        return in_dati_semplici(self)
+
+
+def in_dati_semplici(valore):
+    """Results → dicts, lists, strings, ints, bools, None (for JSON)."""
+    if dataclasses.is_dataclass(valore) and not isinstance(valore, type):
+        return {
+            f.name: in_dati_semplici(getattr(valore, f.name))
+            for f in dataclasses.fields(valore)
+            if not f.name.startswith("_")
+        }
+    if isinstance(valore, (tuple, list)):
+        return [in_dati_semplici(v) for v in valore]
+    if isinstance(valore, dict):
+        return {str(k): in_dati_semplici(v) for k, v in valore.items()}
+    if isinstance(valore, Decimal):
+        return str(valore)
+    if isinstance(valore, (datetime.date, datetime.datetime)):
+        return valore.isoformat()
+    return valore
+
+
+# --------------------------------------------------------------------------------------------
+# Bands
+# --------------------------------------------------------------------------------------------
+
+def grado_da_fasce(valore: Decimal | None, fasce: tuple[DatiFascia, ...]) -> tuple[int | None, DatiFascia | None]:
+    """The band containing ``valore`` and its grade; a value below the first band gets the
+    first band's grade (bands start at 0; values are never negative in practice)."""
+    if valore is None or not fasce:
+        return None, None
+    ordinate = sorted(fasce, key=lambda f: f.da)
+    for fascia in ordinate:
+        if fascia.contiene(valore):
+            return fascia.valore, fascia
+    if valore < ordinate[0].da:
+        return ordinate[0].valore, ordinate[0]
+    return None, None
+
+
+def _testo_fascia(valore, fasce, unita="") -> tuple[int | None, str]:
+    grado, fascia = grado_da_fasce(valore, fasce)
+    if valore is None:
+        return None, ""
+    if fascia is None:
+        return None, f"{formatta(valore)}{unita} non cade in alcuna fascia: grado non determinabile"
+    return grado, f"{formatta(valore)}{unita} cade nella fascia {fascia.descrizione()}"
+
+
+# --------------------------------------------------------------------------------------------
+# Objectives: % achievement and grade
+# --------------------------------------------------------------------------------------------
+
+def raggiungimento_indicatore(ind: DatiIndicatore, tetto: Decimal) -> RisultatoIndicatore:
+    """% achievement of one indicator (capped at ``tetto`` for alto/basso)."""
+
+    def risultato(percentuale, calcolo, rilevato=True):
+        return RisultatoIndicatore(
+            codice=ind.codice, nome=ind.nome, tipo=ind.tipo, peso=ind.peso,
+            percentuale=None if percentuale is None else arrotonda(percentuale),
+            rilevato=rilevato, calcolo=calcolo,
+        )
+
+    def limita(x):
+        x = max(ZERO, x)
+        return min(x, tetto)
+
+    if ind.tipo == TIPO_SCADENZA:
+        if ind.data_consuntivo is None:
+            return risultato(None, "non rilevato: data di realizzazione non inserita", False)
+        if ind.data_target is None:
+            return risultato(None, "non rilevato: scadenza prevista non indicata", False)
+        rispettata = ind.data_consuntivo <= ind.data_target
+        return risultato(
+            CENTO if rispettata else ZERO,
+            f"realizzato il {ind.data_consuntivo:%d/%m/%Y}, scadenza {ind.data_target:%d/%m/%Y}: "
+            + ("scadenza rispettata → 100%" if rispettata else "scadenza non rispettata → 0%"),
+        )
+    if ind.consuntivo is None:
+        return risultato(None, "non rilevato: consuntivo non inserito", False)
+    if ind.tipo == TIPO_SI_NO:
+        target = Decimal("1") if ind.target is None else ind.target
+        nota = " (target non indicato: si assume «sì»)" if ind.target is None else ""
+        si_no = {Decimal("1"): "sì", ZERO: "no"}
+        atteso = si_no.get(target, _n(target))
+        ottenuto = si_no.get(ind.consuntivo, _n(ind.consuntivo))
+        ok = ind.consuntivo == target
+        return risultato(
+            CENTO if ok else ZERO,
+            f"atteso «{atteso}», ottenuto «{ottenuto}»{nota} → {'100' if ok else '0'}%",
+        )
+    if ind.target is None:
+        return risultato(None, "non rilevato: target non indicato", False)
+    if ind.tipo == TIPO_BASSO:
+        if ind.consuntivo <= 0:
+            return risultato(
+                tetto,
+                f"consuntivo {_n(ind.consuntivo)} (più basso è meglio, nessun valore migliore "
+                f"possibile) → tetto {_n(tetto)}%",
+            )
+        grezzo = ind.target / ind.consuntivo * CENTO
+        valore = limita(grezzo)
+        return risultato(
+            valore,
+            f"target {_n(ind.target)} / consuntivo {_n(ind.consuntivo)} × 100 = "
+            f"{formatta(grezzo)}%" + (f", limitato a {_n(tetto)}%" if valore != grezzo else ""),
+        )
+    # alto (default)
+    if ind.target <= 0:
+        return risultato(
+            None, f"non calcolabile: target {_n(ind.target)} (deve essere maggiore di zero)", False
+        )
+    grezzo = ind.consuntivo / ind.target * CENTO
+    valore = limita(grezzo)
+    return risultato(
+        valore,
+        f"consuntivo {_n(ind.consuntivo)} / target {_n(ind.target)} × 100 = {formatta(grezzo)}%"
+        + (f", limitato a {_n(valore)}%" if valore != grezzo else ""),
+    )
+
+
+def _media(coppie) -> Decimal:
+    """Weighted mean of (value, weight) pairs, rounded."""
+    pesi = sum((p for _, p in coppie), ZERO)
+    return arrotonda(sum((v * p for v, p in coppie), ZERO) / pesi)
+
+
+def _termini(coppie, ponderata=True) -> str:
+    if ponderata:
+        num = " + ".join(f"{formatta(v, None)} × {_n(p)}" for v, p in coppie)
+        den = " + ".join(_n(p) for _, p in coppie)
+    else:
+        num = " + ".join(formatta(v, None) for v, _ in coppie)
+        den = str(len(coppie))
+    if len(coppie) == 1 and ponderata:
+        return f"({num}) / {den}"
+    return f"({num}) / ({den})" if ponderata else f"({num}) / {den}"
+
+
+def raggiungimento_obiettivo(ob: DatiObiettivo, regole: Regole) -> RisultatoRaggiungimento:
+    """% achievement from indicators (weighted by peso) and phases (weights sum to 100)."""
+    risultati = tuple(raggiungimento_indicatore(i, regole.tetto_raggiungimento) for i in ob.indicatori)
+    rilevati = [r for r in risultati if r.rilevato]
+    non_rilevati = tuple(r for r in risultati if not r.rilevato)
+    note, righe, voci = [], [], []
+
+    perc_ind = None
+    if rilevati:
+        coppie = [(r.percentuale, r.peso) for r in rilevati]
+        perc_ind = _media(coppie)
+        righe.append(f"indicatori: {_termini(coppie)} = {formatta(perc_ind)}%")
+    for r in risultati:
+        voci.append(Voce(f"Indicatore {r.codice} {r.nome}".strip(), r.percentuale, r.peso, r.calcolo))
+
+    perc_fasi = None
+    if ob.fasi:
+        coppie = [(f.percentuale, f.peso) for f in ob.fasi]
+        perc_fasi = _media(coppie)
+        somma = sum((f.peso for f in ob.fasi), ZERO)
+        if somma != CENTO:
+            note.append(
+                f"I pesi delle fasi sommano a {_n(somma)} anziché a 100: "
+                "la media è calcolata sulla loro somma."
+            )
+        righe.append(f"fasi: {_termini(coppie)} = {formatta(perc_fasi)}%")
+        for f in ob.fasi:
+            voci.append(Voce(f"Fase {f.codice} {f.descrizione}".strip(), f.percentuale, f.peso,
+                             "% realizzata"))
+
+    esclusioni = tuple(
+        Esclusione(r.codice, r.nome, r.calcolo) for r in non_rilevati
+    )
+    if perc_ind is not None and perc_fasi is not None:
+        quota = regole.quota_fasi
+        percentuale = arrotonda((perc_fasi * quota + perc_ind * (CENTO - quota)) / CENTO)
+        formula = (
+            f"Raggiungimento = fasi × {_n(quota)}% + indicatori × {_n(CENTO - quota)}%; "
+            "indicatori: media ponderata sui pesi; fasi: media ponderata sui pesi (somma 100)"
+        )
+        righe.append(
+            f"{formatta(perc_fasi)} × {_n(quota)}% + {formatta(perc_ind)} × {_n(CENTO - quota)}% "
+            f"= {formatta(percentuale)}%"
+        )
+    elif perc_fasi is not None:
+        percentuale = perc_fasi
+        formula = "Raggiungimento = Σ(peso fase × % realizzata) / Σ pesi delle fasi"
+        if non_rilevati and not rilevati:
+            note.append("Nessun indicatore rilevato: il raggiungimento è dato dalle sole fasi.")
+    elif perc_ind is not None:
+        percentuale = perc_ind
+        formula = (
+            "Raggiungimento = Σ(peso × % raggiungimento dell'indicatore) / Σ pesi, sui soli "
+            f"indicatori rilevati; ogni indicatore «alto»/«basso» è limitato a "
+            f"{_n(regole.tetto_raggiungimento)}%"
+        )
+    else:
+        percentuale = None
+        formula = "Raggiungimento non calcolabile"
+        note.append(
+            "Nessun indicatore rilevato e nessuna fase: il raggiungimento non è calcolabile."
+            if ob.indicatori
+            else "L'obiettivo non ha indicatori né fasi."
+        )
+    return RisultatoRaggiungimento(
+        percentuale=percentuale,
+        percentuale_indicatori=perc_ind,
+        percentuale_fasi=perc_fasi,
+        indicatori=risultati,
+        fasi=ob.fasi,
+        non_rilevati=non_rilevati,
+        spiegazione=Spiegazione(
+            formula=formula, calcolo="; ".join(righe), input=tuple(voci),
+            esclusioni=esclusioni, note=tuple(note),
+        ),
+    )
+
+
+def motivo_stato(ob: DatiObiettivo) -> str:
+    """Why a non-active objective is not graded, as the report prints it."""
+    etichetta = ob.stato_etichetta or ob.stato.replace("_", " ").capitalize()
+    if ob.anno_rinvio:
+        testo = f"{etichetta} al {ob.anno_rinvio}"
+    elif ob.motivazione_stato:
+        testo = f"{etichetta} ({ob.motivazione_stato})"
+    else:
+        testo = etichetta
+    return f"{testo}: obiettivo non attivo, escluso dalla valutazione"
+
+
+def valuta_obiettivo(ob: DatiObiettivo, regole: Regole, nodo_noto: bool = True) -> RisultatoObiettivo:
+    ragg = raggiungimento_obiettivo(ob, regole)
+    grado_calcolato, testo_fascia = _testo_fascia(ragg.percentuale, regole.fasce_raggiungimento, "%")
+    attivo = ob.stato == STATO_ATTIVO
+    motivo = "" if attivo else motivo_stato(ob)
+    if attivo and not nodo_noto:
+        motivo = "Nodo dell'albero strategico non trovato nel ciclo: obiettivo escluso"
+    grado, fonte = None, ""
+    if not motivo:
+        if ob.grado_validato is not None:
+            grado, fonte = ob.grado_validato, FONTE_VALIDATO
+        elif ob.grado_proposto is not None:
+            grado, fonte = ob.grado_proposto, FONTE_PROPOSTO
+    conteggiato = grado is not None
+    non_valutato = not motivo and grado is None
+
+    voci = [
+        Voce("Raggiungimento (%)", ragg.percentuale),
+        Voce("Grado calcolato dalle fasce", grado_calcolato, nota=testo_fascia),
+        Voce("Grado proposto dal dirigente", ob.grado_proposto),
+        Voce("Grado validato dal Nucleo", ob.grado_validato),
+    ]
+    note = []
+    if motivo:
+        calcolo = motivo
+    elif fonte == FONTE_VALIDATO:
+        calcolo = f"grado validato dal Nucleo: {grado}"
+    elif fonte == FONTE_PROPOSTO:
+        calcolo = f"grado proposto: {grado} (provvisorio, in attesa di validazione)"
+    else:
+        calcolo = "non valutato: nessun grado proposto né validato; non è contato (non vale 0)"
+    if grado_calcolato is not None and grado is not None and grado != grado_calcolato:
+        note.append(
+            f"Il grado contato ({grado}) differisce da quello suggerito dalle fasce "
+            f"({grado_calcolato})."
+        )
+    return RisultatoObiettivo(
+        id=ob.id, codice=ob.codice, titolo=ob.titolo, nodo_id=ob.nodo_id, area_id=ob.area_id,
+        area_nome=ob.area_nome, tipologia=ob.tipologia,
+        tipologia_etichetta=ob.tipologia_etichetta or ob.tipologia, peso=ob.peso, stato=ob.stato,
+        stato_etichetta=ob.stato_etichetta or ob.stato, attivo=attivo, motivo_esclusione=motivo,
+        raggiungimento=ragg, grado_calcolato=grado_calcolato, grado_proposto=ob.grado_proposto,
+        grado_validato=ob.grado_validato, grado=grado, fonte_grado=fonte,
+        conteggiato=conteggiato, non_valutato=non_valutato,
+        spiegazione=Spiegazione(
+            formula=(
+                "Grado contato = grado validato dal Nucleo se presente, altrimenti grado proposto; "
+                "il grado calcolato dalle fasce di raggiungimento è un suggerimento"
+            ),
+            calcolo=calcolo, input=tuple(voci), note=tuple(note),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Tree aggregation
+# --------------------------------------------------------------------------------------------
+
+def _peso_obiettivo(r: RisultatoObiettivo, regole: Regole) -> Decimal:
+    return r.peso if regole.aggregazione_obiettivi == AGGREGAZIONE_PONDERATA else Decimal("1")
+
+
+def media_obiettivi(obiettivi, regole: Regole) -> tuple[Decimal, str, str]:
+    """Aggregate counted objectives: (grade, formula, calculation)."""
+    ponderata = regole.aggregazione_obiettivi == AGGREGAZIONE_PONDERATA
+    coppie = [(Decimal(r.grado), r.peso) for r in obiettivi]
+    if ponderata:
+        valore = _media(coppie)
+        formula = "Σ(grado × peso) / Σ pesi degli obiettivi attivi valutati"
+    else:
+        valore = arrotonda(sum((g for g, _ in coppie), ZERO) / len(coppie))
+        formula = "media semplice dei gradi degli obiettivi attivi valutati"
+    return valore, formula, f"{_termini(coppie, ponderata)} = {formatta(valore)}"
+
+
+def media_nodi(parti, regole: Regole) -> tuple[Decimal, str, str]:
+    """Aggregate (label, grade, weight) parts per ``aggregazione_nodi``."""
+    ponderata = regole.aggregazione_nodi == AGGREGAZIONE_PONDERATA
+    coppie = [(g, p) for _, g, p in parti]
+    if ponderata:
+        valore = _media(coppie)
+        formula = (
+            "Σ(grado × peso) / Σ pesi, dove il peso di ogni parte è la somma dei pesi dei suoi "
+            "obiettivi valutati"
+        )
+    else:
+        valore = arrotonda(sum((g for g, _ in coppie), ZERO) / len(coppie))
+        formula = "media semplice dei gradi delle parti valutate"
+    return valore, formula, f"{_termini(coppie, ponderata)} = {formatta(valore)}"
+
+
+def _aggrega_nodi(dati: DatiCiclo, obiettivi: tuple[RisultatoObiettivo, ...]):
+    regole = dati.regole
+    per_nodo = defaultdict(list)
+    for r in obiettivi:
+        per_nodo[r.nodo_id].append(r)
+    figli = defaultdict(list)
+    ids = {n.id for n in dati.nodi}
+    profondita = {}
+    for n in dati.nodi:  # parents first
+        if n.parent_id in ids:
+            figli[n.parent_id].append(n.id)
+            profondita[n.id] = profondita.get(n.parent_id, 0) + 1
+        else:
+            profondita[n.id] = 0
+    per_id = {n.id: n for n in dati.nodi}
+    risultati = {}
+    for n in reversed(dati.nodi):  # children before parents
+        diretti = per_nodo.get(n.id, [])
+        contati = [r for r in diretti if r.conteggiato]
+        parti, voci, esclusioni = [], [], []
+        calcoli = []
+        formula_parti = []
+        if contati:
+            g, formula, calcolo = media_obiettivi(contati, regole)
+            peso = sum((r.peso for r in contati), ZERO)
+            parti.append(("obiettivi collegati", g, peso))
+            formula_parti.append(formula)
+            calcoli.append(calcolo)
+            for r in contati:
+                voci.append(Voce(
+                    f"Obiettivo {r.codice}", r.grado, _peso_obiettivo(r, regole),
+                    f"grado {r.fonte_grado}",
+                ))
+        for r in diretti:
+            if not r.conteggiato:
+                esclusioni.append(Esclusione(
+                    r.codice, r.titolo,
+                    r.motivo_esclusione or "non valutato: nessun grado proposto né validato",
+                ))
+        for fid in figli.get(n.id, []):
+            rf = risultati[fid]
+            if rf.grado is None:
+                esclusioni.append(Esclusione(rf.codice, rf.titolo, rf.motivo_esclusione))
+            else:
+                parti.append((rf.codice, rf.grado, rf.peso))
+                voci.append(Voce(f"{rf.livello_nome or 'Nodo'} {rf.codice}".strip(), rf.grado,
+                                 rf.peso if regole.aggregazione_nodi == AGGREGAZIONE_PONDERATA else None))
+        n_sotto = len(diretti) + sum(risultati[f].n_obiettivi for f in figli.get(n.id, []))
+        n_cont = len(contati) + sum(risultati[f].n_conteggiati for f in figli.get(n.id, []))
+        peso = sum((r.peso for r in contati), ZERO) + sum(
+            (risultati[f].peso for f in figli.get(n.id, [])), ZERO
+        )
+        provvisorio = any(r.fonte_grado == FONTE_PROPOSTO for r in contati) or any(
+            risultati[f].provvisorio for f in figli.get(n.id, [])
+        )
+        note = []
+        if not parti:
+            grado = None
+            if n_sotto == 0:
+                motivo = "nessun obiettivo previsto: nodo escluso dall'aggregazione"
+                if n.nota:
+                    motivo += f" ({n.nota})"
+            else:
+                motivo = (
+                    f"nessun obiettivo attivo valutato tra i {n_sotto} collegati: "
+                    "nodo escluso dall'aggregazione"
+                )
+            formula, calcolo = "Nessun grado: nulla da valutare", motivo
+        elif not figli.get(n.id) or not any(p[0] != "obiettivi collegati" for p in parti):
+            grado, formula, calcolo = parti[0][1], formula_parti[0], calcoli[0]
+            motivo = ""
+        else:
+            # Children (and, if any, the objectives attached directly, as one more part).
+            grado, formula, calcolo_nodi = media_nodi(parti, regole)
+            if contati:
+                note.append(
+                    "Gli obiettivi collegati direttamente a questo nodo contano come una parte "
+                    f"in più: {calcoli[0]}."
+                )
+            calcolo = calcolo_nodi
+            motivo = ""
+        risultati[n.id] = RisultatoNodo(
+            id=n.id, codice=n.codice, titolo=n.titolo, livello_nome=n.livello_nome,
+            parent_id=n.parent_id if n.parent_id in ids else None,
+            profondita=profondita[n.id], figli_id=tuple(figli.get(n.id, [])),
+            obiettivi_id=tuple(r.id for r in diretti), grado=grado, peso=peso,
+            n_obiettivi=n_sotto, n_conteggiati=n_cont, escluso=grado is None,
+            motivo_esclusione=motivo, provvisorio=provvisorio,
+            spiegazione=Spiegazione(
+                formula=formula, calcolo=calcolo, input=tuple(voci),
+                esclusioni=tuple(esclusioni), note=tuple(note),
+            ),
+        )
+    ordinati = tuple(risultati[n.id] for n in dati.nodi)
+    del per_id
+    return ordinati, risultati, figli
+
+
+def _pobj(radici: list[RisultatoNodo], regole: Regole) -> Componente:
+    valutate = [r for r in radici if r.grado is not None]
+    esclusioni = tuple(
+        Esclusione(r.codice, r.titolo, r.motivo_esclusione) for r in radici if r.grado is None
+    )
+    ponderata = regole.aggregazione_nodi == AGGREGAZIONE_PONDERATA
+    voci = tuple(
+        Voce(f"{r.livello_nome or 'Linea'} {r.codice}".strip(), r.grado, r.peso if ponderata else None)
+        for r in valutate
+    )
+    if valutate:
+        valore, formula, calcolo = media_nodi([(r.codice, r.grado, r.peso) for r in valutate], regole)
+        formula = f"PObj_Gen = {formula} (nodi di primo livello dell'albero)"
+    else:
+        valore, formula, calcolo = None, "PObj_Gen non calcolabile", "nessuna linea valutata"
+    return Componente(
+        codice="PObj_Gen",
+        nome="Contributo degli obiettivi operativi alle azioni strategiche",
+        peso=regole.peso_obiettivi, valore=valore,
+        contributo=None if valore is None else arrotonda(valore * regole.peso_obiettivi / CENTO),
+        spiegazione=Spiegazione(formula=formula, calcolo=calcolo, input=voci, esclusioni=esclusioni),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Linee: coverage, density, areas
+# --------------------------------------------------------------------------------------------
+
+def _linea(radice: RisultatoNodo, indice: dict, obiettivi_per_nodo: dict, regole: Regole) -> RisultatoLinea:
+    azioni, pila, sotto = [], [radice.id], []
+    while pila:
+        nid = pila.pop()
+        sotto.append(nid)
+        figli_id = indice[nid].figli_id
+        if figli_id:
+            pila.extend(reversed(figli_id))
+        elif nid != radice.id or not radice.figli_id:
+            azioni.append(indice[nid])
+    azioni.sort(key=lambda a: sotto.index(a.id))
+    tutti = [r for nid in sotto for r in obiettivi_per_nodo.get(nid, [])]
+    per_azione = tuple(
+        ObiettiviAzione(a.id, a.codice, len(obiettivi_per_nodo.get(a.id, []))) for a in azioni
+    )
+    coperte = [a for a in per_azione if a.n_obiettivi > 0]
+    n_azioni = len(azioni)
+    copertura = arrotonda(Decimal(len(coperte)) * CENTO / n_azioni) if n_azioni else ZERO
+    densita = arrotonda(Decimal(len(tutti)) / n_azioni) if n_azioni else ZERO
+    scoperte = tuple(
+        Esclusione(a.codice, indice[a.nodo_id].titolo, "nessun obiettivo collegato")
+        for a in per_azione if a.n_obiettivi == 0
+    )
+    sp_copertura = Spiegazione(
+        formula="Copertura = azioni con almeno un obiettivo / azioni della linea × 100",
+        calcolo=f"{len(coperte)} / {n_azioni} × 100 = {formatta(copertura)}%",
+        input=tuple(Voce(f"Azione {a.codice}", a.n_obiettivi, nota="obiettivi collegati")
+                    for a in per_azione),
+        esclusioni=scoperte,
+    )
+    attivi = sum(1 for r in tutti if r.attivo)
+    sp_densita = Spiegazione(
+        formula="Densità = obiettivi della linea (di ogni stato) / azioni della linea",
+        calcolo=f"{len(tutti)} / {n_azioni} = {formatta(densita)}",
+        input=(Voce("Obiettivi della linea", len(tutti)), Voce("di cui attivi", attivi),
+               Voce("Azioni della linea", n_azioni)),
+    )
+    contati = [r for r in tutti if r.conteggiato]
+    peso_linea = sum((_peso_obiettivo(r, regole) for r in contati), ZERO)
+    per_area = defaultdict(list)
+    for r in contati:
+        per_area[(r.area_id, r.area_nome)].append(r)
+    contributi = []
+    for (area_id, area_nome), lista in per_area.items():
+        media, formula, calcolo = media_obiettivi(lista, regole)
+        peso_area = sum((_peso_obiettivo(r, regole) for r in lista), ZERO)
+        quota = arrotonda(peso_area * CENTO / peso_linea)
+        contributi.append(ContributoArea(
+            area_id=area_id, area_nome=area_nome, n_valutati=len(lista), media=media, quota=quota,
+            spiegazione=Spiegazione(
+                formula=(
+                    f"Grado medio: {formula}; quota = peso degli obiettivi valutati dell'area / "
+                    "peso degli obiettivi valutati della linea × 100"
+                ),
+                calcolo=(
+                    f"grado medio {calcolo}; quota {_n(peso_area)} / {_n(peso_linea)} × 100 = "
+                    f"{formatta(quota)}%"
+                ),
+                input=tuple(Voce(f"Obiettivo {r.codice}", r.grado, _peso_obiettivo(r, regole))
+                            for r in lista),
+            ),
+        ))
+    contributi.sort(key=lambda c: (-c.quota, c.area_nome))
+    return RisultatoLinea(
+        nodo=radice, n_azioni=n_azioni, n_azioni_coperte=len(coperte), copertura=copertura,
+        n_obiettivi=len(tutti), n_obiettivi_attivi=attivi, densita=densita,
+        obiettivi_per_azione=per_azione, contributi_aree=tuple(contributi),
+        spiegazione_copertura=sp_copertura, spiegazione_densita=sp_densita,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# By type, barometro, financial, ente
+# --------------------------------------------------------------------------------------------
+
+def _distribuzione(gradi, livelli) -> tuple[ConteggioGrado, ...]:
+    conta = defaultdict(int)
+    for g in gradi:
+        conta[g] += 1
+    return tuple(ConteggioGrado(liv.valore, liv.etichetta, conta.get(liv.valore, 0)) for liv in livelli)
+
+
+def per_tipologia(obiettivi: tuple[RisultatoObiettivo, ...], regole: Regole) -> tuple[RisultatoTipologia, ...]:
+    gruppi: dict[str, list[RisultatoObiettivo]] = {}
+    for r in obiettivi:
+        gruppi.setdefault(r.tipologia, []).append(r)
+    risultati = []
+    for tipologia, lista in gruppi.items():
+        contati = [r for r in lista if r.conteggiato]
+        if contati:
+            media, formula, calcolo = media_obiettivi(contati, regole)
+        else:
+            media, formula, calcolo = None, "nessun obiettivo valutato", "—"
+        esclusi = [r for r in lista if not r.attivo or r.motivo_esclusione]
+        non_valutati = [r for r in lista if r.non_valutato]
+        risultati.append(RisultatoTipologia(
+            tipologia=tipologia, etichetta=lista[0].tipologia_etichetta, n_obiettivi=len(lista),
+            n_attivi=sum(1 for r in lista if r.attivo), n_conteggiati=len(contati),
+            n_non_valutati=len(non_valutati), n_esclusi=len(esclusi), media=media,
+            distribuzione=_distribuzione((r.grado for r in contati), regole.scala_gradi),
+            spiegazione=Spiegazione(
+                formula=f"Grado medio della tipologia: {formula}", calcolo=calcolo,
+                input=tuple(Voce(f"Obiettivo {r.codice}", r.grado, _peso_obiettivo(r, regole))
+                            for r in contati),
+                esclusioni=tuple(
+                    Esclusione(r.codice, r.titolo, r.motivo_esclusione or "non valutato")
+                    for r in esclusi + non_valutati
+                ),
+            ),
+        ))
+    return tuple(risultati)
+
+
+def media_barometro(standard: tuple[DatiStandard, ...], regole: Regole) -> RisultatoBarometro:
+    valutati = [s for s in standard if s.grado is not None]
+    non_valutati = tuple(
+        Esclusione(s.codice, f"{s.servizio}: {s.standard}".strip(": "), "standard senza grado: non contato")
+        for s in standard if s.grado is None
+    )
+    somma = sum(s.grado for s in valutati)
+    if valutati:
+        media = arrotonda(Decimal(somma) / len(valutati))
+        calcolo = f"{somma} / {len(valutati)} = {formatta(media)}"
+    else:
+        media, calcolo = None, "nessuno standard valutato"
+    return RisultatoBarometro(
+        media=media, n_standard=len(standard), n_valutati=len(valutati), somma=somma,
+        distribuzione=_distribuzione((s.grado for s in valutati), regole.scala_barometro),
+        non_valutati=non_valutati,
+        spiegazione=Spiegazione(
+            formula="Media del barometro = Σ gradi degli standard valutati (0–3) / numero di standard valutati",
+            calcolo=calcolo,
+            input=tuple(Voce(f"{s.codice} {s.servizio}".strip(), s.grado, nota=s.standard)
+                        for s in valutati),
+            esclusioni=non_valutati,
+        ),
+    )
+
+
+def copertura_finanziaria(indicatori: tuple[DatiIndicatoreFinanziario, ...]) -> RisultatoFinanziario:
+    esiti = []
+    for i in indicatori:
+        if i.valore is None:
+            rispettato = None
+        elif i.direzione == DIREZIONE_BASSO:
+            rispettato = i.valore <= i.target
+        else:
+            rispettato = i.valore >= i.target
+        esiti.append(EsitoIndicatoreFinanziario(i.codice, i.nome, i.target, i.valore, i.direzione, rispettato))
+    rilevati = [e for e in esiti if e.rispettato is not None]
+    rispettati = sum(1 for e in rilevati if e.rispettato)
+    non_rilevati = tuple(
+        Esclusione(e.codice, e.nome, "valore non inserito: non contato") for e in esiti if e.rispettato is None
+    )
+    if rilevati:
+        percentuale = arrotonda(Decimal(rispettati) * CENTO / len(rilevati))
+        calcolo = f"{rispettati} / {len(rilevati)} × 100 = {formatta(percentuale)}%"
+    else:
+        percentuale, calcolo = None, "nessun indicatore rilevato"
+    voci = tuple(
+        Voce(
+            f"{e.codice} {e.nome}".strip(),
+            "rispettato" if e.rispettato else "non rispettato",
+            nota=f"valore {_n(e.valore)} {'≥' if e.direzione != DIREZIONE_BASSO else '≤'} "
+                 f"target {_n(e.target)}" if e.rispettato else
+                 f"valore {_n(e.valore)}, target {_n(e.target)} "
+                 f"({'almeno' if e.direzione != DIREZIONE_BASSO else 'al massimo'})",
+        )
+        for e in rilevati
+    )
+    return RisultatoFinanziario(
+        percentuale=percentuale, n_indicatori=len(esiti), n_rilevati=len(rilevati),
+        n_rispettati=rispettati, esiti=tuple(esiti), non_rilevati=non_rilevati,
+        spiegazione=Spiegazione(
+            formula="Copertura = indicatori economico-finanziari rispettati / indicatori rilevati × 100",
+            calcolo=calcolo, input=voci, esclusioni=non_rilevati,
+        ),
+    )
+
+
+def _componente_da_fasce(codice, nome, peso, misura, unita, tipo, regole, base: Spiegazione) -> Componente:
+    grado, testo = _testo_fascia(misura, regole.fasce(tipo), unita)
+    valore = None if grado is None else arrotonda(grado)
+    if misura is None:
+        calcolo = f"{codice} non calcolabile: {base.calcolo}"
+    else:
+        calcolo = f"{base.calcolo}; {testo}"
+    return Componente(
+        codice=codice, nome=nome, peso=peso, valore=valore,
+        contributo=None if valore is None else arrotonda(valore * peso / CENTO),
+        spiegazione=Spiegazione(
+            formula=f"{codice} = grado della fascia «{tipo}» in cui cade: {base.formula}",
+            calcolo=calcolo, input=base.input, esclusioni=base.esclusioni,
+            note=tuple(f.descrizione() for f in sorted(regole.fasce(tipo), key=lambda f: f.da)),
+        ),
+    )
+
+
+def livello_ente(pfin: Componente, pobj: Componente, pqua: Componente, provvisorio: bool) -> RisultatoEnte:
+    componenti = (pfin, pobj, pqua)
+    formula = " + ".join(f"({c.codice} × {_n(c.peso)}%)" for c in componenti)
+    mancanti = [c for c in componenti if c.valore is None]
+    voci = tuple(Voce(c.codice, c.valore, c.peso, c.nome) for c in componenti)
+    if mancanti:
+        valore = None
+        calcolo = "non calcolabile: manca " + ", ".join(c.codice for c in mancanti)
+    else:
+        pesi = sum((c.peso for c in componenti), ZERO)
+        valore = arrotonda(sum((c.valore * c.peso for c in componenti), ZERO) / pesi)
+        calcolo = " + ".join(f"({formatta(c.valore)} × {_n(c.peso)}%)" for c in componenti)
+        calcolo += f" = {formatta(valore)}"
+    note = ["I contributi delle componenti sono mostrati arrotondati; il livello è calcolato "
+            "dalle componenti, quindi può differire di 0,01 dalla somma dei contributi."]
+    if provvisorio:
+        note.append("Risultato provvisorio: almeno un grado contato è solo proposto, non validato.")
+    return RisultatoEnte(
+        valore=valore, componenti=componenti, provvisorio=provvisorio,
+        spiegazione=Spiegazione(
+            formula=f"Livello di performance di ente = {formula}, in scala da 1 a 5",
+            calcolo=calcolo, input=voci, note=tuple(note),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The whole cycle
+# --------------------------------------------------------------------------------------------
+
+def calcola_ciclo(dati: DatiCiclo) -> RisultatiCiclo:
+    """Compute every figure of a cycle from its plain data."""
+    regole = dati.regole
+    nodi_noti = {n.id for n in dati.nodi}
+    obiettivi = tuple(valuta_obiettivo(o, regole, o.nodo_id in nodi_noti) for o in dati.obiettivi)
+    nodi, indice_nodi, _ = _aggrega_nodi(dati, obiettivi)
+    radici = [n for n in nodi if n.parent_id is None]
+
+    per_nodo = defaultdict(list)
+    for r in obiettivi:
+        per_nodo[r.nodo_id].append(r)
+    linee = tuple(_linea(r, indice_nodi, per_nodo, regole) for r in radici)
+
+    barometro = media_barometro(dati.standard, regole)
+    finanziario = copertura_finanziaria(dati.finanziari)
+    pfin = _componente_da_fasce(
+        "PFin", "Copertura degli indicatori economico-finanziari", regole.peso_finanziaria,
+        finanziario.percentuale, "%", FASCE_FINANZIARIA, regole, finanziario.spiegazione,
+    )
+    pqua = _componente_da_fasce(
+        "PQua_Gen", "Livello di qualità (barometro) riportato alla scala 1–5", regole.peso_qualita,
+        barometro.media, "", FASCE_QUALITA, regole, barometro.spiegazione,
+    )
+    pobj = _pobj(radici, regole)
+    contati = [r for r in obiettivi if r.conteggiato]
+    provvisorio = any(r.fonte_grado == FONTE_PROPOSTO for r in contati)
+    ente = livello_ente(pfin, pobj, pqua, provvisorio)
+    return RisultatiCiclo(
+        etichetta=dati.etichetta, regole=regole, obiettivi=obiettivi, nodi=nodi, linee=linee,
+        tipologie=per_tipologia(obiettivi, regole), barometro=barometro, finanziario=finanziario,
+        pfin=pfin, pobj=pobj, pqua=pqua, ente=ente, provvisorio=provvisorio,
+        non_valutati=tuple(r for r in obiettivi if r.non_valutato),
+        esclusi=tuple(r for r in obiettivi if r.motivo_esclusione),
+        nodi_esclusi=tuple(n for n in nodi if n.escluso),
+        _indice_nodi=indice_nodi, _indice_obiettivi={r.id: r for r in obiettivi},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Validation of an SMVP (plain data → list of Italian messages)
+# --------------------------------------------------------------------------------------------
+
+def valida_pesi(peso_finanziaria, peso_obiettivi, peso_qualita) -> list[str]:
+    messaggi = []
+    pesi = {"PFin": peso_finanziaria, "PObj_Gen": peso_obiettivi, "PQua_Gen": peso_qualita}
+    for nome, p in pesi.items():
+        if p is None:
+            messaggi.append(f"Pesi: manca il peso di {nome}.")
+        elif p < 0:
+            messaggi.append(f"Pesi: il peso di {nome} ({_n(p)}) non può essere negativo.")
+    if not messaggi:
+        somma = sum(pesi.values(), ZERO)
+        if somma != CENTO:
+            dettaglio = ", ".join(f"{k} {_n(v)}" for k, v in pesi.items())
+            messaggi.append(
+                f"Pesi: la somma dei pesi delle componenti è {_n(somma)} invece di 100 ({dettaglio})."
+            )
+    return messaggi
+
+
+def valida_parametri(tetto_raggiungimento, quota_fasi) -> list[str]:
+    messaggi = []
+    if tetto_raggiungimento is not None and tetto_raggiungimento < CENTO:
+        messaggi.append(
+            f"Tetto del raggiungimento: {_n(tetto_raggiungimento)} è inferiore a 100 "
+            "(un obiettivo pienamente raggiunto non potrebbe arrivare al 100%)."
+        )
+    if quota_fasi is not None and not (ZERO <= quota_fasi <= CENTO):
+        messaggi.append(f"Quota delle fasi: {_n(quota_fasi)} deve essere tra 0 e 100.")
+    return messaggi
+
+
+def valida_scala(scala: str, livelli) -> list[str]:
+    """Each value of the scale exactly once, nothing outside it, every level labelled."""
+    attesi = VALORI_SCALA[scala]
+    intervallo = f"{attesi[0]}–{attesi[-1]}"
+    messaggi = []
+    visti = defaultdict(int)
+    for liv in livelli:
+        visti[liv.valore] += 1
+        if liv.valore not in attesi:
+            messaggi.append(f"Scala «{scala}»: il livello {liv.valore} è fuori scala ({intervallo}).")
+        elif not (liv.etichetta or "").strip():
+            messaggi.append(f"Scala «{scala}»: il livello {liv.valore} non ha un'etichetta.")
+    for valore, volte in sorted(visti.items()):
+        if volte > 1 and valore in attesi:
+            messaggi.append(f"Scala «{scala}»: il livello {valore} compare {volte} volte.")
+    mancanti = [str(v) for v in attesi if v not in visti]
+    if mancanti:
+        if len(mancanti) == 1:
+            messaggi.append(f"Scala «{scala}» ({intervallo}): manca il livello {mancanti[0]}.")
+        else:
+            messaggi.append(
+                f"Scala «{scala}» ({intervallo}): mancano i livelli {', '.join(mancanti)}."
+            )
+    return messaggi
+
+
+def valida_fasce(tipo: str, fasce) -> list[str]:
+    """Bands of one tipo: start at 0, contiguous, no overlap, last open-ended, grades 1–5,
+    grades never decreasing as the value grows."""
+    nome = f"Fasce «{tipo}»"
+    if not fasce:
+        return [f"{nome}: non è stata definita alcuna fascia."]
+    messaggi = []
+    gradi = VALORI_SCALA[SCALA_GRADO]
+    ordinate = sorted(fasce, key=lambda f: (f.da, f.a is None, f.a or ZERO))
+    for f in ordinate:
+        if f.valore not in gradi:
+            messaggi.append(
+                f"{nome}: la fascia che inizia a {_n(f.da)} assegna il grado {f.valore}, "
+                f"fuori dalla scala {gradi[0]}–{gradi[-1]}."
+            )
+        if f.a is not None and f.a <= f.da:
+            messaggi.append(
+                f"{nome}: la fascia che inizia a {_n(f.da)} finisce a {_n(f.a)}: "
+                "la fine deve essere maggiore dell'inizio."
+            )
+    if ordinate[0].da != 0:
+        messaggi.append(
+            f"{nome}: la prima fascia inizia a {_n(ordinate[0].da)}; deve iniziare a 0."
+        )
+    for prec, f in zip(ordinate, ordinate[1:]):
+        if prec.a is None:
+            messaggi.append(
+                f"{nome}: la fascia che inizia a {_n(prec.da)} non ha fine ma non è l'ultima "
+                f"(la successiva inizia a {_n(f.da)}); solo l'ultima fascia può restare aperta."
+            )
+        elif f.da < prec.a:
+            messaggi.append(
+                f"{nome}: la fascia che inizia a {_n(f.da)} si sovrappone alla precedente "
+                f"(fino a {_n(prec.a)})."
+            )
+        elif f.da > prec.a:
+            messaggi.append(
+                f"{nome}: tra {_n(prec.a)} e {_n(f.da)} manca una fascia (la precedente finisce "
+                f"a {_n(prec.a)}, la successiva inizia a {_n(f.da)})."
+            )
+        if f.valore < prec.valore:
+            messaggi.append(
+                f"{nome}: la fascia che inizia a {_n(f.da)} assegna il grado {f.valore}, "
+                f"inferiore a quello della precedente ({prec.valore}): i gradi non possono "
+                "scendere al crescere del valore."
+            )
+    ultima = ordinate[-1]
+    if ultima.a is not None:
+        messaggi.append(
+            f"{nome}: l'ultima fascia (da {_n(ultima.da)} a {_n(ultima.a)}) deve restare aperta "
+            f"(«a» vuoto), altrimenti i valori da {_n(ultima.a)} in su non avrebbero un grado."
+        )
+    return messaggi
+
+
+def valida_regole(regole: Regole) -> list[str]:
+    """Every problem of an SMVP as a list of Italian messages (empty: valid)."""
+    messaggi = valida_pesi(regole.peso_finanziaria, regole.peso_obiettivi, regole.peso_qualita)
+    messaggi += valida_parametri(regole.tetto_raggiungimento, regole.quota_fasi)
+    for aggregazione, nome in (
+        (regole.aggregazione_obiettivi, "aggregazione degli obiettivi"),
+        (regole.aggregazione_nodi, "aggregazione dei nodi"),
+    ):
+        if aggregazione not in (AGGREGAZIONE_PONDERATA, AGGREGAZIONE_SEMPLICE):
+            messaggi.append(f"Regola di {nome} sconosciuta: «{aggregazione}».")
+    messaggi += valida_scala(SCALA_GRADO, regole.scala_gradi)
+    messaggi += valida_scala(SCALA_BAROMETRO, regole.scala_barometro)
+    for tipo in TIPI_FASCE:
+        messaggi += valida_fasce(tipo, regole.fasce(tipo))
+    return messaggi

@@ -1,0 +1,122 @@
+"""Template tags of the citizen-facing report: charts with their table twin, Italian numbers.
+
+    {% load relazione %}
+    {% grafico_barre "grafico-aree" "Grado per area" "Descrizione…" righe 5 scala_min=1 %}
+    {{ livello|numero_it }}  → "4,00"      {{ abitanti|numero_it:"0g" }} → "43.878"
+    {{ ciclo.data|data_it }}  → "31/12/2021"
+
+See docs/frontend.md for the whole API.
+"""
+
+import datetime
+import re
+
+from django import template
+from django.utils import timezone
+
+from trasparenza import charts
+
+register = template.Library()
+
+_ID_GIA_USATI = "_relazione_id_grafici"
+_ARGOMENTO_NUMERO = re.compile(r"^(\d{1,2})(g?)$")
+
+
+def _registra_id(context, chart_id):
+    """Chart ids are unique within one page: a duplicate would break aria-labelledby."""
+    usati = context.dicts[0].setdefault(_ID_GIA_USATI, set())
+    if chart_id in usati:
+        raise ValueError(f"Identificativo di grafico ripetuto nella pagina: «{chart_id}».")
+    usati.add(chart_id)
+
+
+def _contesto(context, grafico, titolo, descrizione, **extra):
+    _registra_id(context, grafico.id)
+    return {"g": grafico, "titolo": titolo, "descrizione": descrizione, **extra}
+
+
+@register.inclusion_tag("trasparenza/grafici/barre.html", takes_context=True)
+def grafico_barre(
+    context, id, titolo, descrizione, righe, scala_max, *, scala_min=0, riferimento=None,
+    riferimento_etichetta="", decimali=2, unita="", passo=None,
+    intestazione_etichetta="Voce", intestazione_valore="Valore",
+):
+    grafico = charts.grafico_barre(
+        id, righe, scala_max=scala_max, scala_min=scala_min, riferimento=riferimento,
+        riferimento_etichetta=riferimento_etichetta, decimali=int(decimali), unita=unita,
+        passo=passo,
+    )
+    return _contesto(
+        context, grafico, titolo, descrizione,
+        intestazione_etichetta=intestazione_etichetta, intestazione_valore=intestazione_valore,
+    )
+
+
+@register.inclusion_tag("trasparenza/grafici/colonne.html", takes_context=True)
+def grafico_colonne(
+    context, id, titolo, descrizione, righe, scala_max, *, scala_min=0, riferimento=None,
+    riferimento_etichetta="", decimali=2, unita="", passo=None,
+    intestazione_etichetta="Voce", intestazione_valore="Valore",
+):
+    grafico = charts.grafico_colonne(
+        id, righe, scala_max=scala_max, scala_min=scala_min, riferimento=riferimento,
+        riferimento_etichetta=riferimento_etichetta, decimali=int(decimali), unita=unita,
+        passo=passo,
+    )
+    return _contesto(
+        context, grafico, titolo, descrizione,
+        intestazione_etichetta=intestazione_etichetta, intestazione_valore=intestazione_valore,
+    )
+
+
+@register.inclusion_tag("trasparenza/grafici/composizione.html", takes_context=True)
+def grafico_composizione(
+    context, id, titolo, descrizione, componenti, scala_max, *, totale=None,
+    etichetta_totale="Totale", decimali=2, passo=None,
+    intestazione_etichetta="Componente", intestazione_nota="Calcolo",
+    intestazione_valore="Contributo",
+):
+    grafico = charts.grafico_composizione(
+        id, componenti, scala_max=scala_max, totale=totale, etichetta_totale=etichetta_totale,
+        decimali=int(decimali), passo=passo,
+    )
+    return _contesto(
+        context, grafico, titolo, descrizione,
+        intestazione_etichetta=intestazione_etichetta, intestazione_nota=intestazione_nota,
+        intestazione_valore=intestazione_valore,
+        con_note=any(segmento.nota for segmento in grafico.segmenti),
+    )
+
+
+@register.filter
+def numero_it(valore, argomento=2):
+    """``Decimal("4") → "4,00"``. Argument: decimals, with "g" for the "." thousands separator
+    (``"0g"``: 43878 → "43.878"). ``None`` and "" give ""; text that is not a number is shown
+    as it is (e.g. "n.d.")."""
+    if valore is None or valore == "":
+        return ""
+    corrispondenza = _ARGOMENTO_NUMERO.match(str(argomento))
+    if not corrispondenza:
+        raise template.TemplateSyntaxError(
+            f"numero_it: argomento «{argomento}» non valido; usare un numero di decimali, "
+            "eventualmente seguito da «g» per il separatore delle migliaia (es. \"0g\")."
+        )
+    decimali, migliaia = int(corrispondenza[1]), bool(corrispondenza[2])
+    try:
+        return charts.formatta_numero(valore, decimali, migliaia)
+    except ValueError:
+        return valore
+
+
+@register.filter
+def data_it(valore):
+    """``date(2021, 12, 31) → "31/12/2021"``; an aware datetime is shown in local time."""
+    if valore in (None, ""):
+        return ""
+    if isinstance(valore, datetime.datetime):
+        if timezone.is_aware(valore):
+            valore = timezone.localtime(valore)
+        valore = valore.date()
+    if isinstance(valore, datetime.date):
+        return f"{valore.day:02d}/{valore.month:02d}/{valore.year:04d}"
+    return valore

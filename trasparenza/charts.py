@@ -121,14 +121,16 @@ def _nel_campo(valore, minimo, massimo, dove):
 
 
 def _passo_automatico(minimo, massimo):
-    """A round step giving 3 to 6 grid lines: 1 for 1–5 and 0–3, 25 for 0–100."""
+    """A round step giving at most 5 intervals, preferably ending on the maximum:
+    1 for 1–5, 0–5 and 0–3; 25 for 0–100; 20 for 0–80."""
     ampiezza = massimo - minimo
-    for passo in (Decimal("0.1"), Decimal("0.2"), Decimal("0.25"), Decimal("0.5"), Decimal(1),
-                  Decimal(2), Decimal(5), Decimal(10), Decimal(20), Decimal(25), Decimal(50),
-                  Decimal(100), Decimal(200), Decimal(250), Decimal(500), Decimal(1000)):
-        if ampiezza / passo <= 5:
-            return passo
-    return ampiezza / 5
+    candidati = [Decimal(c) for c in ("0.1", "0.2", "0.25", "0.5", "1", "2", "5", "10", "25", "20",
+                                       "50", "100", "250", "200", "500", "1000")]
+    adatti = [passo for passo in candidati if ampiezza / passo <= 5]
+    esatti = [passo for passo in adatti if ampiezza % passo == 0]
+    if esatti:
+        return esatti[0]
+    return adatti[0] if adatti else ampiezza / 5
 
 
 def _tacche(minimo, massimo, passo, posizione, decimali_tacche):

@@ -6,4 +6,19 @@ app_name = "trasparenza"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("<slug:ente>/<int:anno>/", views.relazione, name="relazione"),
+    path("<slug:ente>/<int:anno>/relazione.pdf", views.relazione_pdf, name="relazione_pdf"),
+    path("<slug:ente>/<int:anno>/dati.json", views.dati_json, name="dati_json"),
+    path("<slug:ente>/<int:anno>/dati.csv", views.dati_csv, name="dati_csv"),
+    path("<slug:ente>/<int:anno>/versioni/<int:versione>/", views.relazione_versione,
+         name="relazione_versione"),
+    path("<slug:ente>/<int:anno>/versioni/<int:versione>/relazione.pdf", views.relazione_pdf,
+         name="relazione_versione_pdf"),
+    path("<slug:ente>/<int:anno>/versioni/<int:versione>/dati.json", views.dati_json,
+         name="dati_versione_json"),
+    path("<slug:ente>/<int:anno>/versioni/<int:versione>/dati.csv", views.dati_csv,
+         name="dati_versione_csv"),
+    path("<slug:ente>/<int:anno>/obiettivi/<str:codice>/", views.obiettivo, name="obiettivo"),
+    path("<slug:ente>/<int:anno>/linee/<str:codice>/", views.linea, name="linea"),
+    path("<slug:ente>/<int:anno>/aree/<slug:slug>/", views.area, name="area"),
 ]

@@ -1,0 +1,53 @@
+"""Open data of a published Relazione: the CSV of the objectives and the JSON Schema of dati.json.
+
+The CSV is RFC 4180: comma-separated, UTF-8, decimal point, one row per objective, with the
+columns of ``COLONNE_CSV`` (documented in docs/open-data.md). It is derived from the same frozen
+data as the page and the PDF.
+"""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "relazione.schema.json"
+
+COLONNE_CSV = [
+    ("codice", "codice"),
+    ("titolo", "titolo"),
+    ("area", "area"),
+    ("area_codice", "area_codice"),
+    ("linea", "linea"),
+    ("azione", "azione"),
+    ("azione_titolo", "azione_titolo"),
+    ("tipologia", "tipologia"),
+    ("peso", "peso"),
+    ("stato", "stato"),
+    ("motivazione_stato", "motivazione_stato"),
+    ("anno_rinvio", "anno_rinvio"),
+    ("percentuale_raggiungimento", "percentuale_raggiungimento"),
+    ("grado", "grado"),
+    ("fonte_grado", "fonte_grado"),
+]
+
+
+def _cella(valore):
+    if valore is None:
+        return ""
+    if isinstance(valore, float):
+        return f"{valore:.2f}"
+    return str(valore)
+
+
+def obiettivi_csv(dati):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["ente", "anno", "versione", "impronta"] + [nome for nome, _ in COLONNE_CSV])
+    testa = [dati["ente"]["slug"], dati["anno"], dati.get("versione") or "", dati["impronta"]]
+    for ob in dati["obiettivi"]:
+        writer.writerow(testa + [_cella(ob.get(chiave)) for _, chiave in COLONNE_CSV])
+    return buffer.getvalue()
+
+
+def schema():
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -1,0 +1,222 @@
+"""Assembly of the Relazione sulla Performance as plain data.
+
+``relazione_dati(ciclo)`` returns one JSON-ready dict — the open data (``dati.json``) — and the
+page, the PDF and the CSV are all rendered from that same dict. That is what makes them agree to
+the cent: no template reaches back into the database or recomputes a figure.
+
+Numbers are JSON numbers (floats of 2-decimal Decimals); templates format them in Italian.
+Internal review fields (proposed grades before validation, the Nucleo's comments, history) are
+never put in this dict.
+"""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from obiettivi.models import (
+    Area,
+    Ciclo,
+    NodoStrategico,
+    Obiettivo,
+    SezioneReport,
+    VariazioneObiettivo,
+)
+
+LICENZA = {
+    "nome": "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)",
+    "codice": "CC-BY-4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.it",
+}
+SCHEMA_VERSIONE = "1.0"
+
+
+def numero(value):
+    """A Decimal (or None) as a JSON number rounded to 2 places."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value.quantize(Decimal("0.01")))
+    return value
+
+
+def impronta(dati):
+    """SHA-256 of the canonical JSON of ``dati`` without its own ``impronta``/``versione`` keys."""
+    contenuto = {k: v for k, v in dati.items() if k not in {"impronta", "versione", "pubblicata_il"}}
+    canonico = json.dumps(
+        contenuto, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonico.encode("utf-8")).hexdigest()
+
+
+def _ente(ente):
+    scheda = {
+        "superficie_kmq": numero(ente.superficie_kmq),
+        "altitudine_m": ente.altitudine_m,
+        "abitanti": ente.abitanti,
+        "abitanti_riferimento": ente.abitanti_riferimento,
+        "densita_ab_kmq": numero(ente.densita),
+        "latitudine": ente.latitudine,
+        "longitudine": ente.longitudine,
+        "cap": ente.cap,
+        "prefisso_telefonico": ente.prefisso_telefonico,
+        "codice_istat": ente.codice_istat,
+        "codice_catastale": ente.codice_catastale,
+        "gemellaggi": ente.gemellaggi,
+        "altre_voci": [{"voce": v.voce, "valore": v.valore} for v in ente.voci_scheda.all()],
+    }
+    return {
+        "slug": ente.slug,
+        "nome": ente.nome,
+        "codice_istat": ente.codice_istat,
+        "scheda_servizi": scheda,
+        "comuni_confinanti": ente.confinanti,
+        "contatti": {
+            "ufficio": ente.ufficio_referente,
+            "indirizzo": ente.indirizzo,
+            "telefono": ente.telefono,
+            "email": ente.email,
+            "sito_web": ente.sito_web,
+        },
+    }
+
+
+def _atto(atto):
+    return {
+        "organo": atto.organo,
+        "numero": atto.numero,
+        "data": atto.data.isoformat() if atto.data else None,
+        "anno": atto.anno,
+        "oggetto": atto.oggetto,
+        "note": atto.note,
+        "descrizione": str(atto),
+    }
+
+
+def _sezioni(ciclo):
+    testi = {}
+    for testo in ciclo.testi.all():
+        testi.setdefault(testo.sezione, []).append(
+            {"titolo": testo.titolo, "paragrafi": testo.paragrafi}
+        )
+    tabelle = {}
+    for tabella in ciclo.tabelle.all():
+        tabelle.setdefault(tabella.sezione, []).append(
+            {
+                "codice": tabella.codice,
+                "titolo": tabella.titolo,
+                "colonne": tabella.colonne,
+                "righe": tabella.righe,
+                "fonte": tabella.fonte,
+                "note": tabella.note,
+            }
+        )
+    return {
+        codice: {
+            "titolo": etichetta,
+            "testi": testi.get(codice, []),
+            "tabelle": tabelle.get(codice, []),
+        }
+        for codice, etichetta in SezioneReport.choices
+    }
+
+
+def carica_ciclo(ciclo_id):
+    """Load a cycle with everything the report prints, in a bounded number of queries."""
+    return (
+        Ciclo.objects.select_related("ente", "smvp")
+        .prefetch_related(
+            "ente__voci_scheda",
+            "testi",
+            "tabelle",
+            "risposte_rpct",
+            "atti",
+            Prefetch(
+                "aree",
+                queryset=Area.objects.order_by("tree_id", "lft").prefetch_related("dirigenti"),
+            ),
+        )
+        .get(pk=ciclo_id)
+    )
+
+
+def _variazioni(ciclo):
+    righe = (
+        VariazioneObiettivo.objects.filter(obiettivo__ciclo=ciclo)
+        .select_related("atto", "obiettivo__area")
+        .order_by("atto__anno", "atto__numero", "obiettivo__ordine", "obiettivo__codice")
+    )
+    per_atto = {}
+    for var in righe:
+        voce = per_atto.setdefault(
+            var.atto_id, {"atto": _atto(var.atto), "effetto": {}, "obiettivi": []}
+        )
+        voce["obiettivi"].append(
+            {
+                "codice": var.obiettivo.codice,
+                "titolo": var.obiettivo.titolo,
+                "area": var.obiettivo.area.nome,
+                "effetto": var.effetto,
+                "titolo_nell_atto": var.titolo_nell_atto,
+            }
+        )
+    return list(per_atto.values())
+
+
+def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
+    """The whole Relazione of ``ciclo`` as one JSON-ready dict (see module docstring)."""
+    from valutazione.queries import risultati_ciclo
+
+    from .performance import sezione_performance
+
+    ciclo = carica_ciclo(ciclo.pk)
+    risultati = risultati_ciclo(ciclo)
+    obiettivi = list(
+        Obiettivo.objects.filter(ciclo=ciclo)
+        .select_related("area", "nodo")
+        .prefetch_related("indicatori", "fasi")
+        .order_by("ordine", "codice")
+    )
+    nodi = list(NodoStrategico.objects.filter(ciclo=ciclo).order_by("tree_id", "lft"))
+
+    codici_aree = {area.pk: area.codice for area in ciclo.aree.all()}
+    dati = {
+        "schema": SCHEMA_VERSIONE,
+        "ente": _ente(ciclo.ente),
+        "anno": ciclo.anno,
+        "versione": versione,
+        "impronta": None,
+        "pubblicata_il": pubblicata_il,
+        "licenza": LICENZA,
+        "dati_dimostrativi": ciclo.dati_dimostrativi,
+        "nota_dati_dimostrativi": ciclo.nota_dati_dimostrativi,
+        "atti": [_atto(a) for a in sorted(ciclo.atti.all(), key=lambda a: (a.anno, a.organo, a.numero))],
+        "variazioni_peg": _variazioni(ciclo),
+        "sezioni": _sezioni(ciclo),
+        "aree": [
+            {
+                "codice": area.codice,
+                "slug": area.slug,
+                "nome": area.nome,
+                "livello": area.level,
+                "superiore": codici_aree.get(area.parent_id),
+                "dirigenti": [
+                    u.get_full_name() for u in area.dirigenti.all() if u.get_full_name()
+                ],
+            }
+            for area in ciclo.aree.all()
+        ],
+        "risposte_rpct": [
+            {
+                "codice": r.codice,
+                "sezione": r.sezione,
+                "domanda": r.domanda,
+                "risposta": r.risposta,
+            }
+            for r in ciclo.risposte_rpct.all()
+        ],
+    }
+    dati.update(sezione_performance(ciclo=ciclo, risultati=risultati, obiettivi=obiettivi, nodi=nodi))
+    dati["impronta"] = impronta(dati)
+    return dati

@@ -1,0 +1,151 @@
+"""Writes of the trasparenza app: rendering and publishing the Relazione.
+
+A publication is written once, in one transaction, and never changed: ``relazione_pubblica``
+creates a new ``Pubblicazione`` (version N+1) with the frozen data, the page body and the PDF.
+Nothing in the code base updates or deletes a Pubblicazione or its file.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from obiettivi.models import Ciclo
+
+from . import presenter
+from .models import Pubblicazione
+from .report import relazione_dati
+
+STAMPA_CSS = Path(settings.BASE_DIR) / "static" / "css" / "stampa.css"
+
+
+def render_corpo(dati, *, pubblicazione=None):
+    """The frozen body of the report page (fingerprint, table of contents, every section)."""
+    contesto = presenter.contesto(dati, pubblicazione=pubblicazione)
+    contesto["pubblicata_il"] = _data_pubblicazione(dati)
+    return render_to_string("trasparenza/relazione_corpo_pagina.html", contesto)
+
+
+def render_html_stampa(dati):
+    contesto = presenter.contesto(dati)
+    contesto["pubblicata_il"] = _data_pubblicazione(dati)
+    return render_to_string("trasparenza/relazione_stampa.html", contesto)
+
+
+def _data_pubblicazione(dati):
+    if not dati.get("pubblicata_il"):
+        return ""
+    momento = timezone.localtime(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
+    return f"{momento:%d/%m/%Y}"
+
+
+def render_pdf(dati, *, archivio=True):
+    """The PDF of the report (A4, cover, contents, page numbers). PDF/A-3u, tagged, by default."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    html = HTML(string=render_html_stampa(dati), base_url=str(STAMPA_CSS.parent))
+    css = CSS(filename=str(STAMPA_CSS), font_config=fonts)
+    opzioni = {"pdf_variant": "pdf/a-3u", "pdf_tags": True} if archivio else {}
+    return html.write_pdf(stylesheets=[css], font_config=fonts, **opzioni)
+
+
+def _etichetta_grado(ob):
+    if ob.get("stato") != "attivo":
+        return ob.get("stato_etichetta") or ob.get("stato")
+    if ob.get("grado") is None:
+        return "non valutato"
+    return f"grado {ob['grado']}"
+
+
+def confronta(prima, dopo):
+    """Human-readable differences between two versions' data (Italian sentences)."""
+    modifiche = []
+
+    def cifra(etichetta, a, b):
+        if a != b:
+            modifiche.append(f"{etichetta}: da {presenter._it(a)} a {presenter._it(b)}.")
+
+    cifra("Livello di performance di ente", prima.get("livello_performance_ente"),
+          dopo.get("livello_performance_ente"))
+    for chiave, nome in (("finanziaria", "PFin"), ("obiettivi", "PObj_Gen"), ("qualita", "PQua_Gen")):
+        cifra(nome, prima.get("componenti", {}).get(chiave, {}).get("valore"),
+              dopo.get("componenti", {}).get(chiave, {}).get("valore"))
+    cifra("Media del barometro della qualità", prima.get("barometro_qualita", {}).get("media"),
+          dopo.get("barometro_qualita", {}).get("media"))
+
+    vecchi = {o["codice"]: o for o in prima.get("obiettivi", [])}
+    nuovi = {o["codice"]: o for o in dopo.get("obiettivi", [])}
+    for codice in sorted(nuovi.keys() - vecchi.keys()):
+        modifiche.append(f"Obiettivo {codice} aggiunto: «{nuovi[codice]['titolo']}».")
+    for codice in sorted(vecchi.keys() - nuovi.keys()):
+        modifiche.append(f"Obiettivo {codice} rimosso: «{vecchi[codice]['titolo']}».")
+    for codice in sorted(vecchi.keys() & nuovi.keys()):
+        a, b = vecchi[codice], nuovi[codice]
+        if a.get("titolo") != b.get("titolo"):
+            modifiche.append(f"Obiettivo {codice}: titolo modificato.")
+        if _etichetta_grado(a) != _etichetta_grado(b):
+            modifiche.append(
+                f"Obiettivo {codice}: da {_etichetta_grado(a)} a {_etichetta_grado(b)}."
+            )
+        if a.get("percentuale_raggiungimento") != b.get("percentuale_raggiungimento"):
+            modifiche.append(
+                f"Obiettivo {codice}: raggiungimento da "
+                f"{presenter._it(a.get('percentuale_raggiungimento'))} % a "
+                f"{presenter._it(b.get('percentuale_raggiungimento'))} %."
+            )
+    if not modifiche and prima.get("impronta") != dopo.get("impronta"):
+        modifiche.append("Modifiche ai testi, alle tabelle o ai dettagli dei dati.")
+    return modifiche
+
+
+@dataclass(frozen=True)
+class EsitoPubblicazione:
+    pubblicazione: Pubblicazione
+    nuova: bool
+
+
+@transaction.atomic
+def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPubblicazione:
+    """Freeze the cycle's current report as a new version (data, page body, PDF).
+
+    If the data are identical to the latest version (same fingerprint), nothing is written and
+    the latest version is returned (``nuova=False``): publishing is idempotent.
+    """
+    ciclo = Ciclo.objects.select_for_update().select_related("ente").get(pk=ciclo.pk)
+    precedente = ciclo.pubblicazioni.order_by("-versione").first()
+    dati = relazione_dati(ciclo)
+    if precedente is not None and precedente.impronta == dati["impronta"]:
+        return EsitoPubblicazione(pubblicazione=precedente, nuova=False)
+
+    versione = precedente.versione + 1 if precedente else 1
+    dati["versione"] = versione
+    dati["pubblicata_il"] = timezone.now().replace(microsecond=0).isoformat()
+    pdf = render_pdf(dati)
+    pubblicazione = Pubblicazione(
+        ciclo=ciclo,
+        versione=versione,
+        pubblicata_da=utente,
+        impronta=dati["impronta"],
+        dati=dati,
+        html=render_corpo(dati),
+        modifiche=confronta(precedente.dati, dati) if precedente else [],
+        nota=nota,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    pubblicazione.pdf.save(
+        f"{ciclo.ente.slug}-{ciclo.anno}-v{versione}-{dati['impronta'][:12]}.pdf",
+        ContentFile(pdf),
+        save=False,
+    )
+    pubblicazione.save()
+    if ciclo.stato != Ciclo.Stato.PUBBLICATA:
+        ciclo.stato = Ciclo.Stato.PUBBLICATA
+        ciclo.save(update_fields=["stato"])
+    return EsitoPubblicazione(pubblicazione=pubblicazione, nuova=True)

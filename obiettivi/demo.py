@@ -279,7 +279,10 @@ def _carica_ciclo(w: _Scrittore, ente: Ente, atti: dict, dati: dict) -> Ciclo:
             },
         )
         del_ciclo = [_trova(atti, k, file, "atti", "l'atto") for k in dati["atti"]]
-        ciclo.atti.add(*del_ciclo)
+        presenti = set(ciclo.atti.values_list("pk", flat=True))
+        mancanti = [a for a in del_ciclo if a.pk not in presenti]
+        if mancanti:
+            ciclo.atti.add(*mancanti)
     return ciclo
 
 
@@ -586,5 +589,6 @@ def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
     utente("nucleo", "Nucleo di valutazione", nome="Nucleo di valutazione")
     for area in sorted(aree, key=lambda a: (a.ordine, a.codice)):
         user = utente(f"dirigente.{area.slug}", f"Dirigente: {area.nome}", nome="Dirigente")
-        area.dirigenti.add(user)
+        if not area.dirigenti.filter(pk=user.pk).exists():
+            area.dirigenti.add(user)
     return utenti

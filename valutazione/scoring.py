@@ -1064,15 +1064,17 @@ def media_barometro(standard: tuple[DatiStandard, ...], regole: Regole) -> Risul
     )
 
 
+def indicatore_finanziario_rispettato(valore, target, direzione) -> bool | None:
+    """Met: value ≥ target («alto») or value ≤ target («basso»); None when not measured."""
+    if valore is None or target is None:
+        return None
+    return valore <= target if direzione == DIREZIONE_BASSO else valore >= target
+
+
 def copertura_finanziaria(indicatori: tuple[DatiIndicatoreFinanziario, ...]) -> RisultatoFinanziario:
     esiti = []
     for i in indicatori:
-        if i.valore is None:
-            rispettato = None
-        elif i.direzione == DIREZIONE_BASSO:
-            rispettato = i.valore <= i.target
-        else:
-            rispettato = i.valore >= i.target
+        rispettato = indicatore_finanziario_rispettato(i.valore, i.target, i.direzione)
         esiti.append(EsitoIndicatoreFinanziario(i.codice, i.nome, i.target, i.valore, i.direzione, rispettato))
     rilevati = [e for e in esiti if e.rispettato is not None]
     rispettati = sum(1 for e in rilevati if e.rispettato)

@@ -101,3 +101,30 @@ def smvp_create_default(*, ente=None, atto=None, nome=NOME_SMVP_DEFAULT, version
         ]
     )
     return smvp
+
+
+@transaction.atomic
+def smvp_duplica(*, smvp: Smvp, nome: str | None = None, versione: int | None = None) -> Smvp:
+    """Copy ``smvp`` with its scales and bands as a new version (next free number by default).
+
+    The copy is not used by any ciclo until an administrator chooses it: changing the rules of a
+    cycle already evaluated stays an explicit act.
+    """
+    nome = nome or smvp.nome
+    if versione is None:
+        ultime = Smvp.objects.filter(ente=smvp.ente, nome=nome).order_by("-versione")
+        versione = (ultime.values_list("versione", flat=True).first() or 0) + 1
+    livelli = list(smvp.livelli.all())
+    fasce = list(smvp.fasce.all())
+    copia = Smvp.objects.get(pk=smvp.pk)
+    copia.pk = None
+    copia.nome = nome
+    copia.versione = versione
+    copia.save()
+    LivelloScala.objects.bulk_create(
+        [LivelloScala(smvp=copia, scala=l.scala, valore=l.valore, etichetta=l.etichetta) for l in livelli]
+    )
+    Fascia.objects.bulk_create(
+        [Fascia(smvp=copia, tipo=f.tipo, da=f.da, a=f.a, valore=f.valore) for f in fasce]
+    )
+    return copia

@@ -1,0 +1,205 @@
+"""Admin of the valutazione app: SMVP (with its scales and bands), barometro, financial
+indicators, and the read-only «Risultati calcolati» page of each ciclo.
+
+The SMVP is validated as a whole (``valutazione.forms``: weights in the form, scales and bands
+in the inline formsets); the admin writes nothing unless everything is valid, inside the change
+view's transaction.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from obiettivi.models import Ciclo
+
+from . import scoring
+from .forms import (
+    FasciaFormSet,
+    IndicatoreFinanziarioForm,
+    LivelloScalaFormSet,
+    PrecompilatoInlineForm,
+    SmvpForm,
+    StandardBarometroForm,
+    fasce_iniziali,
+    livelli_iniziali,
+)
+from .models import Fascia, IndicatoreFinanziario, LivelloScala, Smvp, StandardBarometro
+from .queries import CicloSenzaSmvp, risultati_ciclo
+from .services import smvp_duplica
+
+CHANGE_LIST_CON_RISULTATI = "admin/valutazione/change_list_risultati.html"
+
+
+class _PrecompilaNuovoSmvp:
+    """On the add page, pre-fill the inline with Seregno's defaults (editable before saving)."""
+
+    iniziali = staticmethod(list)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(self.iniziali()) if obj is None else 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is None:
+            iniziali = self.iniziali()
+
+            class Precompilato(formset):
+                def __init__(self, *args, **kw):
+                    kw.setdefault("initial", iniziali)
+                    super().__init__(*args, **kw)
+
+            return Precompilato
+        return formset
+
+
+class LivelloScalaInline(_PrecompilaNuovoSmvp, admin.TabularInline):
+    model = LivelloScala
+    form = PrecompilatoInlineForm
+    formset = LivelloScalaFormSet
+    iniziali = staticmethod(livelli_iniziali)
+    fields = ["scala", "valore", "etichetta"]
+
+
+class FasciaInline(_PrecompilaNuovoSmvp, admin.TabularInline):
+    model = Fascia
+    form = PrecompilatoInlineForm
+    formset = FasciaFormSet
+    iniziali = staticmethod(fasce_iniziali)
+    fields = ["tipo", "da", "a", "valore"]
+
+
+@admin.register(Smvp)
+class SmvpAdmin(SimpleHistoryAdmin):
+    form = SmvpForm
+    inlines = [LivelloScalaInline, FasciaInline]
+    change_list_template = CHANGE_LIST_CON_RISULTATI
+    list_display = [
+        "nome", "versione", "ente", "peso_finanziaria", "peso_obiettivi", "peso_qualita",
+        "aggregazione_obiettivi", "aggregazione_nodi", "numero_cicli",
+    ]
+    list_filter = ["ente"]
+    search_fields = ["nome", "descrizione"]
+    list_select_related = ["ente", "atto"]
+    actions = ["duplica_come_nuova_versione"]
+    fieldsets = [
+        (None, {"fields": ["ente", "nome", "versione", "atto", "descrizione"]}),
+        (
+            "Livello di performance di ente: (PFin × peso) + (PObj_Gen × peso) + (PQua_Gen × peso)",
+            {
+                "fields": ["peso_finanziaria", "peso_obiettivi", "peso_qualita"],
+                "description": "I tre pesi devono sommare a 100.",
+            },
+        ),
+        (
+            "Obiettivi e albero",
+            {
+                "fields": [
+                    "aggregazione_obiettivi", "aggregazione_nodi", "tetto_raggiungimento",
+                    "quota_fasi",
+                ],
+                "description": "Regole spiegate con esempi nella nota metodologica (docs/scoring.md).",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_n_cicli=Count("cicli"))
+
+    @admin.display(description="cicli che lo usano", ordering="_n_cicli")
+    def numero_cicli(self, obj):
+        return obj._n_cicli
+
+    @admin.action(description="Duplica come nuova versione (con scale e fasce)")
+    def duplica_come_nuova_versione(self, request, queryset):
+        for smvp in queryset:
+            copia = smvp_duplica(smvp=smvp)
+            self.message_user(request, f"Creato «{copia}» come copia di «{smvp}».", messages.SUCCESS)
+
+    def get_urls(self):
+        vista = self.admin_site.admin_view
+        return [
+            path("risultati/", vista(self.risultati_cicli_view), name="valutazione_risultati_cicli"),
+            path("risultati/<int:ciclo_id>/", vista(self.risultati_view), name="valutazione_risultati"),
+        ] + super().get_urls()
+
+    # --- «Risultati calcolati» (read-only) -------------------------------------------------
+
+    def _puo_vedere_risultati(self, request):
+        utente = request.user
+        return any(
+            utente.has_perm(p)
+            for p in (
+                "valutazione.view_smvp", "valutazione.view_indicatorefinanziario",
+                "valutazione.view_standardbarometro", "obiettivi.view_obiettivo",
+            )
+        )
+
+    def risultati_cicli_view(self, request):
+        if not self._puo_vedere_risultati(request):
+            raise _permesso_negato()
+        cicli = Ciclo.objects.select_related("ente", "smvp").order_by("ente__nome", "-anno")
+        return TemplateResponse(request, "admin/valutazione/risultati_cicli.html", {
+            **self.admin_site.each_context(request),
+            "title": "Risultati calcolati",
+            "cicli": cicli,
+            "opts": self.model._meta,
+        })
+
+    def risultati_view(self, request, ciclo_id):
+        if not self._puo_vedere_risultati(request):
+            raise _permesso_negato()
+        ciclo = get_object_or_404(Ciclo.objects.select_related("ente", "smvp"), pk=ciclo_id)
+        try:
+            risultati = risultati_ciclo(ciclo)
+        except CicloSenzaSmvp as errore:
+            self.message_user(request, str(errore), messages.ERROR)
+            return redirect("admin:valutazione_risultati_cicli")
+        return TemplateResponse(request, "admin/valutazione/risultati.html", {
+            **self.admin_site.each_context(request),
+            "title": f"Risultati calcolati — {ciclo.ente} {ciclo.anno}",
+            "ciclo": ciclo,
+            "r": risultati,
+            "opts": self.model._meta,
+        })
+
+
+def _permesso_negato():
+    return PermissionDenied("Non hai i permessi per vedere i risultati calcolati.")
+
+
+@admin.register(StandardBarometro)
+class StandardBarometroAdmin(SimpleHistoryAdmin):
+    form = StandardBarometroForm
+    change_list_template = CHANGE_LIST_CON_RISULTATI
+    list_display = ["codice", "servizio", "standard", "area", "programmato", "rilevato", "grado", "ciclo"]
+    list_filter = ["ciclo", "area", "grado"]
+    search_fields = ["codice", "servizio", "standard"]
+    list_select_related = ["ciclo__ente", "area"]
+    ordering = ["ciclo", "codice"]
+
+
+@admin.register(IndicatoreFinanziario)
+class IndicatoreFinanziarioAdmin(SimpleHistoryAdmin):
+    form = IndicatoreFinanziarioForm
+    change_list_template = CHANGE_LIST_CON_RISULTATI
+    list_display = ["codice", "nome", "unita", "target", "valore", "direzione", "rispettato", "ciclo"]
+    list_filter = ["ciclo", "direzione"]
+    search_fields = ["codice", "nome"]
+    list_select_related = ["ciclo__ente"]
+    ordering = ["ciclo", "codice"]
+
+    @admin.display(description="rispettato", boolean=True)
+    def rispettato(self, obj):
+        return scoring.indicatore_finanziario_rispettato(obj.valore, obj.target, obj.direzione)
+
+
+def url_risultati(ciclo_id=None):
+    """The admin URL of the «Risultati calcolati» page (of a ciclo, or the list of cicli)."""
+    if ciclo_id is None:
+        return reverse("admin:valutazione_risultati_cicli")
+    return reverse("admin:valutazione_risultati", args=[ciclo_id])
+

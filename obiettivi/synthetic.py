@@ -341,12 +341,15 @@ def _genera_obiettivi(rng, ciclo, n_obiettivi, foglie, aree) -> None:
     contatori = dict.fromkeys((a.codice for a in aree), 0)
     inizio_anno = date(ciclo.anno, 1, 1)
     pending_obiettivi, figli = [], []  # figli: (obiettivo, [indicatori], [fasi])
+    # Every non-empty leaf gets an objective first (when there are enough), then at random.
+    prime_foglie = rng.sample(foglie, len(foglie))
 
     for i in range(1, n_obiettivi + 1):
         area = rng.choice(aree)
         contatori[area.codice] += 1
         obiettivo = Obiettivo(
-            ciclo=ciclo, area=area, nodo=rng.choice(foglie), ordine=i,
+            ciclo=ciclo, area=area, ordine=i,
+            nodo=prime_foglie[i - 1] if i <= len(prime_foglie) else rng.choice(foglie),
             codice=f"{area.codice}-{contatori[area.codice]:05d}",
             titolo=_titolo_obiettivo(rng),
             tipologia=rng.choices(nomi_tip, weights=pesi_tip)[0],

@@ -783,19 +783,19 @@ def media_obiettivi(obiettivi, regole: Regole) -> tuple[Decimal, str, str]:
     return valore, formula, f"{_termini(coppie, ponderata)} = {formatta(valore)}"
 
 
-def media_nodi(parti, regole: Regole) -> tuple[Decimal, str, str]:
+def media_nodi(parti, regole: Regole, oggetto: str = "dei nodi figli valutati") -> tuple[Decimal, str, str]:
     """Aggregate (label, grade, weight) parts per ``aggregazione_nodi``."""
     ponderata = regole.aggregazione_nodi == AGGREGAZIONE_PONDERATA
     coppie = [(g, p) for _, g, p in parti]
     if ponderata:
         valore = _media(coppie)
         formula = (
-            "Σ(grado × peso) / Σ pesi, dove il peso di ogni parte è la somma dei pesi dei suoi "
-            "obiettivi valutati"
+            f"Σ(grado × peso) / Σ pesi {oggetto}, dove ciascuno pesa quanto la somma dei pesi "
+            "dei suoi obiettivi valutati"
         )
     else:
         valore = arrotonda(sum((g for g, _ in coppie), ZERO) / len(coppie))
-        formula = "media semplice dei gradi delle parti valutate"
+        formula = f"media semplice dei gradi {oggetto}"
     return valore, formula, f"{_termini(coppie, ponderata)} = {formatta(valore)}"
 
 
@@ -908,8 +908,11 @@ def _pobj(radici: list[RisultatoNodo], regole: Regole) -> Componente:
         for r in valutate
     )
     if valutate:
-        valore, formula, calcolo = media_nodi([(r.codice, r.grado, r.peso) for r in valutate], regole)
-        formula = f"PObj_Gen = {formula} (nodi di primo livello dell'albero)"
+        valore, formula, calcolo = media_nodi(
+            [(r.codice, r.grado, r.peso) for r in valutate], regole,
+            "delle linee valutate (nodi di primo livello dell'albero)",
+        )
+        formula = f"PObj_Gen = {formula}"
     else:
         valore, formula, calcolo = None, "PObj_Gen non calcolabile", "nessuna linea valutata"
     return Componente(

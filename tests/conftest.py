@@ -1,16 +1,22 @@
 import os
 
 import pytest
+from django.test import override_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(autouse=True)
-def _isolated_media(settings, tmp_path):
-    """Each test writes publications into its own folder, never into the project's."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_media(tmp_path_factory):
+    """Tests write publications into a temporary folder, never into the project's media."""
+    from django.conf import settings
+
+    with override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield

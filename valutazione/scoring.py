@@ -813,7 +813,6 @@ def _aggrega_nodi(dati: DatiCiclo, obiettivi: tuple[RisultatoObiettivo, ...]):
             profondita[n.id] = profondita.get(n.parent_id, 0) + 1
         else:
             profondita[n.id] = 0
-    per_id = {n.id: n for n in dati.nodi}
     risultati = {}
     for n in reversed(dati.nodi):  # children before parents
         diretti = per_nodo.get(n.id, [])
@@ -892,9 +891,7 @@ def _aggrega_nodi(dati: DatiCiclo, obiettivi: tuple[RisultatoObiettivo, ...]):
                 esclusioni=tuple(esclusioni), note=tuple(note),
             ),
         )
-    ordinati = tuple(risultati[n.id] for n in dati.nodi)
-    del per_id
-    return ordinati, risultati, figli
+    return tuple(risultati[n.id] for n in dati.nodi), risultati
 
 
 def _pobj(radici: list[RisultatoNodo], regole: Regole) -> Componente:
@@ -1163,7 +1160,7 @@ def calcola_ciclo(dati: DatiCiclo) -> RisultatiCiclo:
     regole = dati.regole
     nodi_noti = {n.id for n in dati.nodi}
     obiettivi = tuple(valuta_obiettivo(o, regole, o.nodo_id in nodi_noti) for o in dati.obiettivi)
-    nodi, indice_nodi, _ = _aggrega_nodi(dati, obiettivi)
+    nodi, indice_nodi = _aggrega_nodi(dati, obiettivi)
     radici = [n for n in nodi if n.parent_id is None]
 
     per_nodo = defaultdict(list)

@@ -24,6 +24,7 @@ system-deps:
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py carica_demo
+	$(PY) manage.py pubblica seregno 2021
 
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -28,18 +28,15 @@ def nodo_upsert(*, ciclo: Ciclo, codice: str, titolo: str, livello_nome: str,
     nodo.livello_nome = livello_nome
     for name, value in fields.items():
         setattr(nodo, name, value)
-    if nodo.pk is not None and nodo.parent_id != (parent.pk if parent else None):
-        if parent is not None and (
-            parent.pk == nodo.pk or parent.is_descendant_of(nodo)
-        ):
-            raise ValidationError(
-                f"Nodo {codice}: non può stare sotto {parent.codice}, che ne discende (ciclo)."
-            )
-        nodo.save()
-        nodo.move_to(parent, "last-child")
-    else:
-        nodo.parent = parent
-        nodo.save()
+    if nodo.pk is not None and parent is not None and (
+        parent.pk == nodo.pk or parent.is_descendant_of(nodo)
+    ):
+        raise ValidationError(
+            f"Nodo {codice}: non può stare sotto {parent.codice}, che ne discende (ciclo)."
+        )
+    # mptt's save() moves a node whose parent changed to its place by order_insertion_by.
+    nodo.parent = parent
+    nodo.save()
     return nodo
 
 
@@ -55,14 +52,12 @@ def area_upsert(*, ciclo: Ciclo, codice: str, nome: str, slug: str,
     area.slug = slug
     for name, value in fields.items():
         setattr(area, name, value)
-    if area.pk is not None and area.parent_id != (parent.pk if parent else None):
-        if parent is not None and (parent.pk == area.pk or parent.is_descendant_of(area)):
-            raise ValidationError(
-                f"Area {codice}: non può stare sotto {parent.codice}, che ne discende (ciclo)."
-            )
-        area.save()
-        area.move_to(parent, "last-child")
-    else:
-        area.parent = parent
-        area.save()
+    if area.pk is not None and parent is not None and (
+        parent.pk == area.pk or parent.is_descendant_of(area)
+    ):
+        raise ValidationError(
+            f"Area {codice}: non può stare sotto {parent.codice}, che ne discende (ciclo)."
+        )
+    area.parent = parent
+    area.save()
     return area

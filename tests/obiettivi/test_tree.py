@@ -138,15 +138,6 @@ def test_spostare_un_nodo_nel_proprio_sottoalbero_e_rifiutato(tipo, catena, qual
     applica(ALBERI[tipo], operazioni, sposta=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "obiettivi.services.nodo_upsert/area_upsert spostano con move_to(parent, 'last-child'), "
-        "che ignora MPTTMeta.order_insertion_by: dopo uno spostamento l'ordine di fratelli e "
-        "radici differisce da quello di rebuild(). Correzione: assegnare parent e chiamare "
-        "save(), che mptt riposiziona secondo order_insertion_by."
-    ),
-)
 @pytest.mark.django_db
 @pytest.mark.parametrize("tipo", sorted(ALBERI))
 @hsettings(max_examples=40, phases=[Phase.explicit, Phase.generate], **IMPOSTAZIONI)

@@ -222,9 +222,6 @@ class AlberoAdmin(CicloScopedMixin, MPTTModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("ciclo__ente")
 
-    def campi_servizio(self, obj):  # pragma: no cover - overridden
-        raise NotImplementedError
-
     def upsert(self, obj):  # pragma: no cover - overridden
         raise NotImplementedError
 

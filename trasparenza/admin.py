@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import Pubblicazione
+
+
+@admin.register(Pubblicazione)
+class PubblicazioneAdmin(admin.ModelAdmin):
+    """Publications are frozen: they can be read, never changed or deleted from the admin."""
+
+    list_display = ("ciclo", "versione", "pubblicata_il", "pubblicata_da", "impronta_breve", "link")
+    list_filter = ("ciclo__ente",)
+    list_select_related = ("ciclo__ente", "pubblicata_da")
+    search_fields = ("ciclo__ente__nome", "impronta")
+    fields = ("ciclo", "versione", "pubblicata_il", "pubblicata_da", "impronta", "pdf",
+              "pdf_sha256", "modifiche", "nota")
+    readonly_fields = fields
+
+    @admin.display(description="impronta")
+    def impronta_breve(self, obj):
+        return f"{obj.impronta[:12]}…"
+
+    @admin.display(description="pagina pubblica")
+    def link(self, obj):
+        url = f"/{obj.ciclo.ente.slug}/{obj.ciclo.anno}/versioni/{obj.versione}/"
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

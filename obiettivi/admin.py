@@ -8,7 +8,7 @@
   "12,5"; dates are typed and shown as dd/mm/yyyy.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.formats import date_format
 from mptt.admin import MPTTModelAdmin
@@ -171,8 +171,32 @@ class CicloAdmin(CicloScopedMixin, admin.ModelAdmin):
         "ente", "anno", "stato", "smvp", "atti", "dati_dimostrativi", "nota_dati_dimostrativi",
     ]
 
+    actions = ["pubblica_relazione"]
+
     def get_readonly_fields(self, request, obj=None):
         return ["ente"] if obj is not None else []
+
+    @admin.action(description="Pubblica la Relazione sulla Performance dei cicli selezionati")
+    def pubblica_relazione(self, request, queryset):
+        from trasparenza.services import relazione_pubblica
+
+        for ciclo in queryset.select_related("ente"):
+            esito = relazione_pubblica(ciclo=ciclo, utente=request.user)
+            pub = esito.pubblicazione
+            if esito.nuova:
+                self.message_user(
+                    request,
+                    f"{ciclo}: pubblicata la versione {pub.versione} "
+                    f"(impronta {pub.impronta[:12]}…).",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"{ciclo}: nessuna modifica rispetto alla versione {pub.versione}, "
+                    "nulla da pubblicare.",
+                    messages.INFO,
+                )
 
 
 class VariazioneObiettivoInline(admin.TabularInline):

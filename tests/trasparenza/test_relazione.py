@@ -225,3 +225,26 @@ def test_report_page_queries_do_not_grow_with_the_cycle(demo, client, django_ass
     for percorso in ["dati.json", "dati.csv", "obiettivi/LLPP.01/", "linee/1/", "aree/territorio/"]:
         with django_assert_max_num_queries(3):
             assert client.get(URL + percorso).status_code == 200, percorso
+
+
+@pytest.mark.django_db
+def test_admin_action_publishes_a_cycle(client):
+    from django.contrib.auth import get_user_model
+
+    ente = Ente.objects.create(slug="azione", nome="Comune dell'azione")
+    from valutazione.services import smvp_create_default
+
+    ciclo = Ciclo.objects.create(ente=ente, anno=2023, smvp=smvp_create_default())
+    admin = get_user_model().objects.create_superuser("capo", "capo@example.org", "x")
+    client.force_login(admin)
+    risposta = client.post(
+        "/admin/obiettivi/ciclo/",
+        {"action": "pubblica_relazione", "_selected_action": [ciclo.pk]},
+        follow=True,
+    )
+    assert risposta.status_code == 200
+    pub = Pubblicazione.objects.get(ciclo=ciclo)
+    assert pub.versione == 1 and pub.pubblicata_da == admin and pub.pdf
+    assert "pubblicata la versione 1" in risposta.content.decode()
+    client.logout()
+    assert Client().get("/azione/2023/").status_code == 200

@@ -14,7 +14,7 @@ from typing import Callable
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from hypothesis import HealthCheck, Phase, example, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -140,7 +140,7 @@ def test_spostare_un_nodo_nel_proprio_sottoalbero_e_rifiutato(tipo, catena, qual
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("tipo", sorted(ALBERI))
-@hsettings(max_examples=40, phases=[Phase.explicit, Phase.generate], **IMPOSTAZIONI)
+@hsettings(max_examples=40, **IMPOSTAZIONI)
 @given(operazioni=OPERAZIONI)
 @example(operazioni=[("N1", None, 0), ("N0", "N1", 0), ("N0", None, 0)])
 @example(operazioni=[("N0", None, 0), ("N1", None, 0), ("N2", "N0", 0), ("N1", "N0", 0)])

@@ -9,11 +9,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_media(tmp_path_factory):
-    """Tests write publications into a temporary folder, never into the project's media."""
+    """Tests write publications into a temporary folder, never into the project's media, and
+    hash passwords fast."""
     from django.conf import settings
 
     with override_settings(
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        # carica_demo hashes 8 demo passwords: the default hasher would cost seconds per load.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -5,14 +5,18 @@ from django.http import Http404
 from .models import Pubblicazione
 
 
-def pubblicazione_corrente(*, ente_slug, anno, versione=None):
+def pubblicazione_corrente(*, ente_slug, anno, versione=None, senza_dati=False, senza_html=False):
     """The publication citizens see for ``ente_slug``/``anno``: the newest, or ``versione``.
 
     Raises Http404 when nothing is published: an unpublished cycle does not exist for citizens.
+    ``senza_dati``/``senza_html`` leave the heavy frozen payloads unloaded.
     """
     qs = Pubblicazione.objects.select_related("ciclo__ente").filter(
         ciclo__ente__slug=ente_slug, ciclo__anno=anno
     )
+    rinviati = [nome for nome, via in (("dati", senza_dati), ("html", senza_html)) if via]
+    if rinviati:
+        qs = qs.defer(*rinviati)
     if versione is not None:
         qs = qs.filter(versione=versione)
     pubblicazione = qs.order_by("-versione").first()

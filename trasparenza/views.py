@@ -33,13 +33,16 @@ from django.utils.safestring import mark_safe  # noqa: E402
 from django.views.decorators.http import condition  # noqa: E402
 
 from . import opendata, presenter, queries  # noqa: E402
+from .report import LICENZA  # noqa: E402
 
 CACHE_PUBBLICAZIONE = "public, max-age=300"
 
 
 def _etag(request, ente, anno, versione=None, **kwargs):
     try:
-        pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno, versione=versione)
+        pub = queries.pubblicazione_corrente(
+            ente_slug=ente, anno=anno, versione=versione, senza_dati=True, senza_html=True
+        )
     except Http404:
         return None
     return f"{pub.impronta}-{pub.versione}"
@@ -52,22 +55,31 @@ def _con_cache(response, pubblicazione):
 
 
 def _render_relazione(request, pubblicazione):
-    dati = pubblicazione.dati
-    contesto = presenter.contesto(dati, pubblicazione=pubblicazione)
-    contesto["corpo"] = mark_safe(pubblicazione.html)  # rendered by our templates at publication
-    contesto["versioni"] = queries.versioni(pubblicazione.ciclo)
+    """The frozen body inside the live layout; the frozen data need not even be loaded."""
+    ciclo = pubblicazione.ciclo
+    contesto = {
+        "pubblicazione": pubblicazione,
+        "anno": ciclo.anno,
+        "ente_nome": ciclo.ente.nome,
+        "url_base": f"/{ciclo.ente.slug}/{ciclo.anno}/",
+        "licenza": LICENZA,
+        "corpo": mark_safe(pubblicazione.html),  # rendered by our templates at publication
+        "versioni": queries.versioni(ciclo),
+    }
     return _con_cache(render(request, "trasparenza/relazione.html", contesto), pubblicazione)
 
 
 @condition(etag_func=_etag)
 def relazione(request, ente, anno):
-    pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno)
+    pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno, senza_dati=True)
     return _render_relazione(request, pub)
 
 
 @condition(etag_func=_etag)
 def relazione_versione(request, ente, anno, versione):
-    pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno, versione=versione)
+    pub = queries.pubblicazione_corrente(
+        ente_slug=ente, anno=anno, versione=versione, senza_dati=True
+    )
     return _render_relazione(request, pub)
 
 

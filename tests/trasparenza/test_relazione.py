@@ -248,3 +248,28 @@ def test_admin_action_publishes_a_cycle(client):
     assert "pubblicata la versione 1" in risposta.content.decode()
     client.logout()
     assert Client().get("/azione/2023/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_relazione_command_renders_current_data_in_any_state(demo, tmp_path):
+    from django.core.management import call_command
+
+    ob = Obiettivo.objects.filter(ciclo_id=demo["ciclo_id"], stato="attivo").first()
+    ob.titolo = "BOZZA NON ANCORA PUBBLICATA"
+    ob.save()
+    Ciclo.objects.filter(pk=demo["ciclo_id"]).update(stato=Ciclo.Stato.RENDICONTAZIONE)
+    call_command(
+        "relazione", "seregno", "2021",
+        "--json", str(tmp_path / "r.json"), "--html", str(tmp_path / "r.html"),
+    )
+    dati = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert dati["versione"] is None and dati["impronta"] == impronta(dati)
+    assert any(o["titolo"] == "BOZZA NON ANCORA PUBBLICATA" for o in dati["obiettivi"])
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "BOZZA NON ANCORA PUBBLICATA" in html and "Anteprima non pubblicata" in html
+    # citizens still see the published version only
+    assert "BOZZA NON ANCORA PUBBLICATA" not in Client().get(URL).content.decode()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Ciclo non trovato"):
+        call_command("relazione", "seregno", "1999", "--json", str(tmp_path / "x.json"))

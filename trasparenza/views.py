@@ -23,8 +23,6 @@ def home(request):
 
 # --- The published report: every view finds the publication, a separate function renders it. --
 
-import csv  # noqa: E402
-import io  # noqa: E402
 import json  # noqa: E402
 
 from django.http import FileResponse, Http404, HttpResponse  # noqa: E402

@@ -9,16 +9,9 @@ import pytest
 from obiettivi.demo import carica_demo
 from obiettivi.models import Ciclo
 from trasparenza.services import relazione_pubblica
+from tests.trasparenza.browser import WCAG, apri_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.mark.browser
@@ -39,11 +32,7 @@ def test_published_report_pages_are_accessible_without_javascript(live_server, t
     }
     errori = []
     with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profilo"), executable_path="/usr/bin/chromium", headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-            java_script_enabled=False,
-        )
+        browser = apri_chromium(p, tmp_path / "profilo", java_script_enabled=False)
         try:
             pagina = browser.new_page()
             pagina.on("response", lambda r: r.status >= 400 and errori.append(f"{r.status} {r.url}"))
@@ -62,10 +51,7 @@ def test_published_report_pages_are_accessible_without_javascript(live_server, t
             browser.close()
 
         # axe-core needs JavaScript: a second context, same pages
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profilo-axe"), executable_path="/usr/bin/chromium", headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-        )
+        browser = apri_chromium(p, tmp_path / "profilo-axe")
         try:
             pagina = browser.new_page()
             pagina.on("console", lambda m: m.type == "error" and errori.append(m.text))

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from obiettivi.models import Ciclo, Ente
 from trasparenza.models import Pubblicazione
+from tests.trasparenza.browser import WCAG, apri_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,14 +90,6 @@ def test_home_query_count_is_bounded(client, db, django_assert_max_num_queries):
 
 # --- in a real browser ---------------------------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.mark.browser
@@ -109,10 +102,7 @@ def test_home_in_chromium_is_accessible_with_fonts_and_no_console_errors(live_se
     )
     errori = []
     with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profilo"), executable_path="/usr/bin/chromium", headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-        )
+        browser = apri_chromium(p, tmp_path / "profilo")
         try:
             pagina = browser.new_page()
             pagina.on("console", lambda m: m.type == "error" and errori.append(m.text))
@@ -191,10 +181,7 @@ def test_chart_page_with_ente_is_accessible(live_server, enti, tmp_path):
     })
     errori = []
     with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profilo"), executable_path="/usr/bin/chromium", headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900},
-        )
+        browser = apri_chromium(p, tmp_path / "profilo")
         try:
             pagina = browser.new_page()
             pagina.on("console", lambda m: m.type == "error" and errori.append(m.text))

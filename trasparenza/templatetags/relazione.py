@@ -35,38 +35,33 @@ def _contesto(context, grafico, titolo, descrizione, **extra):
     return {"g": grafico, "titolo": titolo, "descrizione": descrizione, **extra}
 
 
-@register.inclusion_tag("trasparenza/grafici/barre.html", takes_context=True)
-def grafico_barre(
-    context, id, titolo, descrizione, righe, scala_max, *, scala_min=0, riferimento=None,
-    riferimento_etichetta="", decimali=2, unita="", passo=None,
-    intestazione_etichetta="Voce", intestazione_valore="Valore",
-):
-    grafico = charts.grafico_barre(
-        id, righe, scala_max=scala_max, scala_min=scala_min, riferimento=riferimento,
-        riferimento_etichetta=riferimento_etichetta, decimali=int(decimali), unita=unita,
-        passo=passo,
-    )
-    return _contesto(
-        context, grafico, titolo, descrizione,
-        intestazione_etichetta=intestazione_etichetta, intestazione_valore=intestazione_valore,
-    )
+def _tag_assi(costruttore):
+    """The template tag of a chart on an axis (bars, columns): same arguments for both."""
+
+    def tag(
+        context, id, titolo, descrizione, righe, scala_max, *, scala_min=0, riferimento=None,
+        riferimento_etichetta="", decimali=2, unita="", passo=None,
+        intestazione_etichetta="Voce", intestazione_valore="Valore",
+    ):
+        grafico = costruttore(
+            id, righe, scala_max=scala_max, scala_min=scala_min, riferimento=riferimento,
+            riferimento_etichetta=riferimento_etichetta, decimali=int(decimali), unita=unita,
+            passo=passo,
+        )
+        return _contesto(
+            context, grafico, titolo, descrizione,
+            intestazione_etichetta=intestazione_etichetta, intestazione_valore=intestazione_valore,
+        )
+
+    return tag
 
 
-@register.inclusion_tag("trasparenza/grafici/colonne.html", takes_context=True)
-def grafico_colonne(
-    context, id, titolo, descrizione, righe, scala_max, *, scala_min=0, riferimento=None,
-    riferimento_etichetta="", decimali=2, unita="", passo=None,
-    intestazione_etichetta="Voce", intestazione_valore="Valore",
-):
-    grafico = charts.grafico_colonne(
-        id, righe, scala_max=scala_max, scala_min=scala_min, riferimento=riferimento,
-        riferimento_etichetta=riferimento_etichetta, decimali=int(decimali), unita=unita,
-        passo=passo,
-    )
-    return _contesto(
-        context, grafico, titolo, descrizione,
-        intestazione_etichetta=intestazione_etichetta, intestazione_valore=intestazione_valore,
-    )
+grafico_barre = register.inclusion_tag(
+    "trasparenza/grafici/barre.html", takes_context=True, name="grafico_barre"
+)(_tag_assi(charts.grafico_barre))
+grafico_colonne = register.inclusion_tag(
+    "trasparenza/grafici/colonne.html", takes_context=True, name="grafico_colonne"
+)(_tag_assi(charts.grafico_colonne))
 
 
 @register.inclusion_tag("trasparenza/grafici/composizione.html", takes_context=True)

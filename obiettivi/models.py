@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
@@ -124,6 +125,14 @@ class Ciclo(models.Model):
     atti = models.ManyToManyField(
         "Atto", blank=True, related_name="cicli", verbose_name="atti del ciclo"
     )
+    atto_approvazione = models.ForeignKey(
+        "Atto", on_delete=models.PROTECT, null=True, blank=True, related_name="cicli_approvati",
+        verbose_name="atto di approvazione della Giunta",
+        help_text="Obbligatorio per passare allo stato «Approvata» (lo imposta il passaggio di stato).",
+    )
+
+    # The state is changed only by ``obiettivi.workflow``; every change is kept here.
+    history = HistoricalRecords(verbose_name="storico ciclo")
 
     class Meta:
         verbose_name = "ciclo"
@@ -138,6 +147,33 @@ class Ciclo(models.Model):
 
     def __str__(self):
         return f"{self.ente} — {self.anno}"
+
+
+class RiaperturaCiclo(models.Model):
+    """An Amministratore reopened a cycle (moved it back to an earlier state), with a reason."""
+
+    ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="riaperture")
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name="riaperto da",
+    )
+    quando = models.DateTimeField("riaperto il", default=timezone.now)
+    da_stato = models.CharField("stato precedente", max_length=20, choices=Ciclo.Stato.choices)
+    a_stato = models.CharField("nuovo stato", max_length=20, choices=Ciclo.Stato.choices)
+    motivazione = models.TextField("motivazione")
+
+    class Meta:
+        verbose_name = "riapertura di un ciclo"
+        verbose_name_plural = "riaperture dei cicli"
+        ordering = ["-quando"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(motivazione=""), name="riapertura_con_motivazione"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ciclo}: da {self.get_da_stato_display()} a {self.get_a_stato_display()}"
 
 
 class Atto(models.Model):
@@ -299,6 +335,21 @@ class Obiettivo(models.Model):
     )
     ordine = models.PositiveIntegerField("ordine", default=0)
 
+    class StatoRendicontazione(models.TextChoices):
+        BOZZA = "bozza", "Bozza del dirigente"
+        INVIATO = "inviato", "Inviato al Nucleo"
+        VALIDATO = "validato", "Validato dal Nucleo"
+        RINVIATO = "rinviato", "Rinviato al dirigente"
+
+    stato_rendicontazione = models.CharField(
+        "rendicontazione", max_length=10, choices=StatoRendicontazione.choices,
+        default=StatoRendicontazione.BOZZA,
+        help_text="Cambia solo con «Invia al Nucleo», «Valida» e «Rinvia al dirigente».",
+    )
+    # Lost-update guard: every save through the admin or a workflow service adds 1; a form
+    # read at an older version is refused (``obiettivi.forms.ControlloVersioneMixin``).
+    versione = models.PositiveIntegerField("versione", default=0, editable=False)
+
     # Outcome, entered by the area's dirigente.
     relazione = models.TextField("relazione sintetica del dirigente", blank=True)
     grado_proposto = models.PositiveSmallIntegerField(
@@ -314,8 +365,12 @@ class Obiettivo(models.Model):
         "motivazione del Nucleo", blank=True,
         help_text="Obbligatoria quando il grado validato differisce da quello proposto.",
     )
+    commento_nucleo = models.TextField(
+        "commento del Nucleo", blank=True,
+        help_text="Obbligatorio quando l'obiettivo è rinviato al dirigente.",
+    )
 
-    history = HistoricalRecords(verbose_name="storico obiettivo")
+    history = HistoricalRecords(verbose_name="storico obiettivo", excluded_fields=["versione"])
 
     class Meta:
         verbose_name = "obiettivo operativo"

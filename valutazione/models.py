@@ -96,6 +96,8 @@ class LivelloScala(models.Model):
     valore = models.PositiveSmallIntegerField("valore")
     etichetta = models.CharField("etichetta", max_length=200)
 
+    history = HistoricalRecords(verbose_name="storico livello di scala")
+
     class Meta:
         verbose_name = "livello di scala"
         verbose_name_plural = "livelli delle scale"
@@ -126,6 +128,8 @@ class Fascia(models.Model):
     valore = models.PositiveSmallIntegerField(
         "grado", validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+
+    history = HistoricalRecords(verbose_name="storico fascia")
 
     class Meta:
         verbose_name = "fascia"

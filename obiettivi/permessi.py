@@ -52,3 +52,129 @@ def aree_visibili(user):
     if is_dirigente(user):
         return aree_dirette(user)
     return Area.objects.none()
+
+
+def _ids_aree_dirette(user):
+    cache = getattr(user, "_seregno_aree", None)
+    if cache is None:
+        cache = frozenset(aree_dirette(user).values_list("pk", flat=True)) if user.is_authenticated else frozenset()
+        user._seregno_aree = cache
+    return cache
+
+
+def dirige(user, area):
+    """``user`` is a dirigente of ``area`` (or of an area above it)."""
+    return bool(area is not None and is_dirigente(user) and area.pk in _ids_aree_dirette(user))
+
+
+# --- what an object belongs to ------------------------------------------------------------
+
+def area_di(obj):
+    """The area an object answers to (None: the whole ente, e.g. a financial indicator)."""
+    if isinstance(obj, Area):
+        return obj
+    if hasattr(obj, "obiettivo_id") and not hasattr(obj, "area_id"):
+        return obj.obiettivo.area
+    return getattr(obj, "area", None)
+
+
+def ciclo_di(obj):
+    """The cycle whose figures ``obj`` is part of (None for ente, atti and unused SMVP)."""
+    from .models import Ciclo
+
+    if isinstance(obj, Ciclo):
+        return obj
+    if hasattr(obj, "ciclo_id"):
+        return obj.ciclo
+    if hasattr(obj, "obiettivo_id"):
+        return obj.obiettivo.ciclo
+    return None
+
+
+def filtra_per_area(user, queryset, percorso):
+    """``queryset`` limited to what ``user`` may see; ``percorso`` is the lookup to the Area
+    (``"area"``, ``"obiettivo__area"``…) or None for rows that belong to no area (then only
+    administrators and the Nucleo see them)."""
+    if vede_tutto(user):
+        return queryset
+    if percorso is None or not is_dirigente(user):
+        return queryset.none()
+    return queryset.filter(**{f"{percorso}__in": list(_ids_aree_dirette(user))})
+
+
+def puo_vedere(user, obj):
+    if vede_tutto(user):
+        return True
+    return dirige(user, area_di(obj))
+
+
+# --- which fields a role changes ------------------------------------------------------------
+
+TUTTI = None  # sentinel of ``campi_modificabili``: every field of the form
+
+# The dirigente's outcome fields, per model (label → fields).
+CAMPI_ESITO = {
+    "obiettivi.obiettivo": ("relazione", "grado_proposto"),
+    "obiettivi.indicatore": ("consuntivo", "data_consuntivo"),
+    "obiettivi.fase": ("percentuale",),
+    "valutazione.standardbarometro": ("rilevato",),
+}
+# The Nucleo's review fields.
+CAMPI_REVISIONE = {
+    "obiettivi.obiettivo": ("grado_validato", "motivazione_grado", "commento_nucleo"),
+}
+
+
+def campi_modificabili(user, obj):
+    """The fields ``user`` may change on ``obj`` now: ``TUTTI`` or a frozenset (maybe empty).
+
+    * Locked cycle (approvata, pubblicata): nothing, for everyone.
+    * Amministratore (and superuser): every field.
+    * Dirigente of the object's area: the outcome fields, while the cycle is in
+      rendicontazione and the objective is a draft or was sent back.
+    * Nucleo di valutazione: the review fields of an objective sent to it, while the cycle is
+      in rendicontazione or validazione.
+    """
+    from . import workflow
+    from .models import Ciclo, Obiettivo
+
+    ciclo = ciclo_di(obj)
+    if ciclo is not None and workflow.ciclo_bloccato(ciclo):
+        return frozenset()
+    if _smvp_bloccato(obj):
+        return frozenset()
+    if is_amministratore(user):
+        return TUTTI
+    etichetta = obj._meta.label_lower
+    campi = set()
+    obiettivo = obj if isinstance(obj, Obiettivo) else getattr(obj, "obiettivo", None)
+    if (etichetta in CAMPI_ESITO and ciclo is not None and ciclo.stato == Ciclo.Stato.RENDICONTAZIONE
+            and dirige(user, area_di(obj))
+            and (obiettivo is None or obiettivo.stato_rendicontazione in workflow.DA_INVIARE)):
+        campi.update(CAMPI_ESITO[etichetta])
+    if (etichetta in CAMPI_REVISIONE and is_nucleo(user) and ciclo is not None
+            and ciclo.stato in workflow.STATI_REVISIONE
+            and obj.stato_rendicontazione in workflow.INVIATI):
+        campi.update(CAMPI_REVISIONE[etichetta])
+    return frozenset(campi)
+
+
+def _smvp_bloccato(obj):
+    """An SMVP (or one of its scales and bands) used by a locked cycle is read-only."""
+    from . import workflow
+
+    smvp_id = getattr(obj, "smvp_id", None)
+    if obj._meta.label_lower == "valutazione.smvp":
+        smvp_id = obj.pk
+    elif obj._meta.label_lower not in ("valutazione.livelloscala", "valutazione.fascia"):
+        return False
+    if smvp_id is None:
+        return False
+    from .models import Ciclo
+
+    return Ciclo.objects.filter(smvp_id=smvp_id, stato__in=workflow.STATI_BLOCCATI).exists()
+
+
+def puo_modificare(user, obj):
+    campi = campi_modificabili(user, obj)
+    return campi is TUTTI or bool(campi)

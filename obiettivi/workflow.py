@@ -1,0 +1,319 @@
+"""The review workflow: the cycle's state machine and the objective's submit / validate / send back.
+
+Cycle states, in order, and who moves a cycle forward (always an Amministratore):
+
+    pianificazione → monitoraggio → rendicontazione → validazione → approvata → pubblicata
+
+* rendicontazione → validazione: every active objective has been sent to the Nucleo (or already
+  validated).
+* validazione → approvata: every active objective validated by the Nucleo, and the Giunta's atto
+  of approval (an Atto of the same ente) given.
+* approvata → pubblicata: the Relazione has at least one Pubblicazione.
+
+**Locked** means the cycle's state is ``approvata`` or ``pubblicata`` (validation is over): nobody
+changes its figures — objectives, indicators, phases, barometro, financial indicators, report
+texts, the SMVP it uses — not even an Amministratore. Going back is ``ciclo_riapri``: an
+Amministratore's explicit action with a reason, kept in ``RiaperturaCiclo`` and in the cycle's
+history.
+
+An objective's reporting (``Obiettivo.stato_rendicontazione``):
+
+    bozza / rinviato --(dirigente: obiettivo_invia)--> inviato
+    inviato --(Nucleo: obiettivo_valida)--> validato
+    inviato --(Nucleo: obiettivo_rinvia, with a comment)--> rinviato
+
+The dirigente edits the outcome only while the cycle is in rendicontazione and the objective is
+bozza or rinviato. The Nucleo validates in rendicontazione or validazione; it sends back only in
+rendicontazione (in validazione the dirigente could no longer answer: the Nucleo decides the
+validated grade itself, with its reason). Every service is atomic, keyword-only, saves through
+``save()`` (so django-simple-history records who changed what) and raises ``ValidationError``
+with an Italian message; nothing is written when it refuses.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from . import permessi
+from .models import Atto, Ciclo, Obiettivo, RiaperturaCiclo
+
+Stato = Ciclo.Stato
+Rendicontazione = Obiettivo.StatoRendicontazione
+
+ORDINE_STATI = [
+    Stato.PIANIFICAZIONE, Stato.MONITORAGGIO, Stato.RENDICONTAZIONE, Stato.VALIDAZIONE,
+    Stato.APPROVATA, Stato.PUBBLICATA,
+]
+STATI_BLOCCATI = frozenset({Stato.APPROVATA, Stato.PUBBLICATA})
+STATI_PUBBLICABILI = frozenset({Stato.APPROVATA, Stato.PUBBLICATA})
+# States the Nucleo works in.
+STATI_REVISIONE = frozenset({Stato.RENDICONTAZIONE, Stato.VALIDAZIONE})
+# A cycle can be reopened back to one of these, from any later state.
+STATI_DI_RIAPERTURA = (Stato.RENDICONTAZIONE, Stato.VALIDAZIONE)
+DA_INVIARE = frozenset({Rendicontazione.BOZZA, Rendicontazione.RINVIATO})
+INVIATI = frozenset({Rendicontazione.INVIATO, Rendicontazione.VALIDATO})
+
+
+def ciclo_bloccato(ciclo) -> bool:
+    """True once validation is over (approvata, pubblicata): the figures are read-only."""
+    return ciclo.stato in STATI_BLOCCATI
+
+
+def puo_pubblicare(ciclo) -> bool:
+    """The Relazione may be published only for an approved (or already published) cycle."""
+    return ciclo.stato in STATI_PUBBLICABILI
+
+
+def stato_successivo(ciclo):
+    """The next state of ``ciclo`` (None after «pubblicata»)."""
+    indice = ORDINE_STATI.index(ciclo.stato)
+    return ORDINE_STATI[indice + 1] if indice + 1 < len(ORDINE_STATI) else None
+
+
+def _etichetta(stato):
+    return Stato(stato).label
+
+
+def _obiettivi_attivi(ciclo):
+    return Obiettivo.objects.filter(ciclo=ciclo, stato=Obiettivo.Stato.ATTIVO)
+
+
+def _elenco_codici(queryset, quanti=10):
+    codici = list(queryset.order_by("ordine", "codice").values_list("codice", flat=True)[:quanti + 1])
+    testo = ", ".join(codici[:quanti])
+    return testo + (", …" if len(codici) > quanti else "")
+
+
+def errori_avanzamento(ciclo, *, atto=None) -> list[str]:
+    """Why ``ciclo`` cannot move to its next state now (empty list: it can)."""
+    nuovo = stato_successivo(ciclo)
+    if nuovo is None:
+        return [f"Il ciclo {ciclo} è già «{_etichetta(ciclo.stato)}»: non c'è uno stato successivo."]
+    errori = []
+    if nuovo == Stato.VALIDAZIONE:
+        mancanti = _obiettivi_attivi(ciclo).exclude(stato_rendicontazione__in=INVIATI)
+        if mancanti.exists():
+            errori.append(
+                f"{mancanti.count()} obiettivi attivi non sono ancora stati inviati al Nucleo "
+                f"({_elenco_codici(mancanti)})."
+            )
+    elif nuovo == Stato.APPROVATA:
+        mancanti = _obiettivi_attivi(ciclo).exclude(
+            stato_rendicontazione=Rendicontazione.VALIDATO, grado_validato__isnull=False
+        )
+        if mancanti.exists():
+            errori.append(
+                f"{mancanti.count()} obiettivi attivi non sono ancora stati validati dal Nucleo "
+                f"({_elenco_codici(mancanti)})."
+            )
+        if atto is None:
+            errori.append("Per approvare indicare l'atto della Giunta che approva la Relazione.")
+        elif atto.ente_id != ciclo.ente_id:
+            errori.append(f"L'atto «{atto}» è di un altro ente.")
+    elif nuovo == Stato.PUBBLICATA:
+        if not ciclo.pubblicazioni.exists():
+            errori.append(
+                "La Relazione non è ancora stata pubblicata: usare l'azione «Pubblica la "
+                "Relazione sulla Performance»."
+            )
+    return errori
+
+
+def _richiedi_amministratore(utente, cosa):
+    if not permessi.is_amministratore(utente):
+        raise ValidationError(f"Solo un Amministratore può {cosa}.")
+
+
+def _ciclo_bloccato_per_scrittura(ciclo_id):
+    """The cycle's row, locked until the end of the transaction (concurrent transitions wait)."""
+    return Ciclo.objects.select_for_update().get(pk=ciclo_id)
+
+
+@transaction.atomic
+def ciclo_avanza(*, ciclo: Ciclo, utente, atto: Atto | None = None) -> Ciclo:
+    """Move ``ciclo`` to its next state (only an Amministratore; see the module's rules)."""
+    _richiedi_amministratore(utente, "cambiare lo stato di un ciclo")
+    ciclo = _ciclo_bloccato_per_scrittura(ciclo.pk)
+    errori = errori_avanzamento(ciclo, atto=atto)
+    if errori:
+        raise ValidationError(errori)
+    nuovo = stato_successivo(ciclo)
+    ciclo.stato = nuovo
+    campi = ["stato"]
+    if nuovo == Stato.APPROVATA:
+        ciclo.atto_approvazione = atto
+        campi.append("atto_approvazione")
+    ciclo._change_reason = f"Passaggio a «{_etichetta(nuovo)}»"
+    ciclo._history_user = utente
+    ciclo.save(update_fields=campi)
+    if nuovo == Stato.APPROVATA and not ciclo.atti.filter(pk=atto.pk).exists():
+        ciclo.atti.add(atto)
+    return ciclo
+
+
+@transaction.atomic
+def ciclo_riapri(*, ciclo: Ciclo, utente, motivazione: str,
+                 stato: str = Stato.VALIDAZIONE) -> RiaperturaCiclo:
+    """Move ``ciclo`` back to ``stato`` (rendicontazione or validazione), recording who and why."""
+    _richiedi_amministratore(utente, "riaprire un ciclo")
+    motivazione = (motivazione or "").strip()
+    if not motivazione:
+        raise ValidationError("Per riaprire un ciclo indicare la motivazione.")
+    if stato not in STATI_DI_RIAPERTURA:
+        raise ValidationError(
+            "Un ciclo si riapre solo in «Rendicontazione» o in «Validazione»."
+        )
+    ciclo = _ciclo_bloccato_per_scrittura(ciclo.pk)
+    if ORDINE_STATI.index(ciclo.stato) <= ORDINE_STATI.index(stato):
+        raise ValidationError(
+            f"Il ciclo {ciclo} è «{_etichetta(ciclo.stato)}»: si può riaprire solo in uno stato "
+            "precedente."
+        )
+    da_stato = ciclo.stato
+    ciclo.stato = stato
+    ciclo._change_reason = f"Riapertura: {motivazione}"[:100]
+    ciclo._history_user = utente
+    ciclo.save(update_fields=["stato"])
+    return RiaperturaCiclo.objects.create(
+        ciclo=ciclo, utente=utente, da_stato=da_stato, a_stato=stato, motivazione=motivazione
+    )
+
+
+# --- objectives ---------------------------------------------------------------------------
+
+
+def _obiettivo_per_scrittura(obiettivo):
+    return Obiettivo.objects.select_for_update().select_related("ciclo", "area").get(pk=obiettivo.pk)
+
+
+def _salva(obiettivo, utente, motivo, campi):
+    obiettivo.versione += 1
+    obiettivo._history_user = utente
+    obiettivo._change_reason = motivo
+    obiettivo.save(update_fields=[*campi, "versione"])
+    return obiettivo
+
+
+def errori_invio(obiettivo) -> list[str]:
+    """What is missing before the dirigente can send ``obiettivo`` to the Nucleo."""
+    errori = []
+    if obiettivo.ciclo.stato != Stato.RENDICONTAZIONE:
+        errori.append(
+            f"L'obiettivo {obiettivo.codice} si può inviare solo mentre il ciclo è in "
+            f"«Rendicontazione» (ora è «{_etichetta(obiettivo.ciclo.stato)}»)."
+        )
+    if obiettivo.stato_rendicontazione not in DA_INVIARE:
+        errori.append(
+            f"L'obiettivo {obiettivo.codice} è già «{obiettivo.get_stato_rendicontazione_display()}»."
+        )
+    if not (obiettivo.relazione or "").strip():
+        errori.append(f"Obiettivo {obiettivo.codice}: scrivere la relazione sintetica.")
+    if obiettivo.stato == Obiettivo.Stato.ATTIVO and obiettivo.grado_proposto is None:
+        errori.append(f"Obiettivo {obiettivo.codice}: indicare il grado proposto (1–5).")
+    return errori
+
+
+@transaction.atomic
+def obiettivo_invia(*, obiettivo: Obiettivo, utente) -> Obiettivo:
+    """The area's dirigente sends the reported objective to the Nucleo di valutazione."""
+    obiettivo = _obiettivo_per_scrittura(obiettivo)
+    if not permessi.dirige(utente, obiettivo.area):
+        raise ValidationError(
+            f"Solo il dirigente dell'area «{obiettivo.area}» può inviare l'obiettivo "
+            f"{obiettivo.codice}."
+        )
+    errori = errori_invio(obiettivo)
+    if errori:
+        raise ValidationError(errori)
+    obiettivo.stato_rendicontazione = Rendicontazione.INVIATO
+    return _salva(obiettivo, utente, "Inviato al Nucleo", ["stato_rendicontazione"])
+
+
+def errori_revisione(obiettivo, *, rinvio=False) -> list[str]:
+    """Why the Nucleo cannot validate (or send back) ``obiettivo`` now."""
+    stati = {Stato.RENDICONTAZIONE} if rinvio else STATI_REVISIONE
+    if obiettivo.ciclo.stato not in stati:
+        nomi = " o ".join(f"«{_etichetta(s)}»" for s in ORDINE_STATI if s in stati)
+        azione = "rinviare al dirigente" if rinvio else "validare"
+        return [
+            f"L'obiettivo {obiettivo.codice} si può {azione} solo mentre il ciclo è in {nomi} "
+            f"(ora è «{_etichetta(obiettivo.ciclo.stato)}»)."
+        ]
+    ammessi = {Rendicontazione.INVIATO} if rinvio else INVIATI
+    if obiettivo.stato_rendicontazione not in ammessi:
+        return [
+            f"L'obiettivo {obiettivo.codice} è «{obiettivo.get_stato_rendicontazione_display()}»: "
+            "il Nucleo può esaminarlo solo dopo l'invio del dirigente."
+        ]
+    return []
+
+
+def errori_grado_validato(obiettivo) -> list[str]:
+    """The validated grade's rules (same wording as the admin form)."""
+    errori = []
+    if obiettivo.stato == Obiettivo.Stato.ATTIVO and obiettivo.grado_validato is None:
+        errori.append(f"Obiettivo {obiettivo.codice}: indicare il grado validato (1–5).")
+    if (obiettivo.grado_validato is not None and obiettivo.grado_validato != obiettivo.grado_proposto
+            and not (obiettivo.motivazione_grado or "").strip()):
+        errori.append(
+            f"Obiettivo {obiettivo.codice}: il grado validato differisce da quello proposto: "
+            "indicare la motivazione del Nucleo."
+        )
+    return errori
+
+
+def _richiedi_nucleo(utente, obiettivo):
+    if not permessi.is_nucleo(utente):
+        raise ValidationError(
+            f"Solo il Nucleo di valutazione può validare o rinviare l'obiettivo {obiettivo.codice}."
+        )
+
+
+_NON_INDICATO = object()
+
+
+@transaction.atomic
+def obiettivo_valida(*, obiettivo: Obiettivo, utente, grado_validato=_NON_INDICATO,
+                     motivazione_grado: str | None = None,
+                     commento_nucleo: str | None = None) -> Obiettivo:
+    """The Nucleo validates ``obiettivo``. Without ``grado_validato`` it keeps the one already
+    entered, or confirms the proposed grade when none was entered."""
+    obiettivo = _obiettivo_per_scrittura(obiettivo)
+    _richiedi_nucleo(utente, obiettivo)
+    errori = errori_revisione(obiettivo)
+    if errori:
+        raise ValidationError(errori)
+    if grado_validato is not _NON_INDICATO:
+        obiettivo.grado_validato = grado_validato
+    elif obiettivo.grado_validato is None and obiettivo.stato == Obiettivo.Stato.ATTIVO:
+        obiettivo.grado_validato = obiettivo.grado_proposto
+    if motivazione_grado is not None:
+        obiettivo.motivazione_grado = motivazione_grado.strip()
+    if commento_nucleo is not None:
+        obiettivo.commento_nucleo = commento_nucleo.strip()
+    errori = errori_grado_validato(obiettivo)
+    if errori:
+        raise ValidationError(errori)
+    obiettivo.stato_rendicontazione = Rendicontazione.VALIDATO
+    return _salva(obiettivo, utente, "Validato dal Nucleo", [
+        "stato_rendicontazione", "grado_validato", "motivazione_grado", "commento_nucleo",
+    ])
+
+
+@transaction.atomic
+def obiettivo_rinvia(*, obiettivo: Obiettivo, utente, commento: str) -> Obiettivo:
+    """The Nucleo sends ``obiettivo`` back to its dirigente, saying what to change."""
+    obiettivo = _obiettivo_per_scrittura(obiettivo)
+    _richiedi_nucleo(utente, obiettivo)
+    commento = (commento or "").strip()
+    errori = errori_revisione(obiettivo, rinvio=True)
+    if not commento:
+        errori.append(
+            f"Obiettivo {obiettivo.codice}: per rinviarlo al dirigente scrivere nel commento "
+            "del Nucleo che cosa va corretto."
+        )
+    if errori:
+        raise ValidationError(errori)
+    obiettivo.stato_rendicontazione = Rendicontazione.RINVIATO
+    obiettivo.commento_nucleo = commento
+    return _salva(obiettivo, utente, "Rinviato al dirigente",
+                  ["stato_rendicontazione", "commento_nucleo"])

@@ -3,12 +3,18 @@
 DEBUG, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL are read from the environment. Without
 DATABASE_URL the project uses a SQLite file in its own folder; with ``postgres://…`` it uses
 PostgreSQL through psycopg 3.
+
+With ``DEBUG=0`` every security setting defaults to its secure value (HTTPS redirect, secure
+cookies, HSTS); each can be turned off only by an explicit environment variable, listed in
+docs/deploy.md and docs/sicurezza.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,6 +24,18 @@ def env_bool(name, default):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on", "si", "sì"}
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} deve essere un numero intero, non {value!r}.") from None
 
 
 def env_list(name, default):
@@ -53,13 +71,17 @@ INSTALLED_APPS = [
     "mptt",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
     "obiettivi",
     "valutazione",
     "trasparenza",
+    "seregno_perf.apps.SeregnoPerfConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "seregno_perf.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "seregno_perf.urls"
@@ -106,6 +130,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
@@ -137,3 +167,102 @@ LOGIN_URL = "admin:login"
 
 # The demo cycle is illustrative: pages say so where data is marked as such.
 SITE_NAME = "Relazioni sulla Performance"
+
+
+# --- Security --------------------------------------------------------------------------------
+# Production (DEBUG=0) defaults are the secure ones; a variable set to 0 turns one off.
+# Behind a reverse proxy that terminates HTTPS, set SECURE_PROXY_SSL_HEADER=1 (the proxy must
+# set X-Forwarded-Proto and strip it from clients), or "HEADER_NAME=value" for another header.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+
+
+def _proxy_ssl_header(value):
+    value = (value or "").strip()
+    if not value or value.lower() in {"0", "false", "no", "off"}:
+        return None
+    if value.lower() in {"1", "true", "yes", "on", "si", "sì"}:
+        return ("HTTP_X_FORWARDED_PROTO", "https")
+    nome, _, atteso = value.partition("=")
+    if not nome or not atteso:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER: usare 1 (X-Forwarded-Proto: https) oppure NOME=valore, "
+            f"non {value!r}."
+        )
+    return (nome.strip(), atteso.strip())
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER"))
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Uploads and request bodies. Form data (without files) above DATA_UPLOAD_MAX_MEMORY_SIZE is
+# refused with 400; uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to disk.
+# PEG_IMPORT_MAX_BYTES is the largest PEG file the import accepts (the proxy's body limit,
+# e.g. nginx client_max_body_size, must be at least this).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)  # 2.5 MiB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+PEG_IMPORT_MAX_BYTES = env_int("PEG_IMPORT_MAX_BYTES", 5 * 1024 * 1024)  # 5 MiB
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
+# --- Login protection (django-axes) ---------------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is
+# refused (even with the right password) for AXES_COOLOFF_MINUTES. Unlock earlier with
+# ``python manage.py axes_reset_username NOME`` or from the admin (Accessi falliti).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "seregno_perf.views.accesso_bloccato"  # Italian page, minutes
+AXES_HTTP_RESPONSE_CODE = 429
+# The client address: REMOTE_ADDR, unless the app runs behind AXES_PROXY_COUNT trusted proxies
+# (then the address the nearest proxy put in X-Forwarded-For). Never trust a header by default.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_ORDER = "right-most"
+
+# --- Content Security Policy (django-csp 4) -------------------------------------------------
+# Public pages: no inline script or style, nothing from other origins, never framed.
+# The Django admin (and only it, see seregno_perf.middleware) also allows inline styles:
+# style="…" attributes (django-mptt's tree indent, simple-history, Django's own templates) and
+# the <style> block of valutazione's «Risultati calcolati». Never inline <script>: the admin
+# loads only its own static scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        # Bootstrap Italia's stylesheet embeds one icon font as a data: URI (VideoJS).
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+CONTENT_SECURITY_POLICY_ADMIN_PREFIX = "/admin/"
+CONTENT_SECURITY_POLICY_ADMIN_UPDATE = {"style-src": [UNSAFE_INLINE]}
+
+# --- Logging: errors to stderr (gunicorn's log), also in production ---------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}

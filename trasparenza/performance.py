@@ -7,6 +7,7 @@ esclusioni). Nothing is computed here except through ``valutazione.scoring``.
 
 from decimal import Decimal
 
+from obiettivi.models import Indicatore
 from valutazione import scoring
 from valutazione.models import StandardBarometro
 
@@ -139,7 +140,8 @@ def _radici(risultati):
     return radice
 
 
-def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole):
+def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole, tipi):
+    """``ob``: the objective's plain row from ``trasparenza.report._obiettivi``."""
     nodo = risultati.nodo(r.nodo_id)
     linea = risultati.nodo(radice[r.nodo_id])
     ragg = r.raggiungimento
@@ -147,10 +149,10 @@ def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole):
     return {
         "codice": r.codice,
         "titolo": r.titolo,
-        "descrizione": ob.descrizione,
+        "descrizione": ob["descrizione"],
         "area": r.area_nome,
-        "area_codice": ob.area.codice,
-        "area_slug": ob.area.slug,
+        "area_codice": ob["area__codice"],
+        "area_slug": ob["area__slug"],
         "azione": nodo.codice,
         "azione_titolo": nodo.titolo,
         "linea": linea.codice,
@@ -158,9 +160,9 @@ def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole):
         "tipologia_etichetta": r.tipologia_etichetta,
         "peso": _num(r.peso),
         "stato": r.stato,
-        "stato_etichetta": ob.stato_esteso,
-        "motivazione_stato": ob.motivazione_stato,
-        "anno_rinvio": ob.anno_rinvio,
+        "stato_etichetta": ob["stato_esteso"],
+        "motivazione_stato": ob["motivazione_stato"],
+        "anno_rinvio": ob["anno_rinvio"],
         "percentuale_raggiungimento": _num(ragg.percentuale),
         "grado": r.grado,
         "grado_etichetta": regole.etichetta_grado(r.grado) if r.grado else "",
@@ -168,34 +170,36 @@ def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole):
         "conteggiato": r.conteggiato,
         "non_valutato": r.non_valutato,
         "motivo_esclusione": r.motivo_esclusione,
-        "relazione": ob.relazione if r.fonte_grado == scoring.FONTE_VALIDATO else "",
+        "relazione": ob["relazione"] if r.fonte_grado == scoring.FONTE_VALIDATO else "",
         "indicatori": [
             {
-                "codice": i.codice,
-                "nome": i.nome,
-                "unita": i.unita,
-                "tipo": i.tipo,
-                "tipo_etichetta": i.get_tipo_display(),
-                "peso": _num(i.peso),
-                "target": _num(i.target),
-                "consuntivo": _num(i.consuntivo),
-                "data_target": i.data_target.isoformat() if i.data_target else None,
-                "data_consuntivo": i.data_consuntivo.isoformat() if i.data_consuntivo else None,
-                "percentuale": _num(per_codice[i.codice].percentuale),
-                "calcolo": per_codice[i.codice].calcolo,
+                "codice": i["codice"],
+                "nome": i["nome"],
+                "unita": i["unita"],
+                "tipo": i["tipo"],
+                "tipo_etichetta": tipi.get(i["tipo"], i["tipo"]),
+                "peso": _num(i["peso"]),
+                "target": _num(i["target"]),
+                "consuntivo": _num(i["consuntivo"]),
+                "data_target": i["data_target"].isoformat() if i["data_target"] else None,
+                "data_consuntivo": (
+                    i["data_consuntivo"].isoformat() if i["data_consuntivo"] else None
+                ),
+                "percentuale": _num(per_codice[i["codice"]].percentuale),
+                "calcolo": per_codice[i["codice"]].calcolo,
             }
-            for i in ob.indicatori.all()
+            for i in ob["indicatori"]
         ],
         "fasi": [
             {
-                "codice": f.codice,
-                "descrizione": f.descrizione,
-                "peso": _num(f.peso),
-                "percentuale": _num(f.percentuale),
-                "inizio": f.inizio.isoformat() if f.inizio else None,
-                "fine": f.fine.isoformat() if f.fine else None,
+                "codice": f["codice"],
+                "descrizione": f["descrizione"],
+                "peso": _num(f["peso"]),
+                "percentuale": _num(f["percentuale"]),
+                "inizio": f["inizio"].isoformat() if f["inizio"] else None,
+                "fine": f["fine"].isoformat() if f["fine"] else None,
             }
-            for f in ob.fasi.all()
+            for f in ob["fasi"]
         ],
         "spiegazione": spiegazione(r.spiegazione),
         "spiegazione_raggiungimento": spiegazione(ragg.spiegazione),
@@ -245,9 +249,10 @@ def _per_area(risultati, regole, aree_ordine):
 
 def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, nodi):
     regole = risultati.regole
-    modelli = {o.pk: o for o in obiettivi}
+    righe = {o["id"]: o for o in obiettivi}
     nodi_modello = {n.pk: n for n in nodi}
-    codici_obiettivi = {o.pk: o.codice for o in obiettivi}
+    codici_obiettivi = {o["id"]: o["codice"] for o in obiettivi}
+    tipi = dict(Indicatore.Tipo.choices)
     radice = _radici(risultati)
     standard = list(
         StandardBarometro.objects.filter(ciclo=ciclo).select_related("area").order_by("codice")
@@ -327,7 +332,8 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
         ],
         "risultati_aree": _per_area(risultati, regole, aree_ordine),
         "obiettivi": [
-            _obiettivo(r, modelli[r.id], risultati, radice, regole) for r in risultati.obiettivi
+            _obiettivo(r, righe[r.id], risultati, radice, regole, tipi)
+            for r in risultati.obiettivi
         ],
         "non_valutati": [r.codice for r in risultati.non_valutati],
         "esclusi": [

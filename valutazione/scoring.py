@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -66,13 +68,38 @@ def formatta(valore, decimali: int | None = 2) -> str:
     significant digits (``Decimal("50.00")`` → ``"50"``, ``Decimal("1.50")`` → ``"1,5"``)."""
     if valore is None:
         return "—"
+    # The text depends only on the numeric value (equal numbers hash alike across int and
+    # Decimal): weights, grades and percentages repeat thousands of times in a large cycle's
+    # explanations, so remember them. Zero is left out (-0 and 0 are equal but print apart).
+    chiave = (valore, decimali)
+    try:
+        return _FORMATTATI[chiave]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable (a signalling NaN): format it without remembering
+        return _formatta(valore, decimali)
+    testo = _formatta(valore, decimali)
+    if valore:
+        if len(_FORMATTATI) >= _FORMATTATI_MAX:
+            _FORMATTATI.clear()
+        _FORMATTATI[chiave] = testo
+    return testo
+
+
+_FORMATTATI: dict = {}
+_FORMATTATI_MAX = 50_000
+_QUANTI = {d: Decimal(1).scaleb(-d) for d in range(7)}
+
+
+def _formatta(valore, decimali):
     valore = Decimal(valore)
     if decimali is None:
         testo = format(valore.normalize(), "f") if valore != valore.to_integral() else str(
             int(valore)
         )
     else:
-        testo = format(valore.quantize(Decimal(1).scaleb(-decimali), rounding=ROUND_HALF_UP), "f")
+        quanto = _QUANTI.get(decimali) or Decimal(1).scaleb(-decimali)
+        testo = format(valore.quantize(quanto, rounding=ROUND_HALF_UP), "f")
     return testo.replace(".", ",")
 
 
@@ -1155,8 +1182,29 @@ def livello_ente(pfin: Componente, pobj: Componente, pqua: Componente, provvisor
 # The whole cycle
 # --------------------------------------------------------------------------------------------
 
+@contextmanager
+def senza_gc():
+    """Pause Python's cyclic garbage collector for a block that only allocates.
+
+    Scoring a large cycle builds hundreds of thousands of small immutable objects and frees
+    none: every automatic collection rescans them all, which at 10,000 objectives cost about a
+    third of the time. Nothing built here has reference cycles, so pausing loses nothing."""
+    attivo = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if attivo:
+            gc.enable()
+
+
 def calcola_ciclo(dati: DatiCiclo) -> RisultatiCiclo:
     """Compute every figure of a cycle from its plain data."""
+    with senza_gc():
+        return _calcola_ciclo(dati)
+
+
+def _calcola_ciclo(dati: DatiCiclo) -> RisultatiCiclo:
     regole = dati.regole
     nodi_noti = {n.id for n in dati.nodi}
     obiettivi = tuple(valuta_obiettivo(o, regole, o.nodo_id in nodi_noti) for o in dati.obiettivi)

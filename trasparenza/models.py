@@ -1,11 +1,40 @@
 """Publications: frozen, fingerprinted snapshots of a cycle's Relazione.
 
 A Pubblicazione row and its files are written once by ``trasparenza.services`` and never
-changed afterwards; correcting a published report means publishing a new version.
+changed afterwards; correcting a published report means publishing a new version. The model
+enforces it: ``save()`` of an existing row, ``delete()``, and ``update()``/``delete()`` on a
+queryset raise ``PubblicazioneImmutabile``.
 """
 
 from django.conf import settings
 from django.db import models
+
+
+class PubblicazioneImmutabile(Exception):
+    """A code path tried to change or delete a published snapshot."""
+
+    def __init__(self, azione="modificare"):
+        super().__init__(
+            f"Una pubblicazione non si può {azione}: per correggere la relazione pubblicare "
+            "una nuova versione."
+        )
+
+
+class PubblicazioneQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PubblicazioneImmutabile("modificare")
+
+    def delete(self):
+        raise PubblicazioneImmutabile("eliminare")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PubblicazioneImmutabile("modificare")
+
+    def update_or_create(self, *args, **kwargs):
+        raise PubblicazioneImmutabile("modificare")
+
+    def _update(self, values):  # what Model.save() and Django's internals call
+        raise PubblicazioneImmutabile("modificare")
 
 
 class Pubblicazione(models.Model):
@@ -28,6 +57,8 @@ class Pubblicazione(models.Model):
     )
     nota = models.TextField("nota di pubblicazione", blank=True)
 
+    objects = PubblicazioneQuerySet.as_manager()
+
     class Meta:
         verbose_name = "pubblicazione"
         verbose_name_plural = "pubblicazioni"
@@ -41,3 +72,11 @@ class Pubblicazione(models.Model):
 
     def __str__(self):
         return f"{self.ciclo} — versione {self.versione}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PubblicazioneImmutabile("modificare")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PubblicazioneImmutabile("eliminare")

@@ -32,3 +32,8 @@ run: demo
 ## The whole suite (SQLite unless DATABASE_URL is set).
 test: install system-deps
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+## Benchmark suite on SQLite and PostgreSQL (docs/performance.md); BENCH_ARGS="--rapido" for a short run.
+.PHONY: bench
+bench: install
+	$(PY) scripts/bench/bench.py $(BENCH_ARGS)

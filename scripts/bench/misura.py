@@ -1,0 +1,180 @@
+"""One benchmark measurement in its own process (so that peak memory is this N's own).
+
+    DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --obiettivi N [--pdf] [--ripetizioni R]
+    DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --seregno
+
+Prints one JSON object on the last line of stdout. Called by ``scripts/bench/bench.py``
+(``make bench``); runnable alone. It writes the synthetic cycle ``bench-N``/2021 (replacing it)
+and a publication without PDF for it, in whatever database DATABASE_URL names.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+RADICE = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(RADICE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seregno_perf.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from obiettivi.synthetic import genera_ciclo  # noqa: E402
+from trasparenza.models import Pubblicazione  # noqa: E402
+from trasparenza.report import relazione_dati  # noqa: E402
+from trasparenza.services import render_corpo, render_pdf  # noqa: E402
+from valutazione.queries import risultati_ciclo  # noqa: E402
+
+ANNO = 2021
+
+
+def misura(funzione, volte):
+    """(queries of the first run, median seconds over ``volte`` runs, last result)."""
+    tempi = []
+    connection.queries_log.clear()  # a full log (maxlen 9,000) would count nothing
+    with CaptureQueriesContext(connection) as query:
+        inizio = time.perf_counter()
+        risultato = funzione()
+        tempi.append(time.perf_counter() - inizio)
+    for _ in range(volte - 1):
+        inizio = time.perf_counter()
+        risultato = funzione()
+        tempi.append(time.perf_counter() - inizio)
+    return len(query), statistics.median(tempi), risultato
+
+
+def get(client, url):
+    def chiama():
+        risposta = client.get(url)
+        assert risposta.status_code == 200, (url, risposta.status_code)
+        return b"".join(risposta) if risposta.streaming else risposta.content
+    return chiama
+
+
+def pubblica_senza_pdf(ciclo, dati):
+    """A publication as ``relazione_pubblica`` writes it, minus the PDF (measured apart)."""
+    dati = dict(dati, versione=1)
+    return Pubblicazione.objects.create(
+        ciclo=ciclo, versione=1, impronta=dati["impronta"], dati=dati, html=render_corpo(dati)
+    )
+
+
+def misura_importazione(n):
+    """Import into an empty cycle the PEG workbook (XLSX) exported from a synthetic cycle of
+    ``n`` objectives (with its areas, tree, indicators, phases, barometro, financial
+    indicators). None when the PEG import (obiettivi.importazione) is not there."""
+    try:
+        from obiettivi.importazione import (
+            ciclo_per_importazione,
+            esporta_workbook,
+            importa_workbook,
+        )
+    except ImportError:
+        return None
+    import io
+
+    from obiettivi.synthetic import _ciclo_elimina
+
+    sorgente = genera_ciclo(ente_slug=f"bench-peg-{n}", anno=ANNO, n_obiettivi=n, seme=2,
+                            forza=True)
+    contenuto = esporta_workbook(ciclo=sorgente, formato="xlsx")
+    destinazione, _ = ciclo_per_importazione(ente=f"bench-import-{n}", anno=ANNO, crea=True)
+    file = io.BytesIO(contenuto)
+    file.name = f"peg-{n}.xlsx"
+    inizio = time.perf_counter()
+    esito = importa_workbook(file=file, ciclo=destinazione)
+    durata = time.perf_counter() - inizio
+    if not esito.ok:
+        raise RuntimeError("; ".join(str(e) for e in esito.errori[:5]))
+    righe = sum(c.totale for c in esito.conteggi.values())
+    _ciclo_elimina(destinazione)
+    return {"s": durata, "righe_obiettivi": esito.conteggi["obiettivi"].totale, "righe": righe,
+            "byte": len(contenuto)}
+
+
+def misura_obiettivi(n, *, pdf, ripetizioni):
+    risultato = {"obiettivi": n}
+    slug = f"bench-{n}"
+    # A publication PROTECTs its cycle: drop the previous run's before replacing the cycle.
+    Pubblicazione.objects.filter(ciclo__ente__slug=slug, ciclo__anno=ANNO).delete()
+    inizio = time.perf_counter()
+    ciclo = genera_ciclo(ente_slug=slug, anno=ANNO, n_obiettivi=n, seme=1, forza=True)
+    risultato["genera_s"] = time.perf_counter() - inizio
+
+    q, t, _ = misura(lambda: risultati_ciclo(ciclo), ripetizioni)
+    risultato["scoring"] = {"query": q, "s": t}
+    q, t, dati = misura(lambda: relazione_dati(ciclo), ripetizioni)
+    risultato["relazione_dati"] = {"query": q, "s": t}
+    pubblica_senza_pdf(ciclo, dati)
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    q, t, corpo = misura(get(client, f"/{slug}/{ANNO}/"), ripetizioni)
+    risultato["pagina"] = {"query": q, "s": t, "byte": len(corpo)}
+    q, t, corpo = misura(get(client, f"/{slug}/{ANNO}/dati.json"), ripetizioni)
+    risultato["dati_json"] = {"query": q, "s": t, "byte": len(corpo)}
+
+    admin = get_user_model().objects.filter(username="bench-admin").first()
+    if admin is None:
+        admin = get_user_model().objects.create_superuser("bench-admin", "", None)
+    staff = Client(HTTP_HOST="127.0.0.1")
+    staff.force_login(admin)
+    staff.get("/admin/")  # warm the session and content types
+    q, t, _ = misura(get(staff, f"/admin/obiettivi/obiettivo/?ciclo={ciclo.pk}"), ripetizioni)
+    risultato["admin_elenco"] = {"query": q, "s": t}
+
+    if pdf:
+        inizio = time.perf_counter()
+        contenuto = render_pdf(dati)
+        risultato["pdf"] = {"s": time.perf_counter() - inizio, "byte": len(contenuto)}
+    risultato["memoria_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return risultato
+
+
+def misura_seregno():
+    from obiettivi.demo import carica_demo
+    from obiettivi.models import Ciclo
+
+    carica_demo()
+    ciclo = Ciclo.objects.get(ente__slug="seregno", anno=ANNO)
+    dati = relazione_dati(ciclo)
+    dati["versione"] = 1
+    esito = {}
+    for nome, archivio in (("pdf_a3u", True), ("pdf_semplice", False)):
+        inizio = time.perf_counter()
+        contenuto = render_pdf(dati, archivio=archivio)
+        esito[nome] = {"s": time.perf_counter() - inizio, "byte": len(contenuto)}
+    return esito
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--obiettivi", type=int)
+    parser.add_argument("--pdf", action="store_true")
+    parser.add_argument("--ripetizioni", type=int, default=3)
+    parser.add_argument("--seregno", action="store_true")
+    parser.add_argument("--importazione", type=int, metavar="N",
+                        help="only the PEG import of N objectives")
+    args = parser.parse_args()
+    if args.seregno:
+        esito = misura_seregno()
+    elif args.importazione:
+        esito = {"importazione": misura_importazione(args.importazione)}
+    else:
+        esito = misura_obiettivi(args.obiettivi, pdf=args.pdf, ripetizioni=args.ripetizioni)
+    esito["database"] = connection.vendor
+    print(json.dumps(esito))
+
+
+if __name__ == "__main__":
+    main()

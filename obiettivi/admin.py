@@ -6,19 +6,38 @@
   objective's page only the areas and nodes of that objective's cycle are offered.
 * Forms (``obiettivi.forms``) word the model's rules as Italian form errors; decimals accept
   "12,5"; dates are typed and shown as dd/mm/yyyy.
+* Roles (``obiettivi.permessi``): every admin class starts with ``RuoliAdminMixin``, which scopes
+  the queryset (list, search, change URL, history, actions, export), the object permissions, the
+  editable fields, the dropdowns and the filters. An object outside the user's areas answers 404;
+  its history 403. Reverting from the history is disabled: corrections go through the normal
+  page, so they follow the same rules and are recorded.
+* The review workflow (``obiettivi.workflow``) is driven from the objective's page (buttons
+  «Salva e invia al Nucleo», «Salva e valida», «Salva e rinvia al dirigente»), from bulk actions
+  that call the same services row by row (so each change is in the history), and from the
+  cycle's page («Passa allo stato successivo», «Riapri il ciclo»).
 """
 
+import csv
+
+from django import forms as django_forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import forms
+from . import forms, permessi, workflow
 from .models import (
-    Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RispostaRPCT,
-    TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
+    Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
+    RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
 )
 from .services import area_upsert, nodo_upsert
 
@@ -41,7 +60,8 @@ class CicloFilter(admin.SimpleListFilter):
     campo = "ciclo"
 
     def lookups(self, request, model_admin):
-        return [(str(c.pk), str(c)) for c in Ciclo.objects.select_related("ente")]
+        cicli = permessi.scopa_scelte(request.user, Ciclo.objects.select_related("ente"))
+        return [(str(c.pk), str(c)) for c in cicli]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -60,7 +80,7 @@ class AreaFilter(admin.SimpleListFilter):
     parameter_name = "area"
 
     def lookups(self, request, model_admin):
-        aree = Area.objects.select_related("ciclo__ente").order_by(
+        aree = permessi.scopa_scelte(request.user, Area.objects.select_related("ciclo__ente")).order_by(
             "ciclo__ente__nome", "-ciclo__anno", "tree_id", "lft"
         )
         ciclo = request.GET.get(CicloFilter.parameter_name)
@@ -72,6 +92,135 @@ class AreaFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(area_id=self.value())
         return queryset
+
+
+# --- roles: one mixin scopes every admin path ------------------------------------------------
+
+
+def campi_del_modello(model):
+    """The names of the fields a form of ``model`` can carry."""
+    opts = model._meta
+    return [f.name for f in opts.fields if f.editable and not f.auto_created] + [
+        m.name for m in opts.many_to_many
+    ]
+
+
+class RuoliAdminMixin:
+    """Who sees and changes what, on every path of one model's admin (see ``obiettivi.permessi``).
+
+    ``percorso_area`` is the lookup from the model to its Area (``None``: the row belongs to no
+    area, so only administrators and the Nucleo see it).
+    """
+
+    percorso_area = None
+    actions = ["esporta_csv"]
+
+    # queryset: list, search, filters, change/delete/history URLs, bulk actions, export
+    def get_queryset(self, request):
+        return permessi.filtra_per_area(request.user, super().get_queryset(request), self.percorso_area)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("Elemento inesistente o non visibile con il tuo ruolo.")
+        return obj
+
+    # object permissions
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or permessi.puo_vedere(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or (
+            permessi.puo_vedere(request.user, obj) and permessi.puo_modificare(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or permessi.campi_modificabili(request.user, obj) is permessi.TUTTI
+
+    # fields: a role changes only its own
+    def get_readonly_fields(self, request, obj=None):
+        base = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return base
+        campi = permessi.campi_modificabili(request.user, obj)
+        if campi is permessi.TUTTI:
+            return base
+        return base + [n for n in campi_del_modello(self.model) if n not in campi and n not in base]
+
+    def get_fieldsets(self, request, obj=None):
+        """The hidden version field (lost-update guard) only where the page can be saved."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not issubclass(self.form, forms.ControlloVersioneMixin):
+            return fieldsets
+        nuovi = [
+            (nome, {**opzioni, "fields": [c for c in opzioni["fields"] if c != "versione_letta"]})
+            for nome, opzioni in fieldsets
+        ]
+        if obj is not None and self.has_change_permission(request, obj):
+            nuovi[0][1]["fields"].append("versione_letta")
+        return nuovi
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (CicloNonBloccatoMixin, form), {})
+
+    # dropdowns
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        campo = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if campo is not None and getattr(campo, "queryset", None) is not None:
+            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
+        return campo
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        campo = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if campo is not None and getattr(campo, "queryset", None) is not None:
+            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
+        return campo
+
+    # history: readable by whoever sees the object; never reverted from there
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Il ripristino dallo storico è disattivato.")
+        self.get_object(request, unquote(object_id))  # 404 outside the user's areas
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # export: what the user sees, nothing more (the action only receives rows of get_queryset)
+    @admin.action(description="Esporta in CSV gli elementi selezionati", permissions=["view"])
+    def esporta_csv(self, request, queryset):
+        campi = [f for f in self.model._meta.fields]
+        risposta = HttpResponse(content_type="text/csv; charset=utf-8")
+        risposta["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}.csv"'
+        scrittore = csv.writer(risposta, delimiter=";")
+        scrittore.writerow([str(f.verbose_name) for f in campi])
+        for riga in queryset.values_list(*[f.attname for f in campi]):
+            scrittore.writerow(["" if v is None else v for v in riga])
+        return risposta
+
+
+class CicloNonBloccatoMixin(django_forms.BaseForm):
+    """Nothing is added to, or moved into, a locked cycle (approvata or pubblicata)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for nome in ("ciclo", "obiettivo"):
+            valore = cleaned.get(nome)
+            ciclo = permessi.ciclo_di(valore) if valore is not None else None
+            if ciclo is not None and workflow.ciclo_bloccato(ciclo):
+                self.add_error(
+                    nome,
+                    f"Il ciclo {ciclo} è «{ciclo.get_stato_display()}»: i suoi dati non si "
+                    "modificano più. Un Amministratore può riaprirlo indicando la motivazione.",
+                )
+        return cleaned
 
 
 # --- shared behaviour ---------------------------------------------------------------------
@@ -133,7 +282,7 @@ class VoceSchedaInline(admin.TabularInline):
 
 
 @admin.register(Ente)
-class EnteAdmin(admin.ModelAdmin):
+class EnteAdmin(RuoliAdminMixin, admin.ModelAdmin):
     list_display = ["nome", "slug", "codice_istat", "abitanti"]
     search_fields = ["nome", "slug", "codice_istat"]
     prepopulated_fields = {"slug": ["nome"]}
@@ -153,36 +302,175 @@ class EnteAdmin(admin.ModelAdmin):
 
 
 @admin.register(VoceScheda)
-class VoceSchedaAdmin(admin.ModelAdmin):
+class VoceSchedaAdmin(RuoliAdminMixin, admin.ModelAdmin):
     list_display = ["voce", "valore", "ente", "ordine"]
     list_filter = ["ente"]
     list_select_related = ["ente"]
     search_fields = ["voce", "valore"]
 
 
+class AvanzamentoCicloForm(django_forms.Form):
+    atto = django_forms.ModelChoiceField(
+        label="atto della Giunta che approva la Relazione", queryset=Atto.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, ciclo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ciclo = ciclo
+        if workflow.stato_successivo(ciclo) == Ciclo.Stato.APPROVATA:
+            self.fields["atto"].queryset = Atto.objects.filter(ente_id=ciclo.ente_id)
+            self.fields["atto"].required = True
+        else:
+            del self.fields["atto"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for errore in workflow.errori_avanzamento(self.ciclo, atto=cleaned.get("atto")):
+                self.add_error(None, errore)
+        return cleaned
+
+
+class RiaperturaCicloForm(django_forms.Form):
+    stato = django_forms.ChoiceField(label="riaprire nello stato")
+    motivazione = django_forms.CharField(
+        label="motivazione", widget=django_forms.Textarea(attrs={"rows": 3}),
+        help_text="Resta nel registro delle riaperture e nello storico del ciclo.",
+    )
+
+    def __init__(self, *args, ciclo, **kwargs):
+        super().__init__(*args, **kwargs)
+        indice = workflow.ORDINE_STATI.index(ciclo.stato)
+        self.fields["stato"].choices = [
+            (s.value, s.label) for s in workflow.STATI_DI_RIAPERTURA
+            if workflow.ORDINE_STATI.index(s) < indice
+        ]
+
+
 @admin.register(Ciclo)
-class CicloAdmin(CicloScopedMixin, admin.ModelAdmin):
+class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
+    """The cycle's state changes only through ``obiettivi.workflow`` (buttons on its page)."""
+
     list_display = ["__str__", "ente", "anno", "stato", "smvp", "dati_dimostrativi"]
     list_filter = ["ente", "stato"]
     list_select_related = ["ente", "smvp"]
     search_fields = ["ente__nome", "=anno"]
     autocomplete_fields = ["atti"]
     fields = [
-        "ente", "anno", "stato", "smvp", "atti", "dati_dimostrativi", "nota_dati_dimostrativi",
+        "ente", "anno", "stato", "passaggi_di_stato", "atto_approvazione", "smvp", "atti",
+        "dati_dimostrativi", "nota_dati_dimostrativi",
     ]
 
-    actions = ["pubblica_relazione"]
+    actions = ["esporta_csv", "pubblica_relazione"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["ente"] if obj is not None else []
+        fissi = ["stato", "passaggi_di_stato", "atto_approvazione"]
+        if obj is None:
+            return fissi
+        campi = super().get_readonly_fields(request, obj)
+        return ["ente", *fissi, *[c for c in campi if c not in fissi and c != "ente"]]
 
-    @admin.action(description="Pubblica la Relazione sulla Performance dei cicli selezionati")
+    @admin.display(description="cambia stato")
+    def passaggi_di_stato(self, obj):
+        if obj is None or obj.pk is None:
+            return "Il ciclo nasce in «Pianificazione»."
+        successivo = workflow.stato_successivo(obj)
+        pulsanti = []
+        if successivo is not None:
+            pulsanti.append(format_html(
+                '<a class="button" href="{}">Passa a «{}»</a>',
+                reverse("admin:obiettivi_ciclo_avanza", args=[obj.pk]),
+                Ciclo.Stato(successivo).label,
+            ))
+        if workflow.ORDINE_STATI.index(obj.stato) > workflow.ORDINE_STATI.index(Ciclo.Stato.RENDICONTAZIONE):
+            pulsanti.append(format_html(
+                '<a class="button" href="{}">Riapri il ciclo</a>',
+                reverse("admin:obiettivi_ciclo_riapri", args=[obj.pk]),
+            ))
+        testo = "Dati bloccati: il ciclo è chiuso. " if workflow.ciclo_bloccato(obj) else ""
+        return format_html("{}{}", testo, format_html(" ".join(["{}"] * len(pulsanti)), *pulsanti)) if pulsanti else testo or "—"
+
+    def get_urls(self):
+        vista = self.admin_site.admin_view
+        return [
+            path("<int:ciclo_id>/avanza/", vista(self.avanza_view), name="obiettivi_ciclo_avanza"),
+            path("<int:ciclo_id>/riapri/", vista(self.riapri_view), name="obiettivi_ciclo_riapri"),
+        ] + super().get_urls()
+
+    def _ciclo_per_transizione(self, request, ciclo_id):
+        if not permessi.is_amministratore(request.user):
+            raise PermissionDenied("Solo un Amministratore cambia lo stato di un ciclo.")
+        return get_object_or_404(Ciclo.objects.select_related("ente"), pk=ciclo_id)
+
+    def _pagina_transizione(self, request, ciclo, form, titolo, pulsante, testo):
+        return TemplateResponse(request, "admin/obiettivi/ciclo/transizione.html", {
+            **self.admin_site.each_context(request),
+            "title": titolo, "ciclo": ciclo, "form": form, "pulsante": pulsante,
+            "testo": testo, "opts": self.model._meta,
+        })
+
+    def avanza_view(self, request, ciclo_id):
+        ciclo = self._ciclo_per_transizione(request, ciclo_id)
+        successivo = workflow.stato_successivo(ciclo)
+        if successivo is None:
+            self.message_user(request, f"Il ciclo {ciclo} è già nell'ultimo stato.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
+        form = AvanzamentoCicloForm(request.POST or None, ciclo=ciclo)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.ciclo_avanza(ciclo=ciclo, utente=request.user, atto=form.cleaned_data.get("atto"))
+            except ValidationError as errore:
+                for messaggio in errore.messages:
+                    form.add_error(None, messaggio)
+            else:
+                self.message_user(
+                    request, f"Il ciclo {ciclo} è ora «{Ciclo.Stato(successivo).label}».",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
+        etichetta = Ciclo.Stato(successivo).label
+        return self._pagina_transizione(
+            request, ciclo, form, f"{ciclo}: passaggio a «{etichetta}»", f"Passa a «{etichetta}»",
+            f"Stato attuale: «{ciclo.get_stato_display()}». Dopo «Validazione» i dati del ciclo "
+            "sono bloccati per tutti.",
+        )
+
+    def riapri_view(self, request, ciclo_id):
+        ciclo = self._ciclo_per_transizione(request, ciclo_id)
+        form = RiaperturaCicloForm(request.POST or None, ciclo=ciclo)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.ciclo_riapri(
+                    ciclo=ciclo, utente=request.user, motivazione=form.cleaned_data["motivazione"],
+                    stato=form.cleaned_data["stato"],
+                )
+            except ValidationError as errore:
+                for messaggio in errore.messages:
+                    form.add_error(None, messaggio)
+            else:
+                self.message_user(request, f"Il ciclo {ciclo} è stato riaperto.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
+        return self._pagina_transizione(
+            request, ciclo, form, f"{ciclo}: riapertura", "Riapri il ciclo",
+            f"Stato attuale: «{ciclo.get_stato_display()}». La riapertura sblocca i dati e resta "
+            "registrata con la motivazione.",
+        )
+
+    @admin.action(description="Pubblica la Relazione sulla Performance dei cicli selezionati",
+                  permissions=["pubblica"])
     def pubblica_relazione(self, request, queryset):
         from trasparenza.services import relazione_pubblica
 
         for ciclo in queryset.select_related("ente"):
-            esito = relazione_pubblica(ciclo=ciclo, utente=request.user)
+            try:
+                esito = relazione_pubblica(ciclo=ciclo, utente=request.user)
+            except ValidationError as errore:
+                self.message_user(request, f"{ciclo}: {' '.join(errore.messages)}", messages.ERROR)
+                continue
             pub = esito.pubblicazione
+            if ciclo.stato == Ciclo.Stato.APPROVATA:
+                workflow.ciclo_avanza(ciclo=ciclo, utente=request.user)
             if esito.nuova:
                 self.message_user(
                     request,
@@ -198,8 +486,30 @@ class CicloAdmin(CicloScopedMixin, admin.ModelAdmin):
                     messages.INFO,
                 )
 
+    def has_pubblica_permission(self, request):
+        return permessi.is_amministratore(request.user)
+
+
+@admin.register(RiaperturaCiclo)
+class RiaperturaCicloAdmin(RuoliAdminMixin, admin.ModelAdmin):
+    """The register of reopened cycles: written only by ``workflow.ciclo_riapri``."""
+
+    list_display = ["ciclo", "quando", "utente", "da_stato", "a_stato", "motivazione"]
+    list_filter = [CicloFilter]
+    list_select_related = ["ciclo__ente", "utente"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class VariazioneObiettivoInline(admin.TabularInline):
+    # Changes no figure; an Amministratore edits it from the atto's page.
     model = VariazioneObiettivo
     form = forms.VariazioneObiettivoForm
     extra = 1
@@ -210,7 +520,7 @@ class VariazioneObiettivoInline(admin.TabularInline):
 
 
 @admin.register(Atto)
-class AttoAdmin(admin.ModelAdmin):
+class AttoAdmin(RuoliAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "organo", "numero", "data_gg_mm_aaaa", "anno", "ente"]
     list_filter = ["organo", "anno", "ente"]
     list_select_related = ["ente"]
@@ -224,7 +534,8 @@ class AttoAdmin(admin.ModelAdmin):
 
 
 @admin.register(VariazioneObiettivo)
-class VariazioneObiettivoAdmin(admin.ModelAdmin):
+class VariazioneObiettivoAdmin(RuoliAdminMixin, admin.ModelAdmin):
+    percorso_area = "obiettivo__area"
     form = forms.VariazioneObiettivoForm
     list_display = ["atto", "obiettivo", "effetto"]
     list_filter = ["effetto", "atto__organo", "atto__anno"]
@@ -236,7 +547,7 @@ class VariazioneObiettivoAdmin(admin.ModelAdmin):
 # --- trees ----------------------------------------------------------------------------------
 
 
-class AlberoAdmin(CicloScopedMixin, MPTTModelAdmin):
+class AlberoAdmin(RuoliAdminMixin, CicloScopedMixin, MPTTModelAdmin):
     """Indented tree; saves go through the tree services."""
 
     mptt_level_indent = 20
@@ -269,6 +580,7 @@ class AlberoAdmin(CicloScopedMixin, MPTTModelAdmin):
 
 @admin.register(Area)
 class AreaAdmin(AlberoAdmin):
+    percorso_area = "pk"
     form = forms.AreaAdminForm
     list_display = ["nome", "codice", "ciclo", "elenco_dirigenti"]
     list_display_links = ["nome"]
@@ -312,7 +624,43 @@ class NodoStrategicoAdmin(AlberoAdmin):
 # --- objectives, indicators, phases ---------------------------------------------------------
 
 
-class IndicatoreInline(admin.TabularInline):
+class EsitoInlineMixin:
+    """An objective's indicators or phases on its page: the fields editable by the user's role
+    (``permessi.campi_modificabili`` of a child of that objective); rows added or deleted only
+    by an Amministratore."""
+
+    def _campi(self, request, obj):
+        return permessi.campi_modificabili(request.user, self.model(obiettivo=obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (
+            obj is None or self._campi(request, obj) is permessi.TUTTI
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or self._campi(request, obj) is permessi.TUTTI
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        campi = self._campi(request, obj)
+        return campi is permessi.TUTTI or bool(campi)
+
+    def get_readonly_fields(self, request, obj=None):
+        base = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return base
+        campi = self._campi(request, obj)
+        if campi is permessi.TUTTI:
+            return base
+        return base + [n for n in self.fields if n not in campi and n not in base]
+
+
+class IndicatoreInline(EsitoInlineMixin, admin.TabularInline):
     model = Indicatore
     form = forms.IndicatoreAdminForm
     formfield_overrides = DECIMALI_ITALIANI
@@ -323,7 +671,7 @@ class IndicatoreInline(admin.TabularInline):
     ]
 
 
-class FaseInline(admin.TabularInline):
+class FaseInline(EsitoInlineMixin, admin.TabularInline):
     model = Fase
     form = forms.FaseAdminForm
     formset = forms.FaseInlineFormSet
@@ -332,38 +680,146 @@ class FaseInline(admin.TabularInline):
     fields = ["codice", "descrizione", "peso", "percentuale", "inizio", "fine"]
 
 
+AZIONI_OBIETTIVO = ("_invia", "_valida", "_rinvia")
+
+
 @admin.register(Obiettivo)
-class ObiettivoAdmin(CicloScopedMixin, SimpleHistoryAdmin):
+class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
+    """Objectives. A dirigente sees those of their areas and changes the outcome; the Nucleo
+    changes the review fields; the buttons under the form save and then call the workflow."""
+
+    percorso_area = "area"
     form = forms.ObiettivoAdminForm
+    change_form_template = "admin/obiettivi/obiettivo/change_form.html"
     list_display = [
-        "codice", "titolo", "area", "azione", "tipologia", "stato", "grado_proposto",
-        "grado_validato",
+        "codice", "titolo", "area", "azione", "tipologia", "stato", "stato_rendicontazione",
+        "grado_proposto", "grado_validato",
     ]
     list_display_links = ["codice", "titolo"]
-    list_filter = [CicloFilter, AreaFilter, "stato", "tipologia"]
+    list_filter = [CicloFilter, AreaFilter, "stato_rendicontazione", "stato", "tipologia"]
     list_select_related = ["area", "nodo"]
     search_fields = ["codice", "titolo"]
     inlines = [IndicatoreInline, FaseInline]
+    readonly_fields = ["stato_rendicontazione", "stato_del_ciclo"]
+    actions = ["esporta_csv", "invia_al_nucleo", "valida_confermando", "delete_selected"]
     fieldsets = [
         (None, {"fields": [
-            "ciclo", "codice", "titolo", "descrizione", "area", "nodo", "tipologia", "peso",
-            "ordine",
+            "ciclo", "stato_del_ciclo", "codice", "titolo", "descrizione", "area", "nodo",
+            "tipologia", "peso", "ordine",
         ]}),
         ("Stato", {"fields": ["stato", "motivazione_stato", "anno_rinvio"]}),
-        ("Rendicontazione del dirigente", {"fields": ["relazione", "grado_proposto"]}),
+        ("Rendicontazione del dirigente", {"fields": [
+            "stato_rendicontazione", "relazione", "grado_proposto",
+        ]}),
         ("Validazione del Nucleo di valutazione", {"fields": [
-            "grado_validato", "motivazione_grado",
+            "grado_validato", "motivazione_grado", "commento_nucleo",
         ]}),
     ]
+
+    def get_queryset(self, request):
+        # ChangeList ignores list_select_related once the queryset has a select_related.
+        return super().get_queryset(request).select_related("ciclo__ente", "area", "nodo")
 
     @admin.display(description="azione strategica", ordering="nodo__codice")
     def azione(self, obj):
         return obj.nodo
 
+    @admin.display(description="stato del ciclo")
+    def stato_del_ciclo(self, obj):
+        if obj is None or obj.ciclo_id is None:
+            return "—"
+        bloccato = " (dati bloccati)" if workflow.ciclo_bloccato(obj.ciclo) else ""
+        return f"{obj.ciclo.get_stato_display()}{bloccato}"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.azione = next((a for a in AZIONI_OBIETTIVO if a in request.POST), None)
+        return form
+
+    # --- buttons of the change page --------------------------------------------------------
+
+    def _pulsanti(self, request, obj):
+        utente = request.user
+        puo_salvare = self.has_change_permission(request, obj)
+        return {
+            "puo_inviare": puo_salvare and permessi.dirige(utente, obj.area)
+            and obj.ciclo.stato == Ciclo.Stato.RENDICONTAZIONE
+            and obj.stato_rendicontazione in workflow.DA_INVIARE,
+            "puo_validare": puo_salvare and permessi.is_nucleo(utente)
+            and not workflow.errori_revisione(obj),
+            "puo_rinviare": puo_salvare and permessi.is_nucleo(utente)
+            and not workflow.errori_revisione(obj, rinvio=True),
+        }
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self._pulsanti(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        azione = next((a for a in AZIONI_OBIETTIVO if a in request.POST), None)
+        if azione is None:
+            return super().response_change(request, obj)
+        try:
+            if azione == "_invia":
+                workflow.obiettivo_invia(obiettivo=obj, utente=request.user)
+                testo = f"Obiettivo {obj.codice} inviato al Nucleo di valutazione."
+            elif azione == "_valida":
+                workflow.obiettivo_valida(obiettivo=obj, utente=request.user)
+                testo = f"Obiettivo {obj.codice} validato."
+            else:
+                workflow.obiettivo_rinvia(
+                    obiettivo=obj, utente=request.user, commento=obj.commento_nucleo
+                )
+                testo = f"Obiettivo {obj.codice} rinviato al dirigente."
+        except ValidationError as errore:
+            # Nothing of this save is kept: the page is shown again with the reason.
+            transaction.set_rollback(True)
+            self.message_user(request, " ".join(errore.messages), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        self.message_user(request, testo, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:obiettivi_obiettivo_changelist"))
+
+    # --- bulk actions: the same services, row by row (each change in the history) ----------
+
+    def _azione_di_massa(self, request, queryset, servizio, fatto):
+        riusciti, errori = 0, []
+        for obiettivo in queryset.select_related("ciclo", "area"):
+            try:
+                servizio(obiettivo=obiettivo, utente=request.user)
+            except ValidationError as errore:
+                errori.extend(errore.messages)
+            else:
+                riusciti += 1
+        if riusciti:
+            self.message_user(request, f"{riusciti} obiettivi {fatto}.", messages.SUCCESS)
+        for messaggio in errori[:20]:
+            self.message_user(request, messaggio, messages.ERROR)
+        if len(errori) > 20:
+            self.message_user(request, f"… e altri {len(errori) - 20} non riusciti.", messages.ERROR)
+
+    @admin.action(description="Invia al Nucleo gli obiettivi selezionati", permissions=["invio"])
+    def invia_al_nucleo(self, request, queryset):
+        self._azione_di_massa(request, queryset, workflow.obiettivo_invia, "inviati al Nucleo")
+
+    def has_invio_permission(self, request):
+        utente = request.user
+        return not utente.is_superuser and permessi.is_dirigente(utente)
+
+    @admin.action(description="Valida gli obiettivi selezionati (senza grado validato: "
+                  "conferma il grado proposto)", permissions=["revisione"])
+    def valida_confermando(self, request, queryset):
+        self._azione_di_massa(request, queryset, workflow.obiettivo_valida, "validati")
+
+    def has_revisione_permission(self, request):
+        utente = request.user
+        return not utente.is_superuser and permessi.is_nucleo(utente)
+
 
 @admin.register(Indicatore)
-class IndicatoreAdmin(SimpleHistoryAdmin):
-    form = forms.IndicatoreAdminForm
+class IndicatoreAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
+    percorso_area = "obiettivo__area"
+    form = forms.IndicatoreAutonomoAdminForm
     formfield_overrides = DECIMALI_ITALIANI
     list_display = ["codice", "nome", "obiettivo", "tipo", "target", "consuntivo"]
     list_filter = [CicloDellObiettivoFilter, "tipo"]
@@ -371,12 +827,16 @@ class IndicatoreAdmin(SimpleHistoryAdmin):
     search_fields = ["codice", "nome", "obiettivo__codice", "obiettivo__titolo"]
     autocomplete_fields = ["obiettivo"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("obiettivo__ciclo", "obiettivo__area")
+
 
 @admin.register(Fase)
-class FaseAdmin(SimpleHistoryAdmin):
+class FaseAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     """Phases one by one: the weights of an objective's phases are redistributed on the
     objective's page (the sum must stay 100), so deleting a single phase happens there too."""
 
+    percorso_area = "obiettivo__area"
     form = forms.FaseAutonomaAdminForm
     formfield_overrides = DECIMALI_ITALIANI
     list_display = ["codice", "descrizione", "obiettivo", "peso", "percentuale", "inizio_", "fine_"]
@@ -384,6 +844,9 @@ class FaseAdmin(SimpleHistoryAdmin):
     list_select_related = ["obiettivo"]
     search_fields = ["codice", "descrizione", "obiettivo__codice", "obiettivo__titolo"]
     autocomplete_fields = ["obiettivo"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("obiettivo__ciclo", "obiettivo__area")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -401,7 +864,7 @@ class FaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TestoReport)
-class TestoReportAdmin(CicloScopedMixin, admin.ModelAdmin):
+class TestoReportAdmin(RuoliAdminMixin, CicloScopedMixin, admin.ModelAdmin):
     list_display = ["__str__", "sezione", "ordine", "ciclo"]
     list_filter = [CicloFilter, "sezione"]
     list_select_related = ["ciclo__ente"]
@@ -409,7 +872,7 @@ class TestoReportAdmin(CicloScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(TabellaReport)
-class TabellaReportAdmin(CicloScopedMixin, admin.ModelAdmin):
+class TabellaReportAdmin(RuoliAdminMixin, CicloScopedMixin, admin.ModelAdmin):
     form = forms.TabellaReportAdminForm
     list_display = ["titolo", "codice", "sezione", "ordine", "ciclo"]
     list_filter = [CicloFilter, "sezione"]
@@ -419,7 +882,7 @@ class TabellaReportAdmin(CicloScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(RispostaRPCT)
-class RispostaRPCTAdmin(CicloScopedMixin, admin.ModelAdmin):
+class RispostaRPCTAdmin(RuoliAdminMixin, CicloScopedMixin, admin.ModelAdmin):
     list_display = ["codice", "domanda_breve", "ciclo"]
     list_filter = [CicloFilter]
     list_select_related = ["ciclo__ente"]

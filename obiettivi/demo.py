@@ -557,16 +557,32 @@ def _carica_rpct(w, ciclo, dati: list):
 
 
 # --------------------------------------------------------------------------------------------
-# Demo users (a later issue adds groups and permissions here)
+# Demo users, each in the group of their role (groups are created by a migration)
 # --------------------------------------------------------------------------------------------
 
 def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
-    """``admin`` (superuser), ``nucleo`` (staff) and one staff ``dirigente.<area>`` per area,
-    each a dirigente of that area; password ``demo``. Idempotent."""
+    """``admin`` (superuser, group Amministratore), ``nucleo`` (group Nucleo di valutazione) and
+    one ``dirigente.<area>`` per area (group Dirigente, dirigente of that area), all staff;
+    password ``demo``. Idempotent: a second run writes nothing."""
+    from django.contrib.auth.models import Group
+
+    from . import permessi
+
+    aree = list(aree)
     User = get_user_model()
     utenti = []
+    gruppi = {g.name: g for g in Group.objects.filter(name__in=permessi.RUOLI)}
+    mancanti = set(permessi.RUOLI) - set(gruppi)
+    if mancanti:
+        raise ErroreDatiDemo(
+            f"Mancano i gruppi {', '.join(sorted(mancanti))}: eseguire «manage.py migrate»."
+        )
+    iscritti = set(
+        User.groups.through.objects.filter(user__username__in=_nomi_utenti_demo(aree))
+        .values_list("user_id", "group_id")
+    )
 
-    def utente(username, ruolo, *, superuser=False, nome=""):
+    def utente(username, ruolo, gruppo, *, superuser=False, nome=""):
         user, _ = User.objects.get_or_create(username=username)
         cambiati = []
         for campo, valore in (
@@ -581,14 +597,21 @@ def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
             cambiati.append("password")
         if cambiati:
             user.save(update_fields=cambiati)
+        if (user.pk, gruppi[gruppo].pk) not in iscritti:
+            user.groups.add(gruppi[gruppo])
         utenti.append(UtenteDemo(username, ruolo))
         return user
 
-    utente("admin", "Amministratore (superutente)", superuser=True,
+    utente("admin", "Amministratore (superutente)", permessi.AMMINISTRATORE, superuser=True,
            nome="Amministratore")
-    utente("nucleo", "Nucleo di valutazione", nome="Nucleo di valutazione")
+    utente("nucleo", "Nucleo di valutazione", permessi.NUCLEO, nome="Nucleo di valutazione")
     for area in sorted(aree, key=lambda a: (a.ordine, a.codice)):
-        user = utente(f"dirigente.{area.slug}", f"Dirigente: {area.nome}", nome="Dirigente")
+        user = utente(f"dirigente.{area.slug}", f"Dirigente: {area.nome}", permessi.DIRIGENTE,
+                      nome="Dirigente")
         if not area.dirigenti.filter(pk=user.pk).exists():
             area.dirigenti.add(user)
     return utenti
+
+
+def _nomi_utenti_demo(aree):
+    return ["admin", "nucleo", *(f"dirigente.{a.slug}" for a in aree)]

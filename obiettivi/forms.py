@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
+from django.db.models import F, Sum
 from mptt.forms import MPTTAdminForm
 
 from .models import (
@@ -50,59 +50,148 @@ def controlla_codice_unico(form, model, ciclo_id) -> None:
         form.add_error("codice", f"Il codice «{codice}» è già usato in questo ciclo.")
 
 
-class ObiettivoAdminForm(forms.ModelForm):
+MESSAGGIO_VERSIONE = (
+    "Nel frattempo qualcun altro ha salvato l'obiettivo {codice}: le tue modifiche non sono "
+    "state salvate per non cancellare le sue. Ricarica la pagina (le modifiche dell'altra persona "
+    "sono nello storico), poi inserisci di nuovo le tue."
+)
+
+
+class ControlloVersioneMixin(forms.Form):
+    """No lost update: the form carries the objective's ``versione`` read when the page was
+    opened; ``clean()`` re-reads it under a row lock (inside the admin's save transaction) and
+    refuses a stale form. Saving adds 1 to the version (``Obiettivo.versione`` is not in the
+    history: it is bookkeeping, not data)."""
+
+    versione_letta = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        obiettivo = self._obiettivo_della_versione()
+        if obiettivo is not None:
+            self.fields["versione_letta"].initial = obiettivo.versione
+
+    def _obiettivo_della_versione(self):
+        if isinstance(self.instance, Obiettivo):
+            return self.instance if self.instance.pk else None
+        return self.instance.obiettivo if self.instance.pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        obiettivo = self._obiettivo_della_versione()
+        if obiettivo is None:
+            return cleaned
+        letta = cleaned.get("versione_letta")
+        attuale = (
+            Obiettivo.objects.select_for_update().filter(pk=obiettivo.pk)
+            .values_list("versione", flat=True).first()
+        )
+        if letta is None or attuale is None or letta != attuale:
+            raise ValidationError(MESSAGGIO_VERSIONE.format(codice=obiettivo.codice),
+                                  code="versione")
+        if obiettivo is self.instance:
+            self.instance.versione = attuale + 1
+        else:
+            self._aggiorna_versione = obiettivo.pk
+        return cleaned
+
+    def save(self, commit=True):
+        salvato = super().save(commit=commit)
+        if getattr(self, "_aggiorna_versione", None):
+            Obiettivo.objects.filter(pk=self._aggiorna_versione).update(versione=F("versione") + 1)
+        return salvato
+
+
+class ObiettivoAdminForm(ControlloVersioneMixin, forms.ModelForm):
+    """``azione`` is set by the admin from the button pressed («_invia», «_valida», «_rinvia»):
+    the fields that action needs are then required, as form errors."""
+
+    azione = None
+
     class Meta:
         model = Obiettivo
         fields = "__all__"
         localized_fields = "__all__"
 
+    def valore(self, campo):
+        """The submitted value, or the stored one when the field is read-only for this user."""
+        if campo in self.fields:
+            return self.cleaned_data.get(campo)
+        return getattr(self.instance, campo)
+
     def clean(self):
         cleaned = super().clean()
+        self._controlla_piano(cleaned)
+        self._controlla_azione()
+        return cleaned
+
+    def _controlla_azione(self):
+        attivo = self.valore("stato") == Obiettivo.Stato.ATTIVO
+        richiesti = {
+            "_invia": [("relazione", "Per inviare al Nucleo scrivere la relazione sintetica.", True),
+                       ("grado_proposto", "Per inviare al Nucleo indicare il grado proposto.", attivo)],
+            "_valida": [("grado_validato", "Per validare indicare il grado validato.", attivo)],
+            "_rinvia": [("commento_nucleo",
+                         "Per rinviare al dirigente scrivere nel commento che cosa va corretto.",
+                         True)],
+        }.get(self.azione, [])
+        for campo, messaggio, obbligatorio in richiesti:
+            valore = self.valore(campo)
+            if obbligatorio and (valore is None or (isinstance(valore, str) and not valore.strip())):
+                if campo in self.fields:
+                    self.add_error(campo, messaggio)
+                else:
+                    self.add_error(None, messaggio)
+
+    def _controlla_piano(self, cleaned):
         ciclo_id = ciclo_id_del_form(self)
         if ciclo_id is not None:
             for campo, etichetta in (("area", "L'area"), ("nodo", "L'azione strategica")):
                 valore = cleaned.get(campo)
                 if valore is not None and valore.ciclo_id != ciclo_id:
-                    self.add_error(
+                    self._errore(
                         campo,
                         f"{etichetta} «{valore}» appartiene a un altro ciclo: "
                         "sceglierne una del ciclo dell'obiettivo.",
                     )
             controlla_codice_unico(self, Obiettivo, ciclo_id)
 
-        stato = cleaned.get("stato", self.instance.stato)
-        motivazione = (cleaned.get("motivazione_stato") or "").strip()
-        anno_rinvio = cleaned.get("anno_rinvio")
+        stato = self.valore("stato") or self.instance.stato
+        motivazione = (self.valore("motivazione_stato") or "").strip()
+        anno_rinvio = self.valore("anno_rinvio")
         if stato in (Obiettivo.Stato.SOSPESO, Obiettivo.Stato.NON_APPLICABILE) and not motivazione:
             etichetta = Obiettivo.Stato(stato).label
-            self.add_error(
+            self._errore(
                 "motivazione_stato",
                 f"Per un obiettivo «{etichetta}» indicare la motivazione (es. «causa COVID-19»).",
             )
         if stato == Obiettivo.Stato.RINVIATO and anno_rinvio is None:
-            self.add_error("anno_rinvio", "Per un obiettivo «Rinviato» indicare l'anno del rinvio.")
+            self._errore("anno_rinvio", "Per un obiettivo «Rinviato» indicare l'anno del rinvio.")
         if stato != Obiettivo.Stato.RINVIATO and anno_rinvio is not None:
-            self.add_error(
+            self._errore(
                 "anno_rinvio",
                 "L'anno di rinvio si indica solo per gli obiettivi rinviati: svuotare il campo "
                 "o impostare lo stato «Rinviato».",
             )
 
-        proposto, validato = cleaned.get("grado_proposto"), cleaned.get("grado_validato")
+        proposto, validato = self.valore("grado_proposto"), self.valore("grado_validato")
         if stato and stato != Obiettivo.Stato.ATTIVO and (proposto or validato):
-            self.add_error(
+            self._errore(
                 "grado_proposto" if proposto else "grado_validato",
                 "Solo gli obiettivi attivi ricevono un grado: svuotare i gradi o impostare lo "
                 "stato «Attivo».",
             )
         if (validato is not None and validato != proposto
-                and not (cleaned.get("motivazione_grado") or "").strip()):
-            self.add_error(
+                and not (self.valore("motivazione_grado") or "").strip()):
+            self._errore(
                 "motivazione_grado",
                 "Il grado validato differisce da quello proposto: indicare la motivazione del "
                 "Nucleo.",
             )
-        return cleaned
+
+    def _errore(self, campo, messaggio):
+        """An error on ``campo``, or on the whole form when ``campo`` is read-only here."""
+        self.add_error(campo if campo in self.fields else None, messaggio)
 
 
 class IndicatoreAdminForm(forms.ModelForm):
@@ -113,15 +202,20 @@ class IndicatoreAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        tipo = cleaned.get("tipo")
-        if tipo == Indicatore.Tipo.SCADENZA and not cleaned.get("data_target"):
+
+        def valore_di(campo):  # read-only fields (a dirigente's page) keep the stored value
+            return cleaned.get(campo) if campo in self.fields else getattr(self.instance, campo)
+
+        tipo = valore_di("tipo")
+        if (tipo == Indicatore.Tipo.SCADENZA and not valore_di("data_target")
+                and "data_target" in self.fields):
             self.add_error(
                 "data_target", "Per un indicatore «Scadenza (data)» indicare la scadenza prevista."
             )
         if tipo == Indicatore.Tipo.SI_NO:
             for campo in ("target", "consuntivo"):
                 valore = cleaned.get(campo)
-                if valore is not None and valore not in (Decimal(0), Decimal(1)):
+                if campo in self.fields and valore is not None and valore not in (Decimal(0), Decimal(1)):
                     self.add_error(
                         campo, "Per un indicatore «Sì / no» scrivere 1 (sì) oppure 0 (no)."
                     )
@@ -144,11 +238,16 @@ class FaseAdminForm(forms.ModelForm):
         return cleaned
 
 
-class FaseAutonomaAdminForm(FaseAdminForm):
+class IndicatoreAutonomoAdminForm(ControlloVersioneMixin, IndicatoreAdminForm):
+    """An indicator on its own page: saving it is a change of its objective (version check)."""
+
+
+class FaseAutonomaAdminForm(ControlloVersioneMixin, FaseAdminForm):
     def clean(self):
         cleaned = super().clean()
-        obiettivo, peso = cleaned.get("obiettivo"), cleaned.get("peso")
-        if obiettivo is None or peso is None:
+        obiettivo = cleaned.get("obiettivo", self.instance.obiettivo if self.instance.pk else None)
+        peso = cleaned.get("peso", self.instance.peso if self.instance.pk else None)
+        if obiettivo is None or peso is None or "peso" not in self.fields:
             return cleaned
         altre = Fase.objects.filter(obiettivo=obiettivo)
         if self.instance.pk:

@@ -4,6 +4,12 @@ indicators, and the read-only «Risultati calcolati» page of each ciclo.
 The SMVP is validated as a whole (``valutazione.forms``: weights in the form, scales and bands
 in the inline formsets); the admin writes nothing unless everything is valid, inside the change
 view's transaction.
+
+Roles: the same ``obiettivi.admin.RuoliAdminMixin`` as the plan. A dirigente sees the barometro
+standards of their areas and fills in the measured value («valore rilevato») during
+rendicontazione; the Nucleo sees everything read-only; an SMVP used by a locked cycle (approvata,
+pubblicata) cannot be changed — duplicate it as a new version. The «Risultati calcolati» pages
+aggregate every area, so a dirigente (who sees only their own) is not shown them.
 """
 
 from django.contrib import admin, messages
@@ -14,6 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from obiettivi import permessi
+from obiettivi.admin import AreaFilter, CicloFilter, RuoliAdminMixin
 from obiettivi.models import Ciclo
 
 from . import scoring
@@ -56,7 +64,23 @@ class _PrecompilaNuovoSmvp:
         return formset
 
 
-class LivelloScalaInline(_PrecompilaNuovoSmvp, admin.TabularInline):
+class _SmvpBloccatoInline:
+    """Scales and bands of an SMVP used by a locked cycle are read-only like the SMVP."""
+
+    def _modificabile(self, request, obj):
+        return obj is None or permessi.puo_modificare(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._modificabile(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._modificabile(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._modificabile(request, obj)
+
+
+class LivelloScalaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
     model = LivelloScala
     form = PrecompilatoInlineForm
     formset = LivelloScalaFormSet
@@ -64,7 +88,7 @@ class LivelloScalaInline(_PrecompilaNuovoSmvp, admin.TabularInline):
     fields = ["scala", "valore", "etichetta"]
 
 
-class FasciaInline(_PrecompilaNuovoSmvp, admin.TabularInline):
+class FasciaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
     model = Fascia
     form = PrecompilatoInlineForm
     formset = FasciaFormSet
@@ -73,7 +97,7 @@ class FasciaInline(_PrecompilaNuovoSmvp, admin.TabularInline):
 
 
 @admin.register(Smvp)
-class SmvpAdmin(SimpleHistoryAdmin):
+class SmvpAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     form = SmvpForm
     inlines = [LivelloScalaInline, FasciaInline]
     change_list_template = CHANGE_LIST_CON_RISULTATI
@@ -84,7 +108,7 @@ class SmvpAdmin(SimpleHistoryAdmin):
     list_filter = ["ente"]
     search_fields = ["nome", "descrizione"]
     list_select_related = ["ente", "atto"]
-    actions = ["duplica_come_nuova_versione"]
+    actions = ["esporta_csv", "duplica_come_nuova_versione"]
     fieldsets = [
         (None, {"fields": ["ente", "nome", "versione", "atto", "descrizione"]}),
         (
@@ -113,7 +137,7 @@ class SmvpAdmin(SimpleHistoryAdmin):
     def numero_cicli(self, obj):
         return obj._n_cicli
 
-    @admin.action(description="Duplica come nuova versione (con scale e fasce)")
+    @admin.action(description="Duplica come nuova versione (con scale e fasce)", permissions=["add"])
     def duplica_come_nuova_versione(self, request, queryset):
         for smvp in queryset:
             copia = smvp_duplica(smvp=smvp)
@@ -130,6 +154,8 @@ class SmvpAdmin(SimpleHistoryAdmin):
 
     def _puo_vedere_risultati(self, request):
         utente = request.user
+        if permessi.is_dirigente(utente) and not permessi.vede_tutto(utente):
+            return False
         return any(
             utente.has_perm(p)
             for p in (
@@ -172,25 +198,32 @@ def _permesso_negato():
 
 
 @admin.register(StandardBarometro)
-class StandardBarometroAdmin(SimpleHistoryAdmin):
+class StandardBarometroAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
+    percorso_area = "area"
     form = StandardBarometroForm
     change_list_template = CHANGE_LIST_CON_RISULTATI
     list_display = ["codice", "servizio", "standard", "area", "programmato", "rilevato", "grado", "ciclo"]
-    list_filter = ["ciclo", "area", "grado"]
+    list_filter = [CicloFilter, AreaFilter, "grado"]
     search_fields = ["codice", "servizio", "standard"]
     list_select_related = ["ciclo__ente", "area"]
     ordering = ["ciclo", "codice"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ciclo__ente", "area")
+
 
 @admin.register(IndicatoreFinanziario)
-class IndicatoreFinanziarioAdmin(SimpleHistoryAdmin):
+class IndicatoreFinanziarioAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     form = IndicatoreFinanziarioForm
     change_list_template = CHANGE_LIST_CON_RISULTATI
     list_display = ["codice", "nome", "unita", "target", "valore", "direzione", "rispettato", "ciclo"]
-    list_filter = ["ciclo", "direzione"]
+    list_filter = [CicloFilter, "direzione"]
     search_fields = ["codice", "nome"]
     list_select_related = ["ciclo__ente"]
     ordering = ["ciclo", "codice"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ciclo__ente")
 
     @admin.display(description="rispettato", boolean=True)
     def rispettato(self, obj):

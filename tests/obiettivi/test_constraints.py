@@ -22,6 +22,7 @@ from obiettivi.models import (
     Indicatore,
     NodoStrategico,
     Obiettivo,
+    RiaperturaCiclo,
     RispostaRPCT,
     TabellaReport,
     VariazioneObiettivo,
@@ -54,6 +55,12 @@ def fase(b, **campi):
     return Fase.objects.create(
         **{"obiettivo": b.obiettivo, "codice": "F1", "descrizione": "Fase", "peso": Decimal("100"), **campi}
     )
+
+
+def utente():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get_or_create(username="amministratore")[0]
 
 
 def tabella(b, codice):
@@ -123,6 +130,9 @@ CASI = {
     "tabella_codice_unico": lambda b, cattivo: [
         tabella(b, "redditi"), tabella(b, "redditi" if cattivo else "personale"),
     ],
+    "riapertura_con_motivazione": lambda b, cattivo: RiaperturaCiclo.objects.create(
+        ciclo=b.ciclo, utente=utente(), da_stato="approvata", a_stato="validazione",
+        motivazione="" if cattivo else "Errore materiale nel grado di LP.01"),
     "risposta_rpct_unica": lambda b, cattivo: [
         RispostaRPCT.objects.create(ciclo=b.ciclo, codice="1.A", domanda="D", risposta="R"),
         RispostaRPCT.objects.create(ciclo=b.ciclo, codice="1.A" if cattivo else "1.B", domanda="D",

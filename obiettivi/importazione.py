@@ -62,14 +62,8 @@ FOGLI: dict[str, tuple[str, ...]] = {
 #: Columns a sheet must have (the others may be left out: the field is then left as it is).
 CHIAVI = {nome: ("obiettivo", "codice") if nome in ("indicatori", "fasi") else ("codice",)
           for nome in FOGLI}
-#: Sheets a dirigente may import, and the only columns (outcomes) a dirigente may change.
+#: Sheets a dirigente may import (which fields of a row they may change: ``permessi``).
 FOGLI_DIRIGENTE = ("obiettivi", "indicatori", "fasi", "barometro")
-COLONNE_ESITI = {
-    "obiettivi": (),
-    "indicatori": ("consuntivo",),
-    "fasi": ("percentuale",),
-    "barometro": ("rilevato", "grado"),
-}
 
 STATI = {
     "attivo": "attivo", "stralciato": "stralciato", "rinviato": "rinviato", "sospeso": "sospeso",
@@ -162,7 +156,8 @@ class Esito:
         """A readable report, in Italian, for the command and the admin."""
         righe = []
         if self.errori:
-            righe.append(f"{len(self.errori)} errori: nessun dato è stato scritto.")
+            n = len(self.errori)
+            righe.append(f"{n} {'errore' if n == 1 else 'errori'}: nessun dato è stato scritto.")
             righe.extend(f"  {e}" for e in self.errori)
         verbi = ("da creare", "da aggiornare", "invariate") if self.dry_run or not self.ok else (
             "create", "aggiornate", "invariate")
@@ -700,18 +695,21 @@ class _Operazione:
     cambiati: tuple[str, ...] = ()  # model fields that change
     colonne: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
+    mappa: dict = field(default_factory=dict)  # model field -> template column
 
 
 class _Piano:
-    def __init__(self, ciclo: Ciclo, esito: Esito, ambito: _Ambito):
+    def __init__(self, ciclo: Ciclo, esito: Esito, ambito: _Ambito, utente=None):
         self.ciclo = ciclo
         self.esito = esito
         self.ambito = ambito
+        self.utente = utente
         self.operazioni: dict[str, list[_Operazione]] = {}
 
     # --- helpers ------------------------------------------------------------------------
 
     def registra(self, foglio, op: _Operazione, mappa_colonne: dict):
+        op.mappa = mappa_colonne
         conteggio = self.esito.conteggi.setdefault(foglio, Conteggio())
         if op.oggetto is None:
             azione = "creato"
@@ -732,21 +730,27 @@ class _Piano:
         self.operazioni.setdefault(foglio, []).append(op)
 
     def solo_esiti(self, controllo: _Controllo, foglio: str, op: _Operazione, cosa: str):
-        """A dirigente creates nothing and changes only the outcome columns."""
+        """A dirigente creates nothing and changes only what ``permessi.campi_modificabili``
+        allows on that row (the outcomes, during rendicontazione, of objectives not sent)."""
         if self.ambito.tutto:
             return
         if op.oggetto is None:
             controllo.errore(op.riga, "codice", f"un dirigente non può creare {cosa}: "
                              f"'{op.chiave}' non esiste nel ciclo")
             return
-        ammesse = COLONNE_ESITI[foglio]
-        for colonna in op.colonne:
-            if colonna not in ammesse:
+        ammessi = permessi.campi_modificabili(self.utente, op.oggetto)
+        if ammessi is permessi.TUTTI:
+            return
+        segnalate = set()
+        for campo in op.cambiati:
+            colonna = op.mappa.get(campo, campo)
+            if campo not in ammessi and colonna not in segnalate:
+                segnalate.add(colonna)
                 controllo.errore(
                     op.riga, colonna,
-                    "un dirigente può modificare solo gli esiti"
-                    + (f" ({', '.join(ammesse)})" if ammesse else "")
-                    + ", non questa colonna",
+                    f"'{self.ambito.etichetta}' non può modificare questa colonna: un dirigente "
+                    "cambia solo gli esiti, durante la rendicontazione, degli obiettivi non "
+                    "ancora inviati al Nucleo",
                 )
 
     def fuori_ambito(self, controllo, riga, colonna, cosa, area_codice) -> bool:
@@ -965,11 +969,7 @@ class _Piano:
         return righe
 
     def indicatori(self, controllo: _Controllo, obiettivi_area: dict):
-        esistenti = {
-            (i.obiettivo_codice, i.codice): i
-            for i in Indicatore.objects.filter(obiettivo__ciclo=self.ciclo)
-            .annotate(obiettivo_codice=_F("obiettivo__codice"))
-        }
+        esistenti = _figli_esistenti(Indicatore, self.ciclo)
         for riga in controllo.righe:
             controllo.leggi(riga, "nome", max_len=_max(Indicatore, "nome"))
             controllo.leggi(riga, "unita", max_len=_max(Indicatore, "unita"))
@@ -1023,11 +1023,7 @@ class _Piano:
             self.solo_esiti(controllo, "indicatori", op, "indicatori")
 
     def fasi(self, controllo: _Controllo, obiettivi_area: dict):
-        esistenti = {
-            (f.obiettivo_codice, f.codice): f
-            for f in Fase.objects.filter(obiettivo__ciclo=self.ciclo)
-            .annotate(obiettivo_codice=_F("obiettivo__codice"))
-        }
+        esistenti = _figli_esistenti(Fase, self.ciclo)
         for riga in controllo.righe:
             controllo.leggi(riga, "descrizione", max_len=_max(Fase, "descrizione"))
             controllo.leggi(riga, "peso", _decimale)
@@ -1097,10 +1093,11 @@ class _Piano:
     # --- barometro and financial indicators -------------------------------------------------
 
     def barometro(self, controllo: _Controllo, codici_aree):
-        esistenti = {
-            s.codice: s for s in StandardBarometro.objects.filter(ciclo=self.ciclo)
-            .annotate(area_codice=_F("area__codice"))
-        }
+        esistenti = {}
+        for s in StandardBarometro.objects.filter(ciclo=self.ciclo).select_related("area"):
+            s.ciclo = self.ciclo
+            s.area_codice = s.area.codice if s.area else None
+            esistenti[s.codice] = s
         for riga in controllo.righe:
             controllo.leggi(riga, "codice", obbligatorio=True, max_len=_max(StandardBarometro, "codice"))
             controllo.leggi(riga, "servizio", max_len=_max(StandardBarometro, "servizio"))
@@ -1190,12 +1187,25 @@ def _con_padre(model, ciclo) -> dict:
 
 
 def _obiettivi_esistenti(ciclo) -> dict:
-    return {
-        o.codice: o
-        for o in Obiettivo.objects.filter(ciclo=ciclo).annotate(
-            area_codice=_F("area__codice"), nodo_codice=_F("nodo__codice")
-        )
-    }
+    esistenti = {}
+    for o in Obiettivo.objects.filter(ciclo=ciclo).select_related("area").annotate(
+        nodo_codice=_F("nodo__codice")
+    ):
+        o.ciclo = ciclo  # ``permessi`` asks for it: no query per row
+        o.area_codice = o.area.codice
+        esistenti[o.codice] = o
+    return esistenti
+
+
+def _figli_esistenti(model, ciclo) -> dict:
+    """Indicators or phases of ``ciclo`` by (objective code, code), with their objective's
+    area and cycle cached (``permessi`` asks for them)."""
+    esistenti = {}
+    for f in model.objects.filter(obiettivo__ciclo=ciclo).select_related("obiettivo__area"):
+        f.obiettivo.ciclo = ciclo
+        f.obiettivo_codice = f.obiettivo.codice
+        esistenti[(f.obiettivo_codice, f.codice)] = f
+    return esistenti
 
 
 def _slug_libero(base: str, usati: set) -> str:
@@ -1261,6 +1271,10 @@ def _scrivi(model, operazioni, costruisci, *, utente, motivo):
             campi = tuple(sorted(k for k in valori if getattr(op.oggetto, k) != valori[k]))
             for k in campi:
                 setattr(op.oggetto, k, valori[k])
+            if hasattr(op.oggetto, "versione"):
+                # The admin's lost-update guard: a form opened before the import is refused.
+                op.oggetto.versione += 1
+                campi += ("versione",)
             per_campi[campi].append(op.oggetto)
     if nuovi:
         bulk_create_with_history(
@@ -1341,6 +1355,14 @@ def importa_workbook(*, file, ciclo: Ciclo, utente=None, dry_run: bool = False,
     fogli = leggi_file(file, foglio, esito)
     if not esito.ok:
         return esito
+    from . import workflow
+
+    if workflow.ciclo_bloccato(ciclo):
+        esito.errori.append(Errore(
+            f"il ciclo {ciclo.anno} è nello stato '{ciclo.get_stato_display()}': i suoi dati non "
+            "si possono più modificare (un amministratore può riaprirlo)"
+        ))
+        return esito
     ambito = _ambito(utente, ciclo)
     if isinstance(ambito, Errore):
         esito.errori.append(ambito)
@@ -1358,7 +1380,7 @@ def importa_workbook(*, file, ciclo: Ciclo, utente=None, dry_run: bool = False,
     motivo = f"{MOTIVO_STORICO} ({esito.file})" if esito.file else MOTIVO_STORICO
     try:
         with transaction.atomic():
-            piano = _Piano(ciclo, esito, ambito)
+            piano = _Piano(ciclo, esito, ambito, utente)
             controlli = {nome: _Controllo(esito, f) for nome, f in fogli.items()}
             padri_aree = piano.aree(controlli["aree"]) if "aree" in controlli else {}
             padri_nodi = piano.albero(controlli["albero"]) if "albero" in controlli else {}

@@ -488,7 +488,7 @@ def _leggi_csv(contenuto: bytes, nome: str) -> _Foglio:
         testo = contenuto.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _Invalido(
-            f"il file CSV non è in UTF-8 (byte non valido alla posizione {exc.start}): "
+            f"il file CSV non è in UTF-8 (byte non valido alla posizione {exc.start + 1}): "
             "salvarlo come «CSV UTF-8»"
         ) from None
     prima = testo.split("\n", 1)[0]

@@ -891,3 +891,4 @@ class RispostaRPCTAdmin(RuoliAdminMixin, CicloScopedMixin, admin.ModelAdmin):
     @admin.display(description="domanda")
     def domanda_breve(self, obj):
         return obj.domanda if len(obj.domanda) <= 90 else f"{obj.domanda[:87]}…"
+from . import admin_peg  # noqa: E402,F401

@@ -1,0 +1,120 @@
+"""Each rule checked on import, with its exact Italian message; nothing written on error."""
+
+import pytest
+
+from obiettivi.importazione import importa_workbook
+from obiettivi.models import Area, Fase, NodoStrategico, Obiettivo
+
+from .conftest import COMPLETO
+
+pytestmark = pytest.mark.django_db
+
+
+def _con(foglio, riga, colonna, valore):
+    fogli = {k: [list(r) for r in v] for k, v in COMPLETO.items()}
+    fogli[foglio][riga][colonna] = valore
+    return fogli
+
+
+OBI = ("codice", "titolo", "descrizione", "area", "nodo", "tipologia", "peso", "stato",
+       "motivazione", "anno_rinvio")
+
+
+def o(colonna):
+    return OBI.index(colonna)
+
+
+CASI = [
+    (_con("fasi", 1, 3, "X"), "Foglio fasi, riga 3, colonna peso: 'X' non è un numero"),
+    (_con("obiettivi", 0, o("peso"), "1,2,3"), "Foglio obiettivi, riga 2, colonna peso: '1,2,3' non è un numero"),
+    (_con("obiettivi", 0, o("peso"), "0"), "Foglio obiettivi, riga 2, colonna peso: il peso deve essere maggiore di 0 e al massimo 99.999,99 (è 0)"),
+    (_con("obiettivi", 0, o("area"), "ZZ"), "Foglio obiettivi, riga 2, colonna area: l'area 'ZZ' non esiste nel ciclo né nel foglio aree"),
+    (_con("obiettivi", 0, o("nodo"), "9.9"), "Foglio obiettivi, riga 2, colonna nodo: il nodo '9.9' non esiste nel ciclo né nel foglio albero"),
+    (_con("obiettivi", 2, o("codice"), "O1"), "Foglio obiettivi, riga 4, colonna codice: il codice 'O1' è ripetuto (già alla riga 2)"),
+    (_con("obiettivi", 1, o("motivazione"), ""), "Foglio obiettivi, riga 3, colonna motivazione: motivazione obbligatoria per lo stato 'sospeso'"),
+    (_con("obiettivi", 2, o("anno_rinvio"), ""), "Foglio obiettivi, riga 4, colonna anno_rinvio: anno di rinvio obbligatorio per lo stato 'rinviato'"),
+    (_con("obiettivi", 0, o("anno_rinvio"), "2022"), "Foglio obiettivi, riga 2, colonna anno_rinvio: l'anno di rinvio vale solo per lo stato 'rinviato' (stato: 'attivo')"),
+    (_con("obiettivi", 0, o("stato"), "chiuso"), "Foglio obiettivi, riga 2, colonna stato: 'chiuso' non è tra i valori ammessi (attivo, stralciato, rinviato, sospeso, non_applicabile)"),
+    (_con("obiettivi", 0, o("titolo"), ""), "Foglio obiettivi, riga 2, colonna titolo: valore obbligatorio"),
+    (_con("obiettivi", 0, o("titolo"), "T" * 501), "Foglio obiettivi, riga 2, colonna titolo: testo troppo lungo (501 caratteri, al massimo 500)"),
+    (_con("fasi", 1, 3, "50"), "Foglio fasi, riga 2, colonna peso: i pesi delle fasi dell'obiettivo 'O1' sommano a 90, non a 100"),
+    (_con("fasi", 1, 3, "160"), "Foglio fasi, riga 3, colonna peso: il peso deve essere maggiore di 0 e al massimo 100 (è 160)"),
+    (_con("fasi", 1, 4, "100,5"), "Foglio fasi, riga 3, colonna percentuale: la percentuale deve essere tra 0 e 100 (è 100,5)"),
+    (_con("fasi", 0, 6, "31/01/2021"), "Foglio fasi, riga 2, colonna fine: la fine (31/01/2021) precede l'inizio (01/02/2021)"),
+    (_con("fasi", 0, 5, "31/02/2021"), "Foglio fasi, riga 2, colonna inizio: '31/02/2021' non è una data (gg/mm/aaaa o aaaa-mm-gg)"),
+    (_con("indicatori", 0, 0, "O9"), "Foglio indicatori, riga 2, colonna obiettivo: l'obiettivo 'O9' non esiste nel ciclo né nel foglio obiettivi"),
+    (_con("indicatori", 2, 5, "forse"), "Foglio indicatori, riga 4, colonna target: 'forse' non è sì o no (ammessi: sì, si, no, 1, 0)"),
+    (_con("indicatori", 1, 5, ""), "Foglio indicatori, riga 3, colonna target: la scadenza (target) è obbligatoria per un indicatore 'scadenza'"),
+    (_con("indicatori", 0, 4, "medio"), "Foglio indicatori, riga 2, colonna direzione: 'medio' non è tra i valori ammessi (alto, basso, si_no, scadenza)"),
+    (_con("barometro", 0, 6, "4"), "Foglio barometro, riga 2, colonna grado: il grado del barometro va da 0 a 3 (è 4)"),
+    (_con("aree", 2, 2, "A9"), "Foglio aree, riga 4, colonna padre: l'area 'A9' non esiste nel ciclo né nel foglio aree"),
+    (_con("aree", 0, 2, "A1.1"), "Foglio aree, riga 2, colonna padre: 'A1' non può stare sotto 'A1.1': si creerebbe un ciclo (A1 → A1.1 → A1)"),
+    (_con("albero", 0, 2, "1"), "Foglio albero, riga 2, colonna padre: '1' non può stare sotto '1': si creerebbe un ciclo (1 → 1)"),
+    (_con("finanziari", 0, 4, "su"), "Foglio finanziari, riga 2, colonna direzione: 'su' non è tra i valori ammessi (alto, basso)"),
+]
+
+
+@pytest.mark.parametrize("fogli,messaggio", CASI, ids=[c[1][:60] for c in CASI])
+def test_regola_con_messaggio_esatto_e_nulla_scritto(ciclo, workbook, fogli, messaggio):
+    esito = importa_workbook(file=workbook(fogli), ciclo=ciclo)
+    assert [str(e) for e in esito.errori] == [messaggio]
+    assert not esito.scritto
+    # All or nothing: the valid rows of the other sheets are not written either.
+    assert not Area.objects.filter(ciclo=ciclo).exists()
+    assert not NodoStrategico.objects.filter(ciclo=ciclo).exists()
+    assert not Obiettivo.objects.filter(ciclo=ciclo).exists()
+    assert Obiettivo.history.count() == 0
+
+
+def test_ciclo_tra_righe_del_file_e_del_database(ciclo, workbook):
+    assert importa_workbook(file=workbook({"albero": COMPLETO["albero"]}), ciclo=ciclo).ok
+    file = workbook({"albero": [["1", "Linea uno", "1.1", "linea"]]}, nome="giro.xlsx")
+    esito = importa_workbook(file=file, ciclo=ciclo)
+    assert [str(e) for e in esito.errori] == [
+        "Foglio albero, riga 2, colonna padre: '1' non può stare sotto '1.1': si creerebbe un "
+        "ciclo (1 → 1.1 → 1)"]
+    assert NodoStrategico.objects.get(ciclo=ciclo, codice="1").parent is None
+
+
+def test_somma_dei_pesi_con_le_fasi_gia_nel_ciclo(ciclo, workbook):
+    assert importa_workbook(file=workbook(), ciclo=ciclo).ok
+    # F2 stays 60 in the database: F1 at 50 makes 110.
+    esito = importa_workbook(file=workbook({"fasi": [["O1", "F1", "Analisi", "50", "100", "", ""]]},
+                                           nome="f.xlsx"), ciclo=ciclo)
+    assert [str(e) for e in esito.errori] == [
+        "Foglio fasi, riga 2, colonna peso: i pesi delle fasi dell'obiettivo 'O1' sommano a 110, non a 100"]
+    assert Fase.objects.get(obiettivo__ciclo=ciclo, codice="F1").peso == 40
+
+
+def test_intestazioni(ciclo, workbook):
+    file = workbook({"fasi": [["O1", "F1", "x", "100"]]},
+                    intestazioni={"fasi": ("obiettivo", "codice", "descrizione", "pesi")})
+    assert [str(e) for e in importa_workbook(file=file, ciclo=ciclo).errori] == [
+        "Foglio fasi, riga 1, colonna pesi: colonna sconosciuta (attese: obiettivo, codice, "
+        "descrizione, peso, percentuale, inizio, fine)"]
+    file = workbook({"fasi": [["F1", "x"]]}, nome="b.xlsx",
+                    intestazioni={"fasi": ("codice", "descrizione")})
+    assert [str(e) for e in importa_workbook(file=file, ciclo=ciclo).errori] == [
+        "Foglio fasi, riga 1: manca la colonna 'obiettivo'"]
+
+
+def test_tutti_gli_errori_insieme(ciclo, workbook):
+    fogli = _con("fasi", 1, 3, "X")
+    fogli["obiettivi"][0][o("area")] = "ZZ"
+    esito = importa_workbook(file=workbook(fogli), ciclo=ciclo)
+    assert [str(e) for e in esito.errori] == [
+        "Foglio obiettivi, riga 2, colonna area: l'area 'ZZ' non esiste nel ciclo né nel foglio aree",
+        "Foglio fasi, riga 3, colonna peso: 'X' non è un numero",
+    ]
+    assert esito.righe_report()[0] == "2 errori: nessun dato è stato scritto."
+
+
+def test_formato_sconosciuto(ciclo, tmp_path):
+    file = tmp_path / "peg.xls"
+    file.write_bytes(b"x")
+    assert [str(e) for e in importa_workbook(file=file, ciclo=ciclo).errori] == [
+        "formato del file 'peg.xls' non riconosciuto: usare .xlsx, .ods o .csv"]
+    rotto = tmp_path / "rotto.xlsx"
+    rotto.write_bytes(b"non un file zip")
+    assert [str(e) for e in importa_workbook(file=rotto, ciclo=ciclo).errori] == [
+        "il file 'rotto.xlsx' non è un XLSX leggibile (BadZipFile)"]

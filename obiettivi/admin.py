@@ -780,6 +780,13 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         self.message_user(request, testo, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:obiettivi_obiettivo_changelist"))
 
+    def get_deleted_objects(self, objs, request):
+        """An objective's phases go with it: the phase admin forbids deleting a single phase
+        (the remaining weights would no longer sum to 100), not the whole objective."""
+        eliminabili, conteggio, mancanti, protetti = super().get_deleted_objects(objs, request)
+        mancanti.discard(Fase._meta.verbose_name)
+        return eliminabili, conteggio, mancanti, protetti
+
     # --- bulk actions: the same services, row by row (each change in the history) ----------
 
     def _azione_di_massa(self, request, queryset, servizio, fatto):

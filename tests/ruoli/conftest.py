@@ -1,0 +1,153 @@
+"""A small world for the role tests: one open cycle (rendicontazione) with two areas, one locked
+cycle (approvata), and the three roles. Built with the ORM in a few dozen rows, once per test
+module inside a transaction that is rolled back at the end; each test runs in its own savepoint
+(pytest-django's ``db``), so tests may write freely."""
+
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.urls import reverse
+
+from obiettivi import permessi
+from obiettivi.models import (
+    Atto, Ciclo, Ente, Fase, Indicatore, Obiettivo, TestoReport,
+)
+from obiettivi.services import area_upsert, nodo_upsert
+from valutazione.models import IndicatoreFinanziario, StandardBarometro
+
+R = Obiettivo.StatoRendicontazione
+
+
+def _utente(username, ruolo):
+    user = get_user_model().objects.create_user(username, is_staff=True)
+    user.groups.add(Group.objects.get(name=ruolo))
+    return user
+
+
+def _obiettivo(ciclo, area, nodo, codice, **campi):
+    ob = Obiettivo.objects.create(
+        ciclo=ciclo, area=area, nodo=nodo, codice=codice, titolo=f"Obiettivo {codice}", **campi
+    )
+    Indicatore.objects.create(obiettivo=ob, codice=f"{codice}-I", nome="Pratiche evase",
+                              target=Decimal("100"), consuntivo=Decimal("80"))
+    Fase.objects.create(obiettivo=ob, codice=f"{codice}-F", descrizione="Unica fase",
+                        peso=Decimal("100"), percentuale=Decimal("50"),
+                        inizio=date(2021, 1, 1), fine=date(2021, 12, 31))
+    return ob
+
+
+@pytest.fixture(scope="module")
+def _mondo_del_modulo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        blocco = transaction.atomic()
+        blocco.__enter__()
+        try:
+            yield costruisci_mondo()
+        finally:
+            transaction.set_rollback(True)
+            blocco.__exit__(None, None, None)
+
+
+@pytest.fixture
+def mondo(_mondo_del_modulo, db):
+    for obj in vars(_mondo_del_modulo).values():
+        if hasattr(obj, "refresh_from_db"):
+            obj.refresh_from_db()
+        for cache in ("_seregno_gruppi", "_seregno_aree"):  # obiettivi.permessi's per-user caches
+            if hasattr(obj, cache):
+                delattr(obj, cache)
+    return _mondo_del_modulo
+
+
+def costruisci_mondo():
+    ente = Ente.objects.create(slug="prova", nome="Comune di Prova")
+    giunta = Atto.objects.create(ente=ente, organo="Giunta Comunale", numero="77", anno=2022,
+                                 oggetto="Approvazione della Relazione sulla Performance")
+    aperto = Ciclo.objects.create(ente=ente, anno=2021, stato=Ciclo.Stato.RENDICONTAZIONE)
+    chiuso = Ciclo.objects.create(ente=ente, anno=2020, stato=Ciclo.Stato.APPROVATA,
+                                  atto_approvazione=giunta)
+    mondo = SimpleNamespace(ente=ente, giunta=giunta, aperto=aperto, chiuso=chiuso)
+
+    area_a = area_upsert(ciclo=aperto, codice="A", nome="Area Lavori pubblici", slug="lavori-pubblici")
+    area_b = area_upsert(ciclo=aperto, codice="B", nome="Area Servizi alla persona", slug="persona")
+    area_c = area_upsert(ciclo=chiuso, codice="A", nome="Area Lavori pubblici", slug="lavori-pubblici")
+    nodo = nodo_upsert(ciclo=aperto, codice="1", titolo="Linea", livello_nome="linea strategica")
+    nodo_c = nodo_upsert(ciclo=chiuso, codice="1", titolo="Linea", livello_nome="linea strategica")
+
+    mondo.dirigente = _utente("dirigente.lavori-pubblici", permessi.DIRIGENTE)
+    mondo.altro_dirigente = _utente("dirigente.persona", permessi.DIRIGENTE)
+    mondo.nucleo = _utente("nucleo", permessi.NUCLEO)
+    mondo.amministratore = _utente("programmazione", permessi.AMMINISTRATORE)
+    area_a.dirigenti.add(mondo.dirigente)
+    area_c.dirigenti.add(mondo.dirigente)
+    area_b.dirigenti.add(mondo.altro_dirigente)
+    mondo.area_a, mondo.area_b, mondo.area_c = area_a, area_b, area_c
+
+    mondo.proprio = _obiettivo(aperto, area_a, nodo, "LP.01", relazione="", grado_proposto=None)
+    mondo.altrui = _obiettivo(aperto, area_b, nodo, "SP.01")
+    mondo.inviato = _obiettivo(aperto, area_a, nodo, "LP.02", relazione="Fatto.",
+                               grado_proposto=4, stato_rendicontazione=R.INVIATO)
+    mondo.bloccato = _obiettivo(chiuso, area_c, nodo_c, "LP.01", relazione="Fatto.",
+                                grado_proposto=4, grado_validato=4,
+                                stato_rendicontazione=R.VALIDATO)
+    standard = {}
+    for nome, ciclo, area in (("proprio", aperto, area_a), ("altrui", aperto, area_b),
+                              ("bloccato", chiuso, area_c)):
+        standard[nome] = StandardBarometro.objects.create(
+            ciclo=ciclo, codice=f"S-{nome}", servizio="Anagrafe", standard="Tempi di rilascio",
+            area=area, programmato="3 giorni", rilevato="2 giorni", grado=3,
+        )
+    mondo.standard = standard
+    mondo.finanziari = {
+        "proprio": IndicatoreFinanziario.objects.create(ciclo=aperto, codice="F1", nome="Autonomia",
+                                                        target=10, valore=12),
+        "bloccato": IndicatoreFinanziario.objects.create(ciclo=chiuso, codice="F1", nome="Autonomia",
+                                                         target=10, valore=12),
+    }
+    mondo.testi = {
+        "proprio": TestoReport.objects.create(ciclo=aperto, sezione="presentazione", testo="Testo."),
+        "bloccato": TestoReport.objects.create(ciclo=chiuso, sezione="presentazione", testo="Testo."),
+    }
+    return mondo
+
+
+def admin_url(model, vista, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{vista}", args=args)
+
+
+def _valore_post(valore):
+    if valore is None:
+        return ""
+    if isinstance(valore, (list, tuple)):  # many-to-many
+        return [str(v) for v in valore] or None
+    if isinstance(valore, bool):
+        return "on" if valore else None
+    if isinstance(valore, date):
+        return valore.strftime("%d/%m/%Y")
+    if isinstance(valore, Decimal):
+        return format(valore, "f").replace(".", ",")
+    return str(valore)
+
+
+def _aggiungi_form(dati, form):
+    for nome in form.fields:
+        valore = _valore_post(form[nome].value())
+        if valore is not None:
+            dati[form.add_prefix(nome)] = valore
+
+
+def dati_della_pagina(risposta):
+    """The POST a browser would send back unchanged from an admin change page."""
+    dati = {}
+    _aggiungi_form(dati, risposta.context["adminform"].form)
+    for inline in risposta.context["inline_admin_formsets"]:
+        formset = inline.formset
+        _aggiungi_form(dati, formset.management_form)
+        for form in formset.forms:
+            _aggiungi_form(dati, form)
+    return dati

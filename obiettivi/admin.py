@@ -416,7 +416,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         if successivo is None:
             self.message_user(request, f"Il ciclo {ciclo} è già nell'ultimo stato.", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
-        form = AvanzamentoCicloForm(request.POST or None, ciclo=ciclo)
+        form = AvanzamentoCicloForm(request.POST if request.method == "POST" else None, ciclo=ciclo)
         if request.method == "POST" and form.is_valid():
             try:
                 workflow.ciclo_avanza(ciclo=ciclo, utente=request.user, atto=form.cleaned_data.get("atto"))
@@ -438,7 +438,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
 
     def riapri_view(self, request, ciclo_id):
         ciclo = self._ciclo_per_transizione(request, ciclo_id)
-        form = RiaperturaCicloForm(request.POST or None, ciclo=ciclo)
+        form = RiaperturaCicloForm(request.POST if request.method == "POST" else None, ciclo=ciclo)
         if request.method == "POST" and form.is_valid():
             try:
                 workflow.ciclo_riapri(

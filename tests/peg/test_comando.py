@@ -12,6 +12,13 @@ from obiettivi.models import Ciclo, Ente, Obiettivo
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _connessione_aperta(monkeypatch):
+    """``run_from_argv`` closes the database connections when it ends, as a process would;
+    the test's transaction must survive it (PostgreSQL)."""
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+
+
 def esegui(*argomenti):
     """Run the command as ``manage.py`` does; return (exit status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()

@@ -37,3 +37,17 @@ test: install system-deps
 .PHONY: bench
 bench: install
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)
+
+## Backup and restore of the database and MEDIA_ROOT (docs/deploy.md).
+## make backup [BACKUP_DIR=var/backup]; make restore DA=var/backup/seregno_perf-… [SOVRASCRIVI=1]
+.PHONY: backup restore carico
+backup:
+	@bash scripts/backup.sh $(BACKUP_DIR)
+
+restore:
+	@test -n "$(DA)" || { echo "Uso: make restore DA=var/backup/seregno_perf-AAAAMMGG-HHMMSS [SOVRASCRIVI=1]" >&2; exit 2; }
+	@bash scripts/restore.sh "$(DA)" $(if $(SOVRASCRIVI),--sovrascrivi)
+
+## Bounded load test: gunicorn on PostgreSQL, loopback only (docs/performance.md, «Carico»).
+carico: install
+	@bash scripts/carico.sh

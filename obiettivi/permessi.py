@@ -178,3 +178,90 @@ def _smvp_bloccato(obj):
 def puo_modificare(user, obj):
     campi = campi_modificabili(user, obj)
     return campi is TUTTI or bool(campi)
+
+
+# Lookup from each area-scoped model to its Area, for dropdowns, filters and imports.
+PERCORSI_AREA = {
+    "obiettivi.area": "pk",
+    "obiettivi.obiettivo": "area",
+    "obiettivi.indicatore": "obiettivo__area",
+    "obiettivi.fase": "obiettivo__area",
+    "obiettivi.variazioneobiettivo": "obiettivo__area",
+    "valutazione.standardbarometro": "area",
+}
+
+
+def scopa_scelte(user, queryset):
+    """The choices of a dropdown or filter, limited to what ``user`` may see: everything for
+    administrators and the Nucleo; for a dirigente their areas, their objectives (indicators,
+    phases, standards) and the cycles of their areas; nothing else."""
+    if vede_tutto(user):
+        return queryset
+    etichetta = queryset.model._meta.label_lower
+    if etichetta == "obiettivi.ciclo":
+        return queryset.filter(pk__in=Area.objects.filter(pk__in=list(_ids_aree_dirette(user))).values("ciclo_id"))
+    if etichetta in PERCORSI_AREA:
+        return filtra_per_area(user, queryset, PERCORSI_AREA[etichetta])
+    return queryset.none()
+
+
+def puo_esportare(user, obj):
+    """An export carries exactly what the user may see."""
+    return puo_vedere(user, obj)
+
+
+def campi_importabili(user, obj):
+    """An import row may change on an existing ``obj`` only what the page would let ``user``
+    change (``TUTTI`` or a frozenset); a new row only an Amministratore may create, outside a
+    locked cycle (ask ``campi_modificabili`` with the unsaved instance)."""
+    return campi_modificabili(user, obj)
+
+
+# --- the groups -----------------------------------------------------------------------------
+
+# Model permissions of each role (app_label, codename); the Nucleo also gets «view» on every
+# model of the three apps, the Amministratore every permission of the three apps. Keep in step
+# with migration obiettivi/0004_ruoli.
+APP_DEL_PIANO = ("obiettivi", "valutazione", "trasparenza")
+PERMESSI_DIRIGENTE = (
+    ("obiettivi", "view_obiettivo"), ("obiettivi", "change_obiettivo"),
+    ("obiettivi", "view_indicatore"), ("obiettivi", "change_indicatore"),
+    ("obiettivi", "view_fase"), ("obiettivi", "change_fase"),
+    ("valutazione", "view_standardbarometro"), ("valutazione", "change_standardbarometro"),
+)
+PERMESSI_NUCLEO_EXTRA = (("obiettivi", "change_obiettivo"),)
+PERMESSI_AMMINISTRATORE_EXTRA = (("auth", "view_user"),)
+
+
+def ruoli_crea(**kwargs):
+    """Create the three groups with their permissions if a group is missing (idempotent).
+
+    Connected to ``post_migrate`` (``obiettivi.apps``): the migration creates the groups, but a
+    database flush (``TransactionTestCase``, ``manage.py flush``) empties them and Django then
+    re-creates only content types and permissions."""
+    from django.apps import apps as registro
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    if Group.objects.filter(name__in=RUOLI).count() == len(RUOLI):
+        return
+    for etichetta in ("auth", *APP_DEL_PIANO):
+        create_permissions(registro.get_app_config(etichetta), verbosity=0)
+
+    def scelti(coppie):
+        filtro = Q(pk__in=[])
+        for app_label, codename in coppie:
+            filtro |= Q(content_type__app_label=app_label, codename=codename)
+        return list(Permission.objects.filter(filtro))
+
+    del_piano = Permission.objects.filter(content_type__app_label__in=APP_DEL_PIANO)
+    insiemi = {
+        AMMINISTRATORE: list(del_piano) + scelti(PERMESSI_AMMINISTRATORE_EXTRA),
+        NUCLEO: list(del_piano.filter(codename__startswith="view_")) + scelti(PERMESSI_NUCLEO_EXTRA),
+        DIRIGENTE: scelti(PERMESSI_DIRIGENTE),
+    }
+    for nome, permessi_del_ruolo in insiemi.items():
+        gruppo, creato = Group.objects.get_or_create(name=nome)
+        if creato:
+            gruppo.permissions.set(permessi_del_ruolo)

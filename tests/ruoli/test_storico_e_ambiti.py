@@ -155,7 +155,7 @@ def test_nothing_is_added_to_a_locked_cycle(mondo, client):
     assert not Indicatore.objects.filter(codice="NUOVO").exists()
 
 
-def test_roles_come_from_migrations():
+def test_roles_come_from_migrations(db):
     gruppi = {g.name: set(g.permissions.values_list("codename", flat=True))
               for g in Group.objects.filter(name__in=permessi.RUOLI)}
     assert set(gruppi) == set(permessi.RUOLI)
@@ -175,3 +175,16 @@ def test_decimal_outcome_fields_accept_italian_input_for_the_dirigente(mondo, cl
     assert client.post(indirizzo, dati).status_code == 302
     fase.refresh_from_db()
     assert fase.percentuale == Decimal("72.5") and fase.peso == 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_survive_a_flush_and_match_the_migration(django_db_blocker):
+    """Transactional tests flush the database; post_migrate re-creates the same groups."""
+    from django.core.management import call_command
+
+    prima = {g.name: set(g.permissions.values_list("codename", flat=True))
+             for g in Group.objects.filter(name__in=permessi.RUOLI)}
+    call_command("flush", verbosity=0, interactive=False)
+    dopo = {g.name: set(g.permissions.values_list("codename", flat=True))
+            for g in Group.objects.filter(name__in=permessi.RUOLI)}
+    assert dopo == prima and len(dopo[permessi.NUCLEO]) > 20

@@ -14,7 +14,7 @@ import pytest
 
 from obiettivi import permessi
 from obiettivi.models import Ciclo, Fase, Indicatore, Obiettivo
-from obiettivi.models import TestoReport as Testo
+from obiettivi.models import TestoReport as ModelloTesto
 from valutazione.models import IndicatoreFinanziario, StandardBarometro
 
 from .conftest import admin_url, dati_della_pagina
@@ -25,7 +25,7 @@ DI_AREA = {"Obiettivo", "Indicatore", "Fase", "StandardBarometro"}
 MODELLI = {
     "Obiettivo": Obiettivo, "Indicatore": Indicatore, "Fase": Fase,
     "StandardBarometro": StandardBarometro, "IndicatoreFinanziario": IndicatoreFinanziario,
-    "Ciclo": Ciclo, "TestoReport": Testo,
+    "Ciclo": Ciclo, "TestoReport": ModelloTesto,
 }
 AMBITI = {
     "Obiettivo": ("proprio", "altrui", "inviato", "bloccato"),

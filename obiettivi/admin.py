@@ -468,9 +468,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             except ValidationError as errore:
                 self.message_user(request, f"{ciclo}: {' '.join(errore.messages)}", messages.ERROR)
                 continue
-            pub = esito.pubblicazione
-            if ciclo.stato == Ciclo.Stato.APPROVATA:
-                workflow.ciclo_avanza(ciclo=ciclo, utente=request.user)
+            pub = esito.pubblicazione  # the service moved the cycle to «pubblicata»
             if esito.nuova:
                 self.message_user(
                     request,

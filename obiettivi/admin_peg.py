@@ -38,7 +38,6 @@ MODELLI = {
 }
 CARTELLA_CARICATI = "importazioni_peg"
 CHIAVE_SESSIONE = "importazione_peg"
-DIMENSIONE_MASSIMA = 20 * 1024 * 1024
 RIGHE_ANTEPRIMA = 300
 
 
@@ -62,7 +61,7 @@ def cicli_di(user):
 class ImportaForm(forms.Form):
     ciclo = forms.ModelChoiceField(queryset=Ciclo.objects.none(), label="ciclo")
     file = forms.FileField(
-        label="file", help_text="XLSX, ODS o CSV (UTF-8, separato da «;» o «,»), al massimo 20 MB.",
+        label="file", help_text="XLSX, ODS o CSV (UTF-8, separato da «;» o «,»), entro il limite PEG_IMPORT_MAX_BYTES (5 MB salvo diversa configurazione).",
     )
     foglio = forms.ChoiceField(
         label="foglio", required=False,
@@ -79,8 +78,12 @@ class ImportaForm(forms.Form):
         estensione = Path(file.name).suffix.lower()
         if estensione not in (".xlsx", ".ods", ".csv"):
             raise forms.ValidationError(f"Formato «{estensione or file.name}» non previsto: usare .xlsx, .ods o .csv.")
-        if file.size > DIMENSIONE_MASSIMA:
-            raise forms.ValidationError("Il file supera i 20 MB.")
+        massimo = settings.PEG_IMPORT_MAX_BYTES
+        if file.size > massimo:
+            raise forms.ValidationError(
+                f"Il file è di {file.size} byte: il massimo accettato è {massimo} byte "
+                f"({massimo / 1048576:.1f} MB)."
+            )
         return file
 
 

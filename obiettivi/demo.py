@@ -393,6 +393,12 @@ def _carica_obiettivi(w, ciclo, azioni, aree, dati: list, esiti: list) -> dict[s
                 "grado_proposto": esito.get("grado_proposto"),
                 "grado_validato": esito.get("grado_validato"),
                 "motivazione_grado": esito.get("motivazione_grado", ""),
+                # the 2021 cycle is approved: every graded objective went through the Nucleo
+                "stato_rendicontazione": (
+                    Obiettivo.StatoRendicontazione.VALIDATO
+                    if esito.get("grado_validato") is not None
+                    else Obiettivo.StatoRendicontazione.BOZZA
+                ),
             }
             obiettivo = w.salva(
                 "Obiettivi operativi", Obiettivo, esistenti.get(voce["codice"]),

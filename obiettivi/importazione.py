@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.text import slugify
@@ -195,9 +196,15 @@ _NUMERO_IT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
 def numero_testo(d: Decimal, *, virgola=False) -> str:
-    """A Decimal without exponent or trailing zeros: 87.50 → "87.5", 100 → "100"."""
-    if d == d.to_integral_value():
-        testo = str(d.quantize(Decimal(1)))
+    """A Decimal without exponent or trailing zeros: 87.50 → "87.5", 100 → "100".
+
+    Absurd magnitudes (≥ 10^15, beyond any field) are shown in scientific notation."""
+    if not d.is_finite():
+        testo = str(d)
+    elif abs(d) >= Decimal("1e15"):
+        testo = f"{d:.3E}"
+    elif d == d.to_integral_value():
+        testo = format(d.to_integral_value(), "f")
     else:
         testo = format(d.normalize(), "f")
     return testo.replace(".", ",") if virgola else testo
@@ -512,6 +519,13 @@ def leggi_file(file, foglio: str | None = None, esito: Esito | None = None) -> d
     esito = esito if esito is not None else Esito()
     nome_file, contenuto = _apri(file)
     esito.file = nome_file
+    massimo = settings.PEG_IMPORT_MAX_BYTES
+    if len(contenuto) > massimo:
+        esito.errori.append(Errore(
+            f"il file '{nome_file}' è di {len(contenuto)} byte: il massimo accettato è "
+            f"{massimo} byte ({massimo / 1048576:.1f} MB, impostazione PEG_IMPORT_MAX_BYTES)"
+        ))
+        return {}
     estensione = Path(nome_file).suffix.lower().lstrip(".")
     try:
         if estensione == "csv":

@@ -8,7 +8,7 @@ database constraints, not business logic.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +16,13 @@ from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
 ZERO = Decimal("0")
+
+# Codes end up in public URLs (/obiettivi/<codice>/, /linee/<codice>/): letters, digits, ".", "_", "-".
+codice_valido = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    "Codice non valido: usare solo lettere, cifre, punto, trattino e trattino basso, "
+    "iniziando con una lettera o una cifra (niente spazi, «/», «?», «#»).",
+)
 HUNDRED = Decimal("100")
 
 
@@ -258,7 +265,7 @@ class NodoStrategico(MPTTModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name="nodo superiore",
     )
-    codice = models.CharField("codice", max_length=30)
+    codice = models.CharField("codice", max_length=30, validators=[codice_valido])
     titolo = models.CharField("titolo", max_length=300)
     livello_nome = models.CharField(
         "livello", max_length=40, help_text="Es. linea strategica, azione strategica."
@@ -304,7 +311,7 @@ class Obiettivo(models.Model):
         NON_APPLICABILE = "non_applicabile", "Non applicabile"
 
     ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="obiettivi")
-    codice = models.CharField("codice", max_length=30)
+    codice = models.CharField("codice", max_length=30, validators=[codice_valido])
     titolo = models.CharField("titolo", max_length=500)
     descrizione = models.TextField("descrizione", blank=True)
     area = models.ForeignKey(

@@ -115,10 +115,22 @@ class EsitoPubblicazione:
 def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPubblicazione:
     """Freeze the cycle's current report as a new version (data, page body, PDF).
 
+    Only an approved (or already published) cycle can be published (``workflow.puo_pubblicare``);
+    the first publication moves the cycle to «pubblicata» (recorded in the cycle's history).
+
     If the data are identical to the latest version (same fingerprint), nothing is written and
     the latest version is returned (``nuova=False``): publishing is idempotent.
     """
+    from django.core.exceptions import ValidationError
+
+    from obiettivi.workflow import puo_pubblicare
+
     ciclo = Ciclo.objects.select_for_update().select_related("ente").get(pk=ciclo.pk)
+    if not puo_pubblicare(ciclo):
+        raise ValidationError(
+            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare: il ciclo è in "
+            f"«{ciclo.get_stato_display()}», deve essere approvato dalla Giunta."
+        )
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
     dati = relazione_dati(ciclo)
     if precedente is not None and precedente.impronta == dati["impronta"]:

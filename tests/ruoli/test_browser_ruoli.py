@@ -95,7 +95,9 @@ def test_three_journeys_dirigente_nucleo_amministratore(live_server, tmp_path):
             pagina.goto(pagina_obiettivo)
             assert pagina.locator("#id_relazione").count() == 0  # the dirigente's text stays theirs
             pagina.fill("#id_grado_validato", "2")
-            pagina.click("input[name=_valida]")
+            with pagina.expect_navigation():
+                pagina.click("input[name=_valida]")
+            pagina.wait_for_selector(".errorlist")
             assert "indicare la motivazione del Nucleo" in pagina.content()
             pagina.fill("#id_motivazione_grado", "La messa in sicurezza dell'area, parte "
                                                  "dell'obiettivo, è rinviata al 2022.")

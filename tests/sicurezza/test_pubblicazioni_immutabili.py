@@ -85,6 +85,7 @@ def test_publishing_again_keeps_the_earlier_version_and_its_pdf(monkeypatch):
         "trasparenza.services.render_pdf", lambda dati, **k: b"%PDF-1.7 " + dati["impronta"].encode()
     )
     ciclo = genera_ciclo(ente_slug="immutabile", anno=2030, n_obiettivi=4, seme=5)
+    Ciclo.objects.filter(pk=ciclo.pk).update(stato=Ciclo.Stato.APPROVATA)  # publishable
     prima = relazione_pubblica(ciclo=ciclo).pubblicazione
     percorso = prima.pdf.path
     with open(percorso, "rb") as fh:

@@ -243,9 +243,19 @@ def test_admin_action_publishes_a_cycle(client):
         follow=True,
     )
     assert risposta.status_code == 200
+    assert "non si può pubblicare" in risposta.content.decode()  # still in pianificazione
+    assert not Pubblicazione.objects.filter(ciclo=ciclo).exists()
+    assert Client().get("/azione/2023/").status_code == 404
+    Ciclo.objects.filter(pk=ciclo.pk).update(stato=Ciclo.Stato.APPROVATA)
+    risposta = client.post(
+        "/admin/obiettivi/ciclo/",
+        {"action": "pubblica_relazione", "_selected_action": [ciclo.pk]},
+        follow=True,
+    )
     pub = Pubblicazione.objects.get(ciclo=ciclo)
     assert pub.versione == 1 and pub.pubblicata_da == admin and pub.pdf
     assert "pubblicata la versione 1" in risposta.content.decode()
+    assert Ciclo.objects.get(pk=ciclo.pk).stato == Ciclo.Stato.PUBBLICATA
     client.logout()
     assert Client().get("/azione/2023/").status_code == 200
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from obiettivi.models import Ciclo
@@ -16,7 +17,10 @@ class Command(BaseCommand):
         ciclo = Ciclo.objects.filter(ente__slug=ente, anno=anno).first()
         if ciclo is None:
             raise CommandError(f"Ciclo non trovato: ente «{ente}», anno {anno}.")
-        esito = relazione_pubblica(ciclo=ciclo, nota=nota)
+        try:
+            esito = relazione_pubblica(ciclo=ciclo, nota=nota)
+        except ValidationError as errore:
+            raise CommandError(" ".join(errore.messages)) from errore
         pub = esito.pubblicazione
         if esito.nuova:
             self.stdout.write(self.style.SUCCESS(

@@ -69,7 +69,8 @@ def test_layout_landmarks_and_no_inline_code(client, enti):
 
 
 def test_templates_and_css_have_no_inline_styles_or_scripts():
-    cartelle = [ROOT / "templates", ROOT / "trasparenza" / "templates"]
+    cartelle = [ROOT / "templates", ROOT / "trasparenza" / "templates",
+                ROOT / "valutazione" / "templates", ROOT / "obiettivi" / "templates"]
     for cartella in cartelle:
         for file in cartella.rglob("*.html"):
             testo = file.read_text()

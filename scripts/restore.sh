@@ -80,4 +80,6 @@ if [ -d "$MEDIA" ] && [ -n "$(ls -A "$MEDIA" 2>/dev/null)" ]; then
 fi
 mkdir -p "$MEDIA"
 tar -C "$MEDIA" -xzf "$SRC/media.tar.gz" --no-same-owner
+# The files citizens are served (trasparenza/snapshot.py) follow the restored database.
+"$PY" manage.py rigenera_file_pubblicati
 echo "Ripristino completato ($MOTORE) da $SRC; media in $MEDIA."

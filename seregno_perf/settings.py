@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "seregno_perf.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Published reports as files, served like static ones (trasparenza/snapshot.py).
+    "trasparenza.middleware.PubblicazioniMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +152,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 # Published snapshots (HTML, PDF, data) are written here, never rewritten.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# The files of published reports (page, dati.json, dati.csv, PDF), served without the database;
+# rewritten from it by `manage.py rigenera_file_pubblicati`.
+PUBBLICAZIONI_ROOT = Path(os.environ.get("PUBBLICAZIONI_ROOT", MEDIA_ROOT / "pubblicati"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -23,3 +23,11 @@ def _isolated_media(tmp_path_factory):
         },
     ):
         yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _isolated_published_files(tmp_path_factory):
+    """Each test module gets its own folder of published files (trasparenza.snapshot): they are
+    written when a publication commits, and must not outlive the module's database."""
+    with override_settings(PUBBLICAZIONI_ROOT=tmp_path_factory.mktemp("pubblicati")):
+        yield

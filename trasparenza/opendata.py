@@ -49,5 +49,15 @@ def obiettivi_csv(dati):
     return buffer.getvalue()
 
 
+def dati_json(dati) -> bytes:
+    """The bytes of ``dati.json`` (UTF-8, one-space indent), as published and served."""
+    return json.dumps(dati, ensure_ascii=False, indent=1).encode()
+
+
+def dati_csv(dati) -> bytes:
+    """The bytes of ``dati.csv``, as published and served."""
+    return obiettivi_csv(dati).encode()
+
+
 def schema():
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ Nothing in the code base updates or deletes a Pubblicazione or its file.
 """
 
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,12 +15,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from obiettivi.models import Ciclo
 
-from . import presenter
+from . import opendata, presenter, queries, snapshot
 from .models import Pubblicazione
-from .report import relazione_dati
+from .report import LICENZA, relazione_dati
 
 STAMPA_CSS = Path(settings.BASE_DIR) / "static" / "css" / "stampa.css"
 
@@ -133,6 +135,9 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
         )
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
     dati = relazione_dati(ciclo)
+    # The files citizens download are written once the publication is committed (a rolled-back
+    # publication leaves none behind); an unchanged publication rewrites missing ones.
+    transaction.on_commit(lambda: file_pubblicati_scrivi(ciclo=ciclo))
     if precedente is not None and precedente.impronta == dati["impronta"]:
         return EsitoPubblicazione(pubblicazione=precedente, nuova=False)
 
@@ -161,3 +166,109 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
         ciclo.stato = Ciclo.Stato.PUBBLICATA
         ciclo.save(update_fields=["stato"])
     return EsitoPubblicazione(pubblicazione=pubblicazione, nuova=True)
+
+
+# --- The published files (trasparenza.snapshot) ------------------------------------------------
+
+def render_pagina_relazione(pubblicazione: Pubblicazione, versioni) -> str:
+    """The whole page of a publication: its frozen body inside the layout, with the list of
+    ``versioni`` (newest first). The views and the published file both come from here."""
+    ciclo = pubblicazione.ciclo
+    contesto = {
+        "pubblicazione": pubblicazione,
+        "anno": ciclo.anno,
+        "ente_nome": ciclo.ente.nome,
+        "url_base": f"/{ciclo.ente.slug}/{ciclo.anno}/",
+        "licenza": LICENZA,
+        "corpo": mark_safe(pubblicazione.html),  # rendered by our templates at publication
+        "versioni": versioni,
+    }
+    return render_to_string("trasparenza/relazione.html", contesto)
+
+
+def file_pubblicati_scrivi(*, ciclo: Ciclo) -> list[Path]:
+    """Write the files of every published version of ``ciclo`` and point ``corrente`` at the
+    newest; returns the files written.
+
+    Data files and PDFs of a version never change: they are written when missing. Pages list
+    every version, so all of them are rewritten (a few renders of a stored body). Versions on
+    disk that the database does not have (a restored older database) are removed.
+    """
+    ciclo = Ciclo.objects.select_related("ente").get(pk=ciclo.pk)
+    versioni = queries.versioni(ciclo)
+    cartella = snapshot.cartella_ciclo(ciclo.ente.slug, ciclo.anno)
+    if not versioni:
+        file_pubblicati_elimina(ente_slug=ciclo.ente.slug, anno=ciclo.anno)
+        return []
+    pubblicazioni = {
+        p.versione: p
+        for p in Pubblicazione.objects.filter(ciclo=ciclo).select_related("ciclo__ente").defer("dati")
+    }
+    ultima = versioni[0]
+    momento_pagine = int(ultima.pubblicata_il.timestamp())
+    scritti = []
+    for pub in pubblicazioni.values():
+        v = cartella / f"v{pub.versione}"
+        momento = int(pub.pubblicata_il.timestamp())
+        pagina = v / snapshot.PAGINA
+        snapshot.scrivi_atomico(
+            pagina, render_pagina_relazione(pub, versioni).encode(), momento_pagine
+        )
+        scritti.append(pagina)
+        # A version's files are rewritten when missing, or when they belong to another
+        # publication of the same number (a database restored or rebuilt since).
+        firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
+        firma_su_disco = v / snapshot.FIRMA
+        if firma_su_disco.is_file() and firma_su_disco.read_bytes() == firma:
+            mancanti = [n for n in snapshot.FILE_DATI if not (v / n).is_file()]
+        else:
+            mancanti = list(snapshot.FILE_DATI)
+        if "dati.json" in mancanti or "dati.csv" in mancanti:
+            dati = Pubblicazione.objects.filter(pk=pub.pk).values_list("dati", flat=True).get()
+            for nome, produci in (("dati.json", opendata.dati_json), ("dati.csv", opendata.dati_csv)):
+                if nome in mancanti:
+                    snapshot.scrivi_atomico(v / nome, produci(dati), momento)
+                    scritti.append(v / nome)
+            del dati
+        if "relazione.pdf" in mancanti:
+            if pub.pdf:
+                snapshot.collega_atomico(Path(pub.pdf.path), v / "relazione.pdf", momento)
+                scritti.append(v / "relazione.pdf")
+            else:
+                (v / "relazione.pdf").unlink(missing_ok=True)
+        snapshot.scrivi_atomico(firma_su_disco, firma, momento)
+    for estranea in snapshot.versioni_su_disco(cartella) - pubblicazioni.keys():
+        shutil.rmtree(cartella / f"v{estranea}")
+    snapshot.punta_corrente(cartella, ultima.versione)
+    return scritti
+
+
+def file_pubblicati_elimina(*, ente_slug: str, anno: int) -> None:
+    """Remove the published files of a cycle (one that the database no longer publishes)."""
+    cartella = snapshot.cartella_ciclo(ente_slug, anno)
+    if cartella.is_dir():
+        shutil.rmtree(cartella)
+
+
+def file_pubblicati_rigenera() -> tuple[int, int]:
+    """Rewrite the files of every published cycle and remove those of cycles the database does
+    not publish. Returns (cycles written, cycles removed)."""
+    pubblicati = {
+        (c.ente.slug, c.anno): c
+        for c in Ciclo.objects.filter(pubblicazioni__isnull=False).select_related("ente").distinct()
+    }
+    for ciclo in pubblicati.values():
+        file_pubblicati_scrivi(ciclo=ciclo)
+    rimossi = 0
+    radice = snapshot.radice()
+    if radice.is_dir():
+        for ente in radice.iterdir():
+            for anno in ente.iterdir() if ente.is_dir() else ():
+                if anno.is_dir() and (ente.name, _intero(anno.name)) not in pubblicati:
+                    shutil.rmtree(anno)
+                    rimossi += 1
+    return len(pubblicati), rimossi
+
+
+def _intero(testo):
+    return int(testo) if testo.isdigit() else None

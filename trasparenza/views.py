@@ -23,24 +23,19 @@ def home(request):
 
 # --- The published report: every view finds the publication, a separate function renders it. --
 
-import json  # noqa: E402
-
 from django.core.cache import cache  # noqa: E402
 from django.http import FileResponse, Http404, HttpResponse  # noqa: E402
 from django.utils.http import http_date  # noqa: E402
-from django.utils.safestring import mark_safe  # noqa: E402
 from django.views.decorators.http import condition  # noqa: E402
 
-from . import opendata, presenter, queries  # noqa: E402
-from .report import LICENZA  # noqa: E402
+from . import opendata, presenter, queries, snapshot  # noqa: E402
+from .services import render_pagina_relazione  # noqa: E402
 
-# The current report of a cycle can change (a new version): browsers and proxies recheck it
-# after 5 minutes (ETag/Last-Modified make the recheck a 304). What a /versioni/<n>/ URL names
-# never changes: its files are cached for a year; its page for a day, since it lists the
-# versions published after it.
-CACHE_PUBBLICAZIONE = "public, max-age=300"
-CACHE_VERSIONE = "public, max-age=31536000, immutable"
-CACHE_PAGINA_VERSIONE = "public, max-age=86400"
+# Files of a publication on disk are served by trasparenza.middleware before these views run;
+# the views answer, with the same bytes and headers, when a file is missing.
+CACHE_PUBBLICAZIONE = snapshot.CACHE_PUBBLICAZIONE
+CACHE_VERSIONE = snapshot.CACHE_VERSIONE
+CACHE_PAGINA_VERSIONE = snapshot.CACHE_PAGINA_VERSIONE
 # Rendered bodies of publications are kept in Django's cache (per process with the default
 # local-memory cache) up to this size each; larger ones are rendered at every request.
 CACHE_CORPO_MAX_BYTE = 8 * 1024 * 1024
@@ -90,25 +85,14 @@ def _corpo_in_cache(pubblicazione, tipo, produci, *extra):
     return corpo
 
 
-def _render_relazione(request, pubblicazione):
-    """The frozen body inside the live layout; the frozen data need not even be loaded."""
-    ciclo = pubblicazione.ciclo
-    contesto = {
-        "pubblicazione": pubblicazione,
-        "anno": ciclo.anno,
-        "ente_nome": ciclo.ente.nome,
-        "url_base": f"/{ciclo.ente.slug}/{ciclo.anno}/",
-        "licenza": LICENZA,
-        "corpo": mark_safe(pubblicazione.html),  # rendered by our templates at publication
-        "versioni": queries.versioni(ciclo),
-    }
-    return render(request, "trasparenza/relazione.html", contesto)
-
-
 def _relazione(request, pubblicazione, *, ultima, controllo):
     """The report page, rendered once per publication and list of versions, then cached."""
     corpo = _corpo_in_cache(
-        pubblicazione, "pagina", lambda: _render_relazione(request, pubblicazione).content, ultima
+        pubblicazione, "pagina",
+        lambda: render_pagina_relazione(
+            pubblicazione, queries.versioni(pubblicazione.ciclo)
+        ).encode(),
+        ultima,
     )
     return _con_cache(HttpResponse(corpo), pubblicazione, controllo)
 
@@ -129,7 +113,7 @@ def relazione_versione(request, ente, anno, versione):
 
 
 def _controllo(versione):
-    return CACHE_PUBBLICAZIONE if versione is None else CACHE_VERSIONE
+    return snapshot.controllo_cache("dati.json", di_versione=versione is not None)
 
 
 @condition(etag_func=_etag)
@@ -137,9 +121,8 @@ def relazione_pdf(request, ente, anno, versione=None):
     pub = _pubblicazione(request, ente, anno, versione)
     if not pub.pdf:
         raise Http404("PDF non disponibile.")
-    nome = f"relazione-performance-{ente}-{anno}-v{pub.versione}.pdf"
-    response = FileResponse(pub.pdf.open("rb"), content_type="application/pdf", filename=nome)
-    response["Content-Disposition"] = f'inline; filename="{nome}"'
+    response = FileResponse(pub.pdf.open("rb"), content_type=snapshot.tipo_file("relazione.pdf"))
+    response["Content-Disposition"] = snapshot.disposizione("relazione.pdf", ente, anno, pub.versione)
     return _con_cache(response, pub, _controllo(versione))
 
 
@@ -151,20 +134,18 @@ def _dati(pub):
 @condition(etag_func=_etag)
 def dati_json(request, ente, anno, versione=None):
     pub = _pubblicazione(request, ente, anno, versione)
-    corpo = _corpo_in_cache(
-        pub, "json", lambda: json.dumps(_dati(pub), ensure_ascii=False, indent=1).encode()
-    )
-    response = HttpResponse(corpo, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="relazione-{ente}-{anno}-v{pub.versione}.json"'
+    corpo = _corpo_in_cache(pub, "json", lambda: opendata.dati_json(_dati(pub)))
+    response = HttpResponse(corpo, content_type=snapshot.tipo_file("dati.json"))
+    response["Content-Disposition"] = snapshot.disposizione("dati.json", ente, anno, pub.versione)
     return _con_cache(response, pub, _controllo(versione))
 
 
 @condition(etag_func=_etag)
 def dati_csv(request, ente, anno, versione=None):
     pub = _pubblicazione(request, ente, anno, versione)
-    corpo = _corpo_in_cache(pub, "csv", lambda: opendata.obiettivi_csv(_dati(pub)).encode())
-    response = HttpResponse(corpo, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="obiettivi-{ente}-{anno}-v{pub.versione}.csv"'
+    corpo = _corpo_in_cache(pub, "csv", lambda: opendata.dati_csv(_dati(pub)))
+    response = HttpResponse(corpo, content_type=snapshot.tipo_file("dati.csv"))
+    response["Content-Disposition"] = snapshot.disposizione("dati.csv", ente, anno, pub.versione)
     return _con_cache(response, pub, _controllo(versione))
 
 

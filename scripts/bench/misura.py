@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from obiettivi.synthetic import genera_ciclo  # noqa: E402
 from trasparenza.models import Pubblicazione  # noqa: E402
 from trasparenza.report import relazione_dati  # noqa: E402
-from trasparenza.services import render_corpo, render_pdf  # noqa: E402
+from trasparenza.services import file_pubblicati_scrivi, render_corpo, render_pdf  # noqa: E402
 from valutazione.queries import risultati_ciclo  # noqa: E402
 
 ANNO = 2021
@@ -66,9 +66,11 @@ def get(client, url):
 def pubblica_senza_pdf(ciclo, dati):
     """A publication as ``relazione_pubblica`` writes it, minus the PDF (measured apart)."""
     dati = dict(dati, versione=1)
-    return Pubblicazione.objects.create(
+    pubblicazione = Pubblicazione.objects.create(
         ciclo=ciclo, versione=1, impronta=dati["impronta"], dati=dati, html=render_corpo(dati)
     )
+    file_pubblicati_scrivi(ciclo=ciclo)  # what relazione_pubblica does once committed
+    return pubblicazione
 
 
 def misura_importazione(n):

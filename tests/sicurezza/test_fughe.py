@@ -15,7 +15,8 @@ from obiettivi import models as om
 from obiettivi.models import Area, Ciclo, Ente, Indicatore, NodoStrategico, Obiettivo
 from obiettivi.synthetic import genera_ciclo
 from tests.sicurezza.crawler import visita
-from trasparenza.services import relazione_pubblica
+from trasparenza import snapshot
+from trasparenza.services import file_pubblicati_scrivi, relazione_pubblica
 
 # Markers: no spaces or hyphens, so that a PDF line break cannot split them.
 M_MOTIVAZIONE = "Zqmotivazionenucleo41"
@@ -70,6 +71,8 @@ def scenario(django_db_setup, django_db_blocker):
             assert storico.history.filter(titolo__contains=M_STORICO).exists()
 
             pubblicazione = relazione_pubblica(ciclo=ciclo).pubblicazione
+            # as after the commit: the published files on disk, served without the database
+            file_pubblicati_scrivi(ciclo=ciclo)
 
             # edits after publication, not published
             modificato = attivi[3]
@@ -126,6 +129,9 @@ def test_the_crawl_reaches_every_kind_of_public_file(scenario):
     for ob in Obiettivo.objects.filter(ciclo=ciclo):
         assert f"/seregno/2021/obiettivi/{ob.codice}/" in pagine
     assert "/seregno/2021/relazione.pdf" in pagine and "/seregno/2021/dati.csv" in pagine
+    # the report and its data were served from the published files, not from the database
+    assert snapshot.file_per_url("/seregno/2021/dati.json") is not None
+    assert snapshot.file_per_url("/seregno/2021/versioni/1/") is not None
     # public HTML is inline-free (the strict CSP would block it anyway)
     for url, pagina in pagine.items():
         if pagina.tipo == "text/html":

@@ -1,0 +1,183 @@
+"""Published reports served as files (trasparenza.snapshot, trasparenza.middleware): written
+when a publication commits, served with no database query and the same bytes and headers as the
+views, conditional requests, new versions, rollback, regeneration."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
+
+from obiettivi.demo import carica_demo
+from obiettivi.models import Ciclo, Obiettivo
+from obiettivi.synthetic import genera_ciclo
+from trasparenza import snapshot
+from trasparenza.services import file_pubblicati_scrivi, relazione_pubblica
+
+URL = "/seregno/2021/"
+FILE = ["", "dati.json", "dati.csv", "relazione.pdf"]
+INTESTAZIONI = ["Content-Type", "Content-Disposition", "Cache-Control", "Last-Modified",
+                "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"]
+
+
+@pytest.fixture(autouse=True)
+def cartella(tmp_path):
+    """A folder of published files of this test alone."""
+    with override_settings(PUBBLICAZIONI_ROOT=tmp_path / "pubblicati"):
+        yield tmp_path / "pubblicati"
+
+
+@pytest.fixture(autouse=True)
+def pdf_rapido(monkeypatch):
+    """These tests are about files, not layout: a small PDF instead of WeasyPrint's 10 s one
+    (the real PDF is read back in test_relazione.py)."""
+    monkeypatch.setattr(
+        "trasparenza.services.render_pdf",
+        lambda dati, archivio=True: b"%PDF-1.7\n% " + dati["impronta"].encode() + b"\n%%EOF\n",
+    )
+
+
+@pytest.fixture
+def pubblicato(db, django_capture_on_commit_callbacks):
+    carica_demo()
+    ciclo = Ciclo.objects.get(ente__slug="seregno", anno=2021)
+    with django_capture_on_commit_callbacks(execute=True):
+        relazione_pubblica(ciclo=ciclo)
+    return ciclo
+
+
+def _corpo(risposta):
+    return b"".join(risposta.streaming_content) if risposta.streaming else risposta.content
+
+
+def _togli_file(cartella):
+    for percorso in sorted(cartella.rglob("*"), reverse=True):
+        percorso.unlink() if not percorso.is_dir() or percorso.is_symlink() else percorso.rmdir()
+
+
+def test_publishing_writes_every_file_once_committed(pubblicato, cartella):
+    ciclo_dir = cartella / "seregno" / "2021"
+    assert os.readlink(ciclo_dir / "corrente") == "v1"
+    assert sorted(p.name for p in (ciclo_dir / "v1").iterdir()) == [
+        ".pubblicazione", "dati.csv", "dati.json", "index.html", "relazione.pdf"
+    ]
+    pub = pubblicato.pubblicazioni.get()
+    momento = int(pub.pubblicata_il.timestamp())
+    for nome in ("dati.json", "dati.csv", "relazione.pdf", "index.html"):
+        assert (ciclo_dir / "v1" / nome).stat().st_mtime == momento
+    with pub.pdf.open("rb") as fh:
+        assert (ciclo_dir / "v1" / "relazione.pdf").read_bytes() == fh.read()
+
+
+def test_files_are_served_without_queries_with_the_bytes_and_headers_of_the_views(
+    pubblicato, cartella, django_assert_num_queries
+):
+    client = Client()
+    dai_file = {}
+    for versione in ("", "versioni/1/"):
+        for nome in FILE:
+            url = f"{URL}{versione}{nome}"
+            with django_assert_num_queries(0):
+                risposta = client.get(url)
+            assert risposta.status_code == 200, url
+            dai_file[url] = risposta
+    _togli_file(cartella)
+    for url, da_file in dai_file.items():
+        dalla_vista = client.get(url)
+        assert dalla_vista.status_code == 200, url
+        assert _corpo(da_file) == _corpo(dalla_vista), url
+        for intestazione in INTESTAZIONI:
+            assert da_file.get(intestazione) == dalla_vista.get(intestazione), (url, intestazione)
+    assert dai_file[URL]["Cache-Control"] == "public, max-age=300"
+    assert dai_file[URL + "versioni/1/"]["Cache-Control"] == "public, max-age=86400"
+    assert "immutable" in dai_file[URL + "versioni/1/dati.json"]["Cache-Control"]
+    assert dai_file[URL + "dati.csv"]["Content-Disposition"] == (
+        'attachment; filename="obiettivi-seregno-2021-v1.csv"'
+    )
+
+
+def test_conditional_and_head_requests(pubblicato, django_assert_num_queries):
+    client = Client()
+    prima = client.get(URL + "dati.json")
+    etag, ultima = prima["ETag"], prima["Last-Modified"]
+    with django_assert_num_queries(0):
+        assert client.get(URL + "dati.json", HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert client.get(URL + "dati.json", HTTP_IF_MODIFIED_SINCE=ultima).status_code == 304
+        assert client.get(URL + "dati.json", HTTP_IF_NONE_MATCH='"altro"').status_code == 200
+        testa = client.head(URL + "dati.json")
+    assert testa.status_code == 200 and testa.content == b""
+    assert testa["Content-Length"] == str(len(_corpo(prima)))
+    assert testa["ETag"] == etag
+
+
+def test_a_new_version_moves_the_current_files_and_keeps_the_old_ones(
+    pubblicato, cartella, django_capture_on_commit_callbacks
+):
+    ciclo_dir = cartella / "seregno" / "2021"
+    v1_json = (ciclo_dir / "v1" / "dati.json").read_bytes()
+    ob = Obiettivo.objects.filter(ciclo=pubblicato).order_by("codice").first()
+    ob.titolo = "Titolo corretto dopo la prima pubblicazione"
+    ob.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert relazione_pubblica(ciclo=pubblicato).pubblicazione.versione == 2
+    assert os.readlink(ciclo_dir / "corrente") == "v2"
+    assert (ciclo_dir / "v1" / "dati.json").read_bytes() == v1_json
+    client = Client()
+    assert "Titolo corretto" in _corpo(client.get(URL + "dati.json")).decode()
+    assert "Titolo corretto" not in _corpo(client.get(URL + "versioni/1/dati.json")).decode()
+    # the page of version 1 now lists version 2, and says it is not the current one
+    pagina_v1 = _corpo(client.get(URL + "versioni/1/")).decode()
+    assert f'href="{URL}versioni/2/"' in pagina_v1
+    assert "Versione 1</strong> (quella che stai leggendo)" in pagina_v1
+    assert client.get(URL + "versioni/2/relazione.pdf").status_code == 200
+
+
+def test_a_rolled_back_publication_writes_no_file(db, cartella, django_capture_on_commit_callbacks):
+    carica_demo()
+    ciclo = Ciclo.objects.get(ente__slug="seregno", anno=2021)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                relazione_pubblica(ciclo=ciclo)
+                raise RuntimeError("errore dopo la pubblicazione")
+    assert callbacks == []
+    assert not (cartella / "seregno").exists()
+    assert Client().get(URL).status_code == 404
+
+
+def test_unpublished_cycles_have_no_files_and_answer_404(pubblicato, cartella):
+    bozza = genera_ciclo(ente_slug="bozza", anno=2022, n_obiettivi=5, seme=3)
+    file_pubblicati_scrivi(ciclo=bozza)
+    assert not (cartella / "bozza").exists()
+    client = Client()
+    for url in ("/bozza/2022/", "/bozza/2022/dati.json", URL + "versioni/2/",
+                URL + "versioni/2/dati.json", "/seregno/2021/../2021/dati.json"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_rigenera_rewrites_missing_files_and_removes_stale_ones(pubblicato, cartella):
+    ciclo_dir = cartella / "seregno" / "2021"
+    attesi = {p.relative_to(cartella): p.read_bytes() for p in ciclo_dir.rglob("*") if p.is_file()}
+    _togli_file(cartella)
+    # left by a database restored to an earlier state: an unknown cycle, an unknown version
+    (cartella / "altro-ente" / "2020" / "v1").mkdir(parents=True)
+    (cartella / "altro-ente" / "2020" / "v1" / "index.html").write_text("vecchia")
+    (ciclo_dir / "v7").mkdir(parents=True)
+    (ciclo_dir / "v7" / "index.html").write_text("vecchia")
+    call_command("rigenera_file_pubblicati")
+    assert {p.relative_to(cartella) for p in cartella.rglob("*") if p.is_file()} == attesi.keys()
+    # files of another publication numbered 1 (a database rebuilt since) are replaced
+    (ciclo_dir / "v1" / "dati.json").write_text('{"impronta": "di un altro database"}')
+    (ciclo_dir / "v1" / ".pubblicazione").write_text("altra 2020-01-01T00:00:00+00:00\n")
+    call_command("rigenera_file_pubblicati")
+    trovati = {p.relative_to(cartella): p.read_bytes() for p in cartella.rglob("*") if p.is_file()}
+    assert trovati == attesi
+    assert os.readlink(ciclo_dir / "corrente") == "v1"
+
+
+def test_file_lookup_only_matches_report_urls(pubblicato):
+    assert snapshot.file_per_url(URL).percorso.name == "index.html"
+    for url in ("/seregno/2021/obiettivi/SGP.01/", "/seregno/2021/dati.xml", "/seregno/02021/",
+                "/seregno/2021/versioni/0/", "/admin/", "/", "/seregno/2021/versioni/1/../../x"):
+        assert snapshot.file_per_url(url) is None, url

@@ -1,0 +1,62 @@
+"""Published files served like static files: before sessions, authentication and the views.
+
+``PubblicazioniMiddleware`` sits right after WhiteNoise, so a published page, ``dati.json``,
+``dati.csv`` or PDF goes through the same layers as a static file (HTTPS redirect, security
+headers, Content-Security-Policy) and nothing else: no database query, no template, the file
+handed to the server's ``sendfile``. A URL whose file is not on disk (see
+``trasparenza.snapshot``) goes on to the views, which answer from the database.
+"""
+
+import os
+
+from django.http import FileResponse, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+
+from . import snapshot
+
+
+class PubblicazioniMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            servito = snapshot.file_per_url(request.path_info)
+            if servito is not None:
+                risposta = risposta_file(request, servito)
+                if risposta is not None:
+                    return risposta
+        return self.get_response(request)
+
+
+def risposta_file(request, servito: snapshot.FileServito):
+    """The response for a published file: 200 (body omitted for HEAD) or 304, with the same
+    headers the views give. None if the file vanished between the lookup and the open."""
+    try:
+        fh = open(servito.percorso, "rb")  # noqa: SIM115 — FileResponse closes it
+    except OSError:
+        return None
+    stato = os.fstat(fh.fileno())
+    etag = quote_etag(f"{stato.st_mtime_ns:x}-{stato.st_size:x}")
+    ultima_modifica = int(stato.st_mtime)
+    condizionale = get_conditional_response(
+        request, etag=etag, last_modified=ultima_modifica, response=None
+    )
+    if condizionale is not None or request.method == "HEAD":
+        fh.close()
+        risposta = condizionale or HttpResponse(content_type=servito.content_type)
+        if condizionale is None:
+            risposta["Content-Length"] = str(stato.st_size)
+    else:
+        risposta = FileResponse(fh, content_type=servito.content_type)
+    risposta["ETag"] = etag
+    risposta["Last-Modified"] = http_date(ultima_modifica)
+    risposta["Cache-Control"] = servito.cache_control
+    if servito.content_disposition and risposta.status_code == 200:
+        risposta["Content-Disposition"] = servito.content_disposition
+    elif "Content-Disposition" in risposta:  # FileResponse names the file; a page is not a download
+        del risposta["Content-Disposition"]
+    risposta["X-Frame-Options"] = "DENY"
+    return risposta
+

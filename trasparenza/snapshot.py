@@ -1,0 +1,185 @@
+"""Published reports as files: what a citizen downloads, written once at publication.
+
+A publication never changes, so its page, ``dati.json``, ``dati.csv`` and PDF are written to
+disk when it is published and then served as files by ``trasparenza.middleware`` — no
+database query, no template, the operating system's ``sendfile`` — like a static file. The
+views in ``trasparenza.views`` give the same bytes from the database whenever a file is missing
+(a fresh restore, a publication made before this existed), so the files are a cache of the
+database, never the only copy: ``python manage.py rigenera_file_pubblicati`` rewrites them.
+
+Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati``)::
+
+    <ente>/<anno>/v<N>/index.html      the page of version N (lists every version)
+    <ente>/<anno>/v<N>/dati.json       the frozen data, exactly as /dati.json serves them
+    <ente>/<anno>/v<N>/dati.csv
+    <ente>/<anno>/v<N>/relazione.pdf   a hard link to (or copy of) the archived PDF
+    <ente>/<anno>/v<N>/.pubblicazione  the fingerprint and time of the publication it holds
+    <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
+
+Every file is written to a temporary name and renamed into place, so a reader sees the old
+file or the new one, never half of one; ``corrente`` is switched the same way. A file's
+modification time is the moment it last changed (its publication, or for the pages, which list
+the versions, the newest publication of the cycle): it becomes ``Last-Modified`` and, with the
+size, the ``ETag``.
+"""
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+PAGINA = "index.html"
+CORRENTE = "corrente"
+FIRMA = ".pubblicazione"  # fingerprint and time of the publication the folder holds
+FILE_DATI = ("dati.json", "dati.csv", "relazione.pdf")
+
+# The current report of a cycle can change (a new version): browsers and proxies recheck it
+# after 5 minutes (ETag/Last-Modified make the recheck a 304). What a /versioni/<n>/ URL names
+# never changes: its files are cached for a year; its page for a day, since it lists the
+# versions published after it.
+CACHE_PUBBLICAZIONE = "public, max-age=300"
+CACHE_VERSIONE = "public, max-age=31536000, immutable"
+CACHE_PAGINA_VERSIONE = "public, max-age=86400"
+
+# The public URLs a file can answer; anything else (objective pages, other spellings such as
+# /seregno/02021/) goes on to the views.
+URL_FILE = re.compile(
+    r"^/(?P<ente>[-a-zA-Z0-9_]+)/(?P<anno>[1-9][0-9]{3})/"
+    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?"
+    r"(?P<nome>relazione\.pdf|dati\.json|dati\.csv)?$"
+)
+_VERSIONE = re.compile(r"^v([1-9][0-9]*)$")
+
+
+def radice() -> Path:
+    return Path(settings.PUBBLICAZIONI_ROOT)
+
+
+def cartella_ciclo(ente_slug: str, anno: int) -> Path:
+    return radice() / ente_slug / str(anno)
+
+
+@dataclass(frozen=True)
+class FileServito:
+    """What one public URL answers with when its file is on disk."""
+
+    percorso: Path
+    content_type: str
+    cache_control: str
+    content_disposition: str | None
+
+
+def tipo_file(nome: str | None) -> str:
+    return {
+        None: "text/html; charset=utf-8",
+        "dati.json": "application/json; charset=utf-8",
+        "dati.csv": "text/csv; charset=utf-8",
+        "relazione.pdf": "application/pdf",
+    }[nome]
+
+
+def disposizione(nome: str | None, ente: str, anno, versione: int) -> str | None:
+    """The Content-Disposition of a download: the file name carries the version."""
+    return {
+        None: None,
+        "dati.json": f'inline; filename="relazione-{ente}-{anno}-v{versione}.json"',
+        "dati.csv": f'attachment; filename="obiettivi-{ente}-{anno}-v{versione}.csv"',
+        "relazione.pdf": f'inline; filename="relazione-performance-{ente}-{anno}-v{versione}.pdf"',
+    }[nome]
+
+
+def controllo_cache(nome: str | None, *, di_versione: bool) -> str:
+    if not di_versione:
+        return CACHE_PUBBLICAZIONE
+    return CACHE_PAGINA_VERSIONE if nome is None else CACHE_VERSIONE
+
+
+def file_per_url(path_info: str) -> FileServito | None:
+    """The file that answers ``path_info``, or None (not a file URL, or nothing on disk).
+
+    Costs a regular-expression match and, for a match, a ``readlink`` and a ``stat``: no
+    database. Only URLs of ``URL_FILE`` can match, and their parts are letters, digits and
+    dashes, so a path can never leave the folder of its cycle.
+    """
+    trovato = URL_FILE.match(path_info)
+    if trovato is None:
+        return None
+    ente, anno, versione, nome = trovato.group("ente", "anno", "versione", "nome")
+    ciclo = cartella_ciclo(ente, anno)
+    if versione is None:
+        try:
+            cartella = os.readlink(ciclo / CORRENTE)
+        except OSError:
+            return None
+        numero = _VERSIONE.match(cartella)
+        if numero is None:
+            return None
+        versione_file = int(numero.group(1))
+    else:
+        cartella = f"v{versione}"
+        versione_file = int(versione)
+    percorso = ciclo / cartella / (nome or PAGINA)
+    if not percorso.is_file():
+        return None
+    return FileServito(
+        percorso=percorso,
+        content_type=tipo_file(nome),
+        cache_control=controllo_cache(nome, di_versione=versione is not None),
+        content_disposition=disposizione(nome, ente, anno, versione_file),
+    )
+
+
+# --- Writing (called by trasparenza.services after a publication commits) ----------------------
+
+def scrivi_atomico(percorso: Path, contenuto: bytes, momento: float) -> None:
+    """Write ``contenuto`` to ``percorso`` through a temporary file in the same folder, set its
+    modification time to ``momento`` (a POSIX timestamp), then rename it into place."""
+    percorso.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporaneo = tempfile.mkstemp(dir=percorso.parent, prefix=f".{percorso.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(contenuto)
+        os.chmod(temporaneo, 0o644)
+        os.utime(temporaneo, (momento, momento))
+        os.replace(temporaneo, percorso)
+    except BaseException:
+        Path(temporaneo).unlink(missing_ok=True)
+        raise
+
+
+def collega_atomico(sorgente: Path, percorso: Path, momento: float) -> None:
+    """``percorso`` as a hard link to ``sorgente`` (a copy where links are not possible)."""
+    percorso.parent.mkdir(parents=True, exist_ok=True)
+    if percorso.is_file() and os.path.samefile(sorgente, percorso):
+        os.utime(percorso, (momento, momento))  # rename() of a file onto itself does nothing
+        return
+    temporaneo = percorso.with_name(f".{percorso.name}.{os.getpid()}.tmp")
+    temporaneo.unlink(missing_ok=True)
+    try:
+        try:
+            os.link(sorgente, temporaneo)
+        except OSError:
+            shutil.copyfile(sorgente, temporaneo)
+        os.utime(temporaneo, (momento, momento))
+        os.replace(temporaneo, percorso)
+    except BaseException:
+        temporaneo.unlink(missing_ok=True)
+        raise
+
+
+def punta_corrente(ciclo: Path, versione: int) -> None:
+    """Switch ``<ciclo>/corrente`` to ``v<versione>`` in one rename."""
+    temporaneo = ciclo / f".{CORRENTE}.{os.getpid()}.tmp"
+    temporaneo.unlink(missing_ok=True)
+    os.symlink(f"v{versione}", temporaneo)
+    os.replace(temporaneo, ciclo / CORRENTE)
+
+
+def versioni_su_disco(ciclo: Path) -> set[int]:
+    if not ciclo.is_dir():
+        return set()
+    return {int(m.group(1)) for p in ciclo.iterdir() if (m := _VERSIONE.match(p.name))}

@@ -80,7 +80,7 @@ def main():
     if risposta.status_code != 200:
         print(json.dumps({"errore": f"{percorso}: HTTP {risposta.status_code}"}))
         return
-    corpo = risposta.content
+    corpo = b"".join(risposta) if risposta.streaming else risposta.content
     statici = Path(tempfile.mkdtemp(prefix="seregno-bench-static-"))
     (statici / "bench").mkdir()
     (statici / "bench" / "relazione.html").write_bytes(corpo)

@@ -15,13 +15,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from obiettivi.models import Ciclo
 
-from . import opendata, presenter, queries, snapshot
+from . import opendata, pagine, presenter, queries, snapshot
 from .models import Pubblicazione
-from .report import LICENZA, relazione_dati
+from .report import relazione_dati
 
 STAMPA_CSS = Path(settings.BASE_DIR) / "static" / "css" / "stampa.css"
 
@@ -170,29 +169,15 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
 
 # --- The published files (trasparenza.snapshot) ------------------------------------------------
 
-def render_pagina_relazione(pubblicazione: Pubblicazione, versioni) -> str:
-    """The whole page of a publication: its frozen body inside the layout, with the list of
-    ``versioni`` (newest first). The views and the published file both come from here."""
-    ciclo = pubblicazione.ciclo
-    contesto = {
-        "pubblicazione": pubblicazione,
-        "anno": ciclo.anno,
-        "ente_nome": ciclo.ente.nome,
-        "url_base": f"/{ciclo.ente.slug}/{ciclo.anno}/",
-        "licenza": LICENZA,
-        "corpo": mark_safe(pubblicazione.html),  # rendered by our templates at publication
-        "versioni": versioni,
-    }
-    return render_to_string("trasparenza/relazione.html", contesto)
-
-
-def file_pubblicati_scrivi(*, ciclo: Ciclo) -> list[Path]:
+def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False) -> list[Path]:
     """Write the files of every published version of ``ciclo`` and point ``corrente`` at the
     newest; returns the files written.
 
-    Data files and PDFs of a version never change: they are written when missing. Pages list
-    every version, so all of them are rewritten (a few renders of a stored body). Versions on
-    disk that the database does not have (a restored older database) are removed.
+    A version's data files and PDF never change: they are written when missing, when they
+    belong to another publication with the same number (a database restored or rebuilt since),
+    or with ``forza``. Report pages list every version, so all are rewritten (a few renders of
+    a stored body). The pages of objectives, linee and areas exist for the newest version only.
+    Versions on disk that the database does not have are removed.
     """
     ciclo = Ciclo.objects.select_related("ente").get(pk=ciclo.pk)
     versioni = queries.versioni(ciclo)
@@ -204,31 +189,36 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo) -> list[Path]:
         p.versione: p
         for p in Pubblicazione.objects.filter(ciclo=ciclo).select_related("ciclo__ente").defer("dati")
     }
-    ultima = versioni[0]
-    momento_pagine = int(ultima.pubblicata_il.timestamp())
+    ultima = versioni[0].versione
+    momento_pagine = int(versioni[0].pubblicata_il.timestamp())
     scritti = []
     for pub in pubblicazioni.values():
         v = cartella / f"v{pub.versione}"
         momento = int(pub.pubblicata_il.timestamp())
         pagina = v / snapshot.PAGINA
-        snapshot.scrivi_atomico(
-            pagina, render_pagina_relazione(pub, versioni).encode(), momento_pagine
-        )
+        snapshot.scrivi_atomico(pagina, pagine.relazione(pub, versioni).encode(), momento_pagine)
         scritti.append(pagina)
-        # A version's files are rewritten when missing, or when they belong to another
-        # publication of the same number (a database restored or rebuilt since).
         firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
-        firma_su_disco = v / snapshot.FIRMA
-        if firma_su_disco.is_file() and firma_su_disco.read_bytes() == firma:
-            mancanti = [n for n in snapshot.FILE_DATI if not (v / n).is_file()]
-        else:
-            mancanti = list(snapshot.FILE_DATI)
-        if "dati.json" in mancanti or "dati.csv" in mancanti:
+        valida = not forza and _firma_su_disco(v / snapshot.FIRMA) == firma
+        mancanti = [n for n in snapshot.FILE_DATI if not valida or not (v / n).is_file()]
+        dettagli = pub.versione == ultima and (not valida or _firma_su_disco(v / snapshot.FIRMA_DETTAGLI) != firma)
+        if pub.versione != ultima:
+            for nome in (*snapshot.DETTAGLI, snapshot.FIRMA_DETTAGLI):
+                _rimuovi(v / nome)
+        if dettagli or "dati.json" in mancanti or "dati.csv" in mancanti:
             dati = Pubblicazione.objects.filter(pk=pub.pk).values_list("dati", flat=True).get()
             for nome, produci in (("dati.json", opendata.dati_json), ("dati.csv", opendata.dati_csv)):
                 if nome in mancanti:
                     snapshot.scrivi_atomico(v / nome, produci(dati), momento)
                     scritti.append(v / nome)
+            if dettagli:
+                for nome in snapshot.DETTAGLI:
+                    _rimuovi(v / nome)
+                for relativo, corpo in pagine.Dettagli(dati, pub).tutte():
+                    if all(snapshot.CODICE_SICURO.match(p) for p in relativo.split("/")):
+                        snapshot.scrivi_atomico(v / relativo, corpo.encode(), momento)
+                        scritti.append(v / relativo)
+                snapshot.scrivi_atomico(v / snapshot.FIRMA_DETTAGLI, firma, momento)
             del dati
         if "relazione.pdf" in mancanti:
             if pub.pdf:
@@ -236,11 +226,22 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo) -> list[Path]:
                 scritti.append(v / "relazione.pdf")
             else:
                 (v / "relazione.pdf").unlink(missing_ok=True)
-        snapshot.scrivi_atomico(firma_su_disco, firma, momento)
+        snapshot.scrivi_atomico(v / snapshot.FIRMA, firma, momento)
     for estranea in snapshot.versioni_su_disco(cartella) - pubblicazioni.keys():
         shutil.rmtree(cartella / f"v{estranea}")
-    snapshot.punta_corrente(cartella, ultima.versione)
+    snapshot.punta_corrente(cartella, ultima)
     return scritti
+
+
+def _firma_su_disco(percorso: Path) -> bytes | None:
+    return percorso.read_bytes() if percorso.is_file() else None
+
+
+def _rimuovi(percorso: Path) -> None:
+    if percorso.is_dir():
+        shutil.rmtree(percorso)
+    else:
+        percorso.unlink(missing_ok=True)
 
 
 def file_pubblicati_elimina(*, ente_slug: str, anno: int) -> None:
@@ -251,14 +252,15 @@ def file_pubblicati_elimina(*, ente_slug: str, anno: int) -> None:
 
 
 def file_pubblicati_rigenera() -> tuple[int, int]:
-    """Rewrite the files of every published cycle and remove those of cycles the database does
-    not publish. Returns (cycles written, cycles removed)."""
+    """Rewrite every file of every published cycle (after a restore, or an upgrade that changes
+    the layout) and remove those of cycles the database does not publish. Returns (cycles
+    written, cycles removed)."""
     pubblicati = {
         (c.ente.slug, c.anno): c
         for c in Ciclo.objects.filter(pubblicazioni__isnull=False).select_related("ente").distinct()
     }
     for ciclo in pubblicati.values():
-        file_pubblicati_scrivi(ciclo=ciclo)
+        file_pubblicati_scrivi(ciclo=ciclo, forza=True)
     rimossi = 0
     radice = snapshot.radice()
     if radice.is_dir():

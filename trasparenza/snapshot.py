@@ -14,6 +14,8 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
     <ente>/<anno>/v<N>/dati.csv
     <ente>/<anno>/v<N>/relazione.pdf   a hard link to (or copy of) the archived PDF
     <ente>/<anno>/v<N>/.pubblicazione  the fingerprint and time of the publication it holds
+    <ente>/<anno>/v<N>/{obiettivi,linee,aree}/<codice>/index.html
+                                       the detail pages, only in the current version's folder
     <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
 
 Every file is written to a temporary name and renamed into place, so a reader sees the old
@@ -35,6 +37,7 @@ from django.conf import settings
 PAGINA = "index.html"
 CORRENTE = "corrente"
 FIRMA = ".pubblicazione"  # fingerprint and time of the publication the folder holds
+FIRMA_DETTAGLI = ".dettagli"  # the same, once the detail pages are written
 FILE_DATI = ("dati.json", "dati.csv", "relazione.pdf")
 
 # The current report of a cycle can change (a new version): browsers and proxies recheck it
@@ -45,13 +48,18 @@ CACHE_PUBBLICAZIONE = "public, max-age=300"
 CACHE_VERSIONE = "public, max-age=31536000, immutable"
 CACHE_PAGINA_VERSIONE = "public, max-age=86400"
 
-# The public URLs a file can answer; anything else (objective pages, other spellings such as
-# /seregno/02021/) goes on to the views.
+# The public URLs a file can answer: the report, its downloads, and (for the current version)
+# the page of each objective, linea and area. Anything else (other spellings such as
+# /seregno/02021/, codes with other characters) goes on to the views.
+CODICE_SICURO = re.compile(r"^(?!\.+$)[-A-Za-z0-9._]{1,100}$")
 URL_FILE = re.compile(
     r"^/(?P<ente>[-a-zA-Z0-9_]+)/(?P<anno>[1-9][0-9]{3})/"
-    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?"
-    r"(?P<nome>relazione\.pdf|dati\.json|dati\.csv)?$"
+    r"(?:"
+    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>relazione\.pdf|dati\.json|dati\.csv)?"
+    r"|(?P<dettaglio>obiettivi|linee|aree)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
+    r")$"
 )
+DETTAGLI = ("obiettivi", "linee", "aree")
 _VERSIONE = re.compile(r"^v([1-9][0-9]*)$")
 
 
@@ -108,7 +116,9 @@ def file_per_url(path_info: str) -> FileServito | None:
     trovato = URL_FILE.match(path_info)
     if trovato is None:
         return None
-    ente, anno, versione, nome = trovato.group("ente", "anno", "versione", "nome")
+    ente, anno, versione, nome, dettaglio, codice = trovato.group(
+        "ente", "anno", "versione", "nome", "dettaglio", "codice"
+    )
     ciclo = cartella_ciclo(ente, anno)
     if versione is None:
         try:
@@ -122,7 +132,10 @@ def file_per_url(path_info: str) -> FileServito | None:
     else:
         cartella = f"v{versione}"
         versione_file = int(versione)
-    percorso = ciclo / cartella / (nome or PAGINA)
+    if dettaglio:
+        percorso = ciclo / cartella / dettaglio / codice / PAGINA
+    else:
+        percorso = ciclo / cartella / (nome or PAGINA)
     if not percorso.is_file():
         return None
     return FileServito(

@@ -28,8 +28,7 @@ from django.http import FileResponse, Http404, HttpResponse  # noqa: E402
 from django.utils.http import http_date  # noqa: E402
 from django.views.decorators.http import condition  # noqa: E402
 
-from . import opendata, presenter, queries, snapshot  # noqa: E402
-from .services import render_pagina_relazione  # noqa: E402
+from . import opendata, pagine, queries, snapshot  # noqa: E402
 
 # Files of a publication on disk are served by trasparenza.middleware before these views run;
 # the views answer, with the same bytes and headers, when a file is missing.
@@ -89,9 +88,7 @@ def _relazione(request, pubblicazione, *, ultima, controllo):
     """The report page, rendered once per publication and list of versions, then cached."""
     corpo = _corpo_in_cache(
         pubblicazione, "pagina",
-        lambda: render_pagina_relazione(
-            pubblicazione, queries.versioni(pubblicazione.ciclo)
-        ).encode(),
+        lambda: pagine.relazione(pubblicazione, queries.versioni(pubblicazione.ciclo)).encode(),
         ultima,
     )
     return _con_cache(HttpResponse(corpo), pubblicazione, controllo)
@@ -149,50 +146,23 @@ def dati_csv(request, ente, anno, versione=None):
     return _con_cache(response, pub, _controllo(versione))
 
 
-def _pagina(request, pub, template, **extra):
-    contesto = presenter.contesto(pub.dati, pubblicazione=pub)
-    contesto.update(extra)
-    return _con_cache(render(request, template, contesto), pub)
+def _dettaglio(ente, anno, pagina, chiave, non_trovato):
+    """A page of an objective, linea or area of the current publication (the views answer
+    when its file is missing: the whole frozen data are read)."""
+    pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno)
+    corpo = getattr(pagine.Dettagli(pub.dati, pub), pagina)(chiave)
+    if corpo is None:
+        raise Http404(non_trovato)
+    return _con_cache(HttpResponse(corpo), pub)
 
 
 def obiettivo(request, ente, anno, codice):
-    pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno)
-    ob = next((o for o in pub.dati["obiettivi"] if o["codice"] == codice), None)
-    if ob is None:
-        raise Http404("Obiettivo non trovato.")
-    return _pagina(request, pub, "trasparenza/obiettivo.html", ob=ob)
+    return _dettaglio(ente, anno, "obiettivo", codice, "Obiettivo non trovato.")
 
 
 def linea(request, ente, anno, codice):
-    pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno)
-    l = next((l for l in pub.dati["linee"] if l["codice"] == codice), None)  # noqa: E741
-    if l is None:
-        raise Http404("Linea strategica non trovata.")
-    obiettivi = [o for o in pub.dati["obiettivi"] if o["linea"] == codice]
-    righe_azioni = [
-        {"etichetta": f"{a['codice']} {a['titolo']}", "valore": a["grado"]}
-        for a in l["azioni"]
-        if a["grado"] is not None
-    ]
-    return _pagina(
-        request, pub, "trasparenza/linea.html", linea=l, obiettivi=obiettivi,
-        righe_azioni=righe_azioni or [{"etichetta": "Nessuna azione valutata", "valore": 0}],
-    )
+    return _dettaglio(ente, anno, "linea", codice, "Linea strategica non trovata.")
 
 
 def area(request, ente, anno, slug):
-    pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno)
-    a = next((a for a in pub.dati["aree"] if a["slug"] == slug), None)
-    if a is None:
-        raise Http404("Area non trovata.")
-    obiettivi = [o for o in pub.dati["obiettivi"] if o["area_slug"] == slug]
-    risultato = next((r for r in pub.dati["risultati_aree"] if r["area"] == a["nome"]), None)
-    distribuzione = [
-        {"etichetta": f"{d['grado']} — {d['etichetta']}", "valore": d["n"]}
-        for d in (risultato or {}).get("distribuzione", [])
-    ]
-    return _pagina(
-        request, pub, "trasparenza/area.html", area=a, obiettivi=obiettivi,
-        risultato=risultato, righe_distribuzione=distribuzione,
-        massimo_distribuzione=max([d["valore"] for d in distribuzione] + [1]),
-    )
+    return _dettaglio(ente, anno, "area", slug, "Area non trovata.")

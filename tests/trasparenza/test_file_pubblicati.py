@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from obiettivi.demo import carica_demo
-from obiettivi.models import Ciclo, Obiettivo
+from obiettivi.models import Ciclo, NodoStrategico, Obiettivo
 from obiettivi.synthetic import genera_ciclo
 from trasparenza import snapshot
 from trasparenza.services import file_pubblicati_scrivi, relazione_pubblica
@@ -60,8 +60,11 @@ def test_publishing_writes_every_file_once_committed(pubblicato, cartella):
     ciclo_dir = cartella / "seregno" / "2021"
     assert os.readlink(ciclo_dir / "corrente") == "v1"
     assert sorted(p.name for p in (ciclo_dir / "v1").iterdir()) == [
-        ".pubblicazione", "dati.csv", "dati.json", "index.html", "relazione.pdf"
+        ".dettagli", ".pubblicazione", "aree", "dati.csv", "dati.json", "index.html", "linee",
+        "obiettivi", "relazione.pdf",
     ]
+    assert len(list((ciclo_dir / "v1" / "obiettivi").glob("*/index.html"))) == 102
+    assert len(list((ciclo_dir / "v1" / "aree").glob("*/index.html"))) == 6
     pub = pubblicato.pubblicazioni.get()
     momento = int(pub.pubblicata_il.timestamp())
     for nome in ("dati.json", "dati.csv", "relazione.pdf", "index.html"):
@@ -73,25 +76,31 @@ def test_publishing_writes_every_file_once_committed(pubblicato, cartella):
 def test_files_are_served_without_queries_with_the_bytes_and_headers_of_the_views(
     pubblicato, cartella, django_assert_num_queries
 ):
+    ob = Obiettivo.objects.filter(ciclo=pubblicato).order_by("codice").last()
+    area = ob.area.slug
+    linea = NodoStrategico.objects.filter(ciclo=pubblicato, parent=None).first().codice
+    dettagli = [f"obiettivi/{ob.codice}/", f"aree/{area}/", f"linee/{linea}/"]
     client = Client()
     dai_file = {}
-    for versione in ("", "versioni/1/"):
-        for nome in FILE:
+    for versione, nomi in (("", FILE + dettagli), ("versioni/1/", FILE)):
+        for nome in nomi:
             url = f"{URL}{versione}{nome}"
             with django_assert_num_queries(0):
                 risposta = client.get(url)
             assert risposta.status_code == 200, url
+            risposta.corpo = _corpo(risposta)
             dai_file[url] = risposta
     _togli_file(cartella)
     for url, da_file in dai_file.items():
         dalla_vista = client.get(url)
         assert dalla_vista.status_code == 200, url
-        assert _corpo(da_file) == _corpo(dalla_vista), url
+        assert da_file.corpo == _corpo(dalla_vista), url
         for intestazione in INTESTAZIONI:
             assert da_file.get(intestazione) == dalla_vista.get(intestazione), (url, intestazione)
     assert dai_file[URL]["Cache-Control"] == "public, max-age=300"
     assert dai_file[URL + "versioni/1/"]["Cache-Control"] == "public, max-age=86400"
     assert "immutable" in dai_file[URL + "versioni/1/dati.json"]["Cache-Control"]
+    assert ob.titolo in dai_file[f"{URL}obiettivi/{ob.codice}/"].corpo.decode()
     assert dai_file[URL + "dati.csv"]["Content-Disposition"] == (
         'attachment; filename="obiettivi-seregno-2021-v1.csv"'
     )
@@ -131,6 +140,10 @@ def test_a_new_version_moves_the_current_files_and_keeps_the_old_ones(
     assert f'href="{URL}versioni/2/"' in pagina_v1
     assert "Versione 1</strong> (quella che stai leggendo)" in pagina_v1
     assert client.get(URL + "versioni/2/relazione.pdf").status_code == 200
+    # the pages of objectives, linee and areas follow the current version, and only it
+    assert "Titolo corretto" in _corpo(client.get(f"{URL}obiettivi/{ob.codice}/")).decode()
+    assert (ciclo_dir / "v2" / "obiettivi" / ob.codice / "index.html").is_file()
+    assert not (ciclo_dir / "v1" / "obiettivi").exists()
 
 
 def test_a_rolled_back_publication_writes_no_file(db, cartella, django_capture_on_commit_callbacks):
@@ -152,7 +165,8 @@ def test_unpublished_cycles_have_no_files_and_answer_404(pubblicato, cartella):
     assert not (cartella / "bozza").exists()
     client = Client()
     for url in ("/bozza/2022/", "/bozza/2022/dati.json", URL + "versioni/2/",
-                URL + "versioni/2/dati.json", "/seregno/2021/../2021/dati.json"):
+                URL + "versioni/2/dati.json", "/seregno/2021/../2021/dati.json",
+                URL + "obiettivi/NON.ESISTE/", URL + "obiettivi/../", URL + "aree/nessuna/"):
         assert client.get(url).status_code == 404, url
 
 
@@ -178,6 +192,8 @@ def test_rigenera_rewrites_missing_files_and_removes_stale_ones(pubblicato, cart
 
 def test_file_lookup_only_matches_report_urls(pubblicato):
     assert snapshot.file_per_url(URL).percorso.name == "index.html"
-    for url in ("/seregno/2021/obiettivi/SGP.01/", "/seregno/2021/dati.xml", "/seregno/02021/",
+    assert snapshot.file_per_url(URL + "obiettivi/SGP.01/").percorso.parent.name == "SGP.01"
+    for url in ("/seregno/2021/obiettivi/../", "/seregno/2021/obiettivi/SGP.01/x/",
+                "/seregno/2021/versioni/1/obiettivi/SGP.01/", "/seregno/2021/dati.xml", "/seregno/02021/",
                 "/seregno/2021/versioni/0/", "/admin/", "/", "/seregno/2021/versioni/1/../../x"):
         assert snapshot.file_per_url(url) is None, url

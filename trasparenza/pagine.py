@@ -1,0 +1,93 @@
+"""The public pages of a publication, rendered from its frozen data.
+
+The views (on a request) and ``trasparenza.services.file_pubblicati_scrivi`` (once, at
+publication, into the files that ``trasparenza.middleware`` serves) both call these functions,
+so a page is the same bytes whichever way it reaches the citizen. No function here reads the
+request: a published page is the same for every visitor.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from . import presenter
+from .report import LICENZA
+
+
+def relazione(pubblicazione, versioni) -> str:
+    """The report page: the frozen body inside the layout, with the list of ``versioni``
+    (newest first)."""
+    ciclo = pubblicazione.ciclo
+    contesto = {
+        "pubblicazione": pubblicazione,
+        "anno": ciclo.anno,
+        "ente_nome": ciclo.ente.nome,
+        "url_base": f"/{ciclo.ente.slug}/{ciclo.anno}/",
+        "licenza": LICENZA,
+        "corpo": mark_safe(pubblicazione.html),  # rendered by our templates at publication
+        "versioni": versioni,
+    }
+    return render_to_string("trasparenza/relazione.html", contesto)
+
+
+class Dettagli:
+    """The pages of one objective, linea or area of a publication's data. The shared part of
+    their context is built once, for rendering many pages in a row."""
+
+    def __init__(self, dati, pubblicazione):
+        self.dati = dati
+        self.base = presenter.contesto(dati, pubblicazione=pubblicazione)
+
+    def _render(self, template, **extra):
+        return render_to_string(template, {**self.base, **extra})
+
+    def obiettivo(self, codice) -> str | None:
+        ob = next((o for o in self.dati["obiettivi"] if o["codice"] == codice), None)
+        return None if ob is None else self._render_obiettivo(ob)
+
+    def _render_obiettivo(self, ob) -> str:
+        return self._render("trasparenza/obiettivo.html", ob=ob)
+
+    def linea(self, codice) -> str | None:
+        l = next((l for l in self.dati["linee"] if l["codice"] == codice), None)  # noqa: E741
+        return None if l is None else self._render_linea(l)
+
+    def _render_linea(self, l) -> str:  # noqa: E741
+        obiettivi = [o for o in self.dati["obiettivi"] if o["linea"] == l["codice"]]
+        righe_azioni = [
+            {"etichetta": f"{a['codice']} {a['titolo']}", "valore": a["grado"]}
+            for a in l["azioni"]
+            if a["grado"] is not None
+        ]
+        return self._render(
+            "trasparenza/linea.html", linea=l, obiettivi=obiettivi,
+            righe_azioni=righe_azioni or [{"etichetta": "Nessuna azione valutata", "valore": 0}],
+        )
+
+    def area(self, slug) -> str | None:
+        a = next((a for a in self.dati["aree"] if a["slug"] == slug), None)
+        return None if a is None else self._render_area(a)
+
+    def _render_area(self, a) -> str:
+        obiettivi = [o for o in self.dati["obiettivi"] if o["area_slug"] == a["slug"]]
+        risultato = next(
+            (r for r in self.dati["risultati_aree"] if r["area"] == a["nome"]), None
+        )
+        distribuzione = [
+            {"etichetta": f"{d['grado']} — {d['etichetta']}", "valore": d["n"]}
+            for d in (risultato or {}).get("distribuzione", [])
+        ]
+        return self._render(
+            "trasparenza/area.html", area=a, obiettivi=obiettivi,
+            risultato=risultato, righe_distribuzione=distribuzione,
+            massimo_distribuzione=max([d["valore"] for d in distribuzione] + [1]),
+        )
+
+    def tutte(self):
+        """(relative path under the version's folder, page) for every objective, linea and
+        area of the data."""
+        for ob in self.dati["obiettivi"]:
+            yield f"obiettivi/{ob['codice']}/index.html", self._render_obiettivo(ob)
+        for l in self.dati["linee"]:  # noqa: E741
+            yield f"linee/{l['codice']}/index.html", self._render_linea(l)
+        for a in self.dati["aree"]:
+            yield f"aree/{a['slug']}/index.html", self._render_area(a)

@@ -128,6 +128,7 @@ def tabella(risultati, enne, pdf_enne, import_enne):
         ("pagina della relazione (GET)", "pagina"),
         ("admin: elenco obiettivi (GET)", "admin_elenco"),
         ("dati.json (GET)", "dati_json"),
+        ("pagina di un obiettivo (GET)", "pagina_obiettivo"),
     ]
     for etichetta, chiave in voci:
         riga = [etichetta]
@@ -136,6 +137,12 @@ def tabella(risultati, enne, pdf_enne, import_enne):
                 m = esiti["righe"][n][chiave]
                 riga.append(f"{m['query']} q, {_ms(m['s'])}")
         righe.append(riga)
+    riga = ["scrittura dei file pubblicati"]
+    for tipo, esiti in risultati.items():
+        for n in enne:
+            m = esiti["righe"][n]["file_pubblicati"]
+            riga.append(f"{m['file']} file, {_ms(m['s'])}")
+    righe.append(riga)
     riga = ["PDF (PDF/A-3u con tag)"]
     for tipo, esiti in risultati.items():
         for n in enne:
@@ -186,6 +193,15 @@ def tabella(risultati, enne, pdf_enne, import_enne):
             esito = "rispettato" if t <= BUDGET_S else "NON rispettato"
             linee.append(f"budget [{tipo}] {nome} a N={grande:,} ≤ 1 s: {_ms(t)} — {esito}"
                          .replace(",", "."))
+        if "seregno" in esiti:
+            t = esiti["seregno"]["pdf_a3u"]["s"]
+            esito = "rispettato" if t <= BUDGET_PDF_S else "NON rispettato"
+            linee.append(f"budget [{tipo}] PDF Seregno 2021 ≤ {BUDGET_PDF_S:.0f} s: {_ms(t)} — {esito}")
+        if esiti.get("carico"):
+            r = esiti["carico"]["rapporto"]
+            esito = "rispettato" if r >= BUDGET_RAPPORTO else "NON rispettato"
+            linee.append(f"budget [{tipo}] pagina pubblicata ≥ {BUDGET_RAPPORTO} × file statico: "
+                         f"{r:.2f} — {esito}")
     return "\n".join(linee)
 
 

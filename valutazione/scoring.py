@@ -6,6 +6,12 @@ outputs are frozen dataclasses (``Risultato*``) that carry their own explanation
 (``Spiegazione``: formula, the calculation with its numbers, inputs, exclusions, notes) so that
 pages, PDF and JSON print the same thing.
 
+The texts of objectives, indicators, nodes, areas and tipologie (``spiegazione``, an
+indicator's ``calcolo``) are written when first read, not when a cycle is scored: those results
+keep the numbers and what the text needs (private fields), and the text is a
+``functools.cached_property``. Scoring 10,000 objectives then costs the arithmetic only; whoever
+reads ``.spiegazione``, ``.calcolo`` or ``as_dict()`` gets the same texts, written once.
+
 Rounding rule (docs/scoring.md, «Arrotondamenti»): every figure is rounded to 2 places with
 ROUND_HALF_UP by ``arrotonda`` when it is produced, and the next level is computed from the
 rounded figures. So every shown figure can be recomputed from the shown inputs.
@@ -20,6 +26,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache, cached_property
 
 ZERO = Decimal("0")
 CENTO = Decimal("100")
@@ -296,6 +303,12 @@ class Spiegazione:
     note: tuple[str, ...] = ()
 
 
+def _interno():
+    """A private field of a result: what its texts need, left out of ``repr``, equality and
+    ``as_dict`` (equality compares the figures; the texts follow from them)."""
+    return field(repr=False, compare=False)
+
+
 @dataclass(frozen=True)
 class RisultatoIndicatore:
     codice: str
@@ -304,7 +317,13 @@ class RisultatoIndicatore:
     peso: Decimal
     percentuale: Decimal | None
     rilevato: bool
-    calcolo: str
+    _dati: DatiIndicatore = _interno()
+    _tetto: Decimal = _interno()
+
+    @cached_property
+    def calcolo(self) -> str:
+        """How the percentage was computed, in Italian."""
+        return _misura_indicatore(self._dati, self._tetto, testo=True)[2]
 
 
 @dataclass(frozen=True)
@@ -317,7 +336,11 @@ class RisultatoRaggiungimento:
     indicatori: tuple[RisultatoIndicatore, ...]
     fasi: tuple[DatiFase, ...]
     non_rilevati: tuple[RisultatoIndicatore, ...]
-    spiegazione: Spiegazione
+    _regole: Regole = _interno()
+
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return _spiegazione_raggiungimento(self)
 
 
 @dataclass(frozen=True)
@@ -343,7 +366,11 @@ class RisultatoObiettivo:
     fonte_grado: str  # "validato" | "proposto" | ""
     conteggiato: bool
     non_valutato: bool  # active, with neither a proposed nor a validated grade
-    spiegazione: Spiegazione
+    _regole: Regole = _interno()
+
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return _spiegazione_obiettivo(self)
 
 
 @dataclass(frozen=True)
@@ -363,7 +390,14 @@ class RisultatoNodo:
     escluso: bool
     motivo_esclusione: str
     provvisorio: bool
-    spiegazione: Spiegazione
+    _diretti: tuple[RisultatoObiettivo, ...] = _interno()  # the objectives of obiettivi_id
+    _figli: tuple[RisultatoNodo, ...] = _interno()  # the nodes of figli_id
+    _parti: tuple[tuple[str, Decimal, Decimal], ...] = _interno()  # (label, grade, weight)
+    _regole: Regole = _interno()
+
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return _spiegazione_nodo(self)
 
 
 @dataclass(frozen=True)
@@ -373,7 +407,14 @@ class ContributoArea:
     n_valutati: int
     media: Decimal
     quota: Decimal  # % of the linea's weight of counted objectives
-    spiegazione: Spiegazione
+    _obiettivi: tuple[RisultatoObiettivo, ...] = _interno()  # the area's counted objectives
+    _peso_area: Decimal = _interno()
+    _peso_linea: Decimal = _interno()
+    _regole: Regole = _interno()
+
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return _spiegazione_area(self)
 
 
 @dataclass(frozen=True)
@@ -416,7 +457,13 @@ class RisultatoTipologia:
     n_esclusi: int
     media: Decimal | None
     distribuzione: tuple[ConteggioGrado, ...]
-    spiegazione: Spiegazione
+    _contati: tuple[RisultatoObiettivo, ...] = _interno()
+    _non_contati: tuple[RisultatoObiettivo, ...] = _interno()  # excluded, then non valutati
+    _regole: Regole = _interno()
+
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return _spiegazione_tipologia(self)
 
 
 @dataclass(frozen=True)
@@ -513,9 +560,7 @@ def in_dati_semplici(valore):
     """Results → dicts, lists, strings, ints, bools, None (for JSON)."""
     if dataclasses.is_dataclass(valore) and not isinstance(valore, type):
         return {
-            f.name: in_dati_semplici(getattr(valore, f.name))
-            for f in dataclasses.fields(valore)
-            if not f.name.startswith("_")
+            nome: in_dati_semplici(getattr(valore, nome)) for nome in _attributi(type(valore))
         }
     if isinstance(valore, (tuple, list)):
         return [in_dati_semplici(v) for v in valore]
@@ -526,6 +571,13 @@ def in_dati_semplici(valore):
     if isinstance(valore, (datetime.date, datetime.datetime)):
         return valore.isoformat()
     return valore
+
+
+@cache
+def _attributi(classe) -> tuple[str, ...]:
+    """The public fields of a result class, then its texts written on first read."""
+    campi = [f.name for f in dataclasses.fields(classe) if not f.name.startswith("_")]
+    return (*campi, *(n for n, v in vars(classe).items() if isinstance(v, cached_property)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -561,13 +613,18 @@ def _testo_fascia(valore, fasce, unita="") -> tuple[int | None, str]:
 
 def raggiungimento_indicatore(ind: DatiIndicatore, tetto: Decimal) -> RisultatoIndicatore:
     """% achievement of one indicator (capped at ``tetto`` for alto/basso)."""
+    percentuale, rilevato, _ = _misura_indicatore(ind, tetto)
+    return RisultatoIndicatore(
+        codice=ind.codice, nome=ind.nome, tipo=ind.tipo, peso=ind.peso,
+        percentuale=None if percentuale is None else arrotonda(percentuale),
+        rilevato=rilevato, _dati=ind, _tetto=tetto,
+    )
 
-    def risultato(percentuale, calcolo, rilevato=True):
-        return RisultatoIndicatore(
-            codice=ind.codice, nome=ind.nome, tipo=ind.tipo, peso=ind.peso,
-            percentuale=None if percentuale is None else arrotonda(percentuale),
-            rilevato=rilevato, calcolo=calcolo,
-        )
+
+def _misura_indicatore(ind: DatiIndicatore, tetto: Decimal, testo: bool = False):
+    """(% before rounding or None, measured?, how it was computed). The text is written only
+    when ``testo`` is true (``testo and f"…"`` is False otherwise): scoring asks for the
+    numbers, ``RisultatoIndicatore.calcolo`` for the text."""
 
     def limita(x):
         x = max(ZERO, x)
@@ -575,55 +632,52 @@ def raggiungimento_indicatore(ind: DatiIndicatore, tetto: Decimal) -> RisultatoI
 
     if ind.tipo == TIPO_SCADENZA:
         if ind.data_consuntivo is None:
-            return risultato(None, "non rilevato: data di realizzazione non inserita", False)
+            return None, False, "non rilevato: data di realizzazione non inserita"
         if ind.data_target is None:
-            return risultato(None, "non rilevato: scadenza prevista non indicata", False)
+            return None, False, "non rilevato: scadenza prevista non indicata"
         rispettata = ind.data_consuntivo <= ind.data_target
-        return risultato(
-            CENTO if rispettata else ZERO,
+        return CENTO if rispettata else ZERO, True, testo and (
             f"realizzato il {ind.data_consuntivo:%d/%m/%Y}, scadenza {ind.data_target:%d/%m/%Y}: "
-            + ("scadenza rispettata → 100%" if rispettata else "scadenza non rispettata → 0%"),
+            + ("scadenza rispettata → 100%" if rispettata else "scadenza non rispettata → 0%")
         )
     if ind.consuntivo is None:
-        return risultato(None, "non rilevato: consuntivo non inserito", False)
+        return None, False, "non rilevato: consuntivo non inserito"
     if ind.tipo == TIPO_SI_NO:
         target = Decimal("1") if ind.target is None else ind.target
+        ok = ind.consuntivo == target
+        if not testo:
+            return CENTO if ok else ZERO, True, None
         nota = " (target non indicato: si assume «sì»)" if ind.target is None else ""
         si_no = {Decimal("1"): "sì", ZERO: "no"}
         atteso = si_no.get(target, _n(target))
         ottenuto = si_no.get(ind.consuntivo, _n(ind.consuntivo))
-        ok = ind.consuntivo == target
-        return risultato(
-            CENTO if ok else ZERO,
-            f"atteso «{atteso}», ottenuto «{ottenuto}»{nota} → {'100' if ok else '0'}%",
+        return CENTO if ok else ZERO, True, (
+            f"atteso «{atteso}», ottenuto «{ottenuto}»{nota} → {'100' if ok else '0'}%"
         )
     if ind.target is None:
-        return risultato(None, "non rilevato: target non indicato", False)
+        return None, False, "non rilevato: target non indicato"
     if ind.tipo == TIPO_BASSO:
         if ind.consuntivo <= 0:
-            return risultato(
-                tetto,
+            return tetto, True, testo and (
                 f"consuntivo {_n(ind.consuntivo)} (più basso è meglio, nessun valore migliore "
-                f"possibile) → tetto {_n(tetto)}%",
+                f"possibile) → tetto {_n(tetto)}%"
             )
         grezzo = ind.target / ind.consuntivo * CENTO
         valore = limita(grezzo)
-        return risultato(
-            valore,
+        return valore, True, testo and (
             f"target {_n(ind.target)} / consuntivo {_n(ind.consuntivo)} × 100 = "
-            f"{formatta(grezzo)}%" + (f", limitato a {_n(tetto)}%" if valore != grezzo else ""),
+            f"{formatta(grezzo)}%" + (f", limitato a {_n(tetto)}%" if valore != grezzo else "")
         )
     # alto (default)
     if ind.target <= 0:
-        return risultato(
-            None, f"non calcolabile: target {_n(ind.target)} (deve essere maggiore di zero)", False
+        return None, False, testo and (
+            f"non calcolabile: target {_n(ind.target)} (deve essere maggiore di zero)"
         )
     grezzo = ind.consuntivo / ind.target * CENTO
     valore = limita(grezzo)
-    return risultato(
-        valore,
+    return valore, True, testo and (
         f"consuntivo {_n(ind.consuntivo)} / target {_n(ind.target)} × 100 = {formatta(grezzo)}%"
-        + (f", limitato a {_n(valore)}%" if valore != grezzo else ""),
+        + (f", limitato a {_n(valore)}%" if valore != grezzo else "")
     )
 
 
@@ -648,78 +702,80 @@ def _termini(coppie, ponderata=True) -> str:
 def raggiungimento_obiettivo(ob: DatiObiettivo, regole: Regole) -> RisultatoRaggiungimento:
     """% achievement from indicators (weighted by peso) and phases (weights sum to 100)."""
     risultati = tuple(raggiungimento_indicatore(i, regole.tetto_raggiungimento) for i in ob.indicatori)
-    rilevati = [r for r in risultati if r.rilevato]
-    non_rilevati = tuple(r for r in risultati if not r.rilevato)
-    note, righe, voci = [], [], []
-
-    perc_ind = None
-    if rilevati:
-        coppie = [(r.percentuale, r.peso) for r in rilevati]
-        perc_ind = _media(coppie)
-        righe.append(f"indicatori: {_termini(coppie)} = {formatta(perc_ind)}%")
-    for r in risultati:
-        voci.append(Voce(f"Indicatore {r.codice} {r.nome}".strip(), r.percentuale, r.peso, r.calcolo))
-
-    perc_fasi = None
-    if ob.fasi:
-        coppie = [(f.percentuale, f.peso) for f in ob.fasi]
-        perc_fasi = _media(coppie)
-        somma = sum((f.peso for f in ob.fasi), ZERO)
-        if somma != CENTO:
-            note.append(
-                f"I pesi delle fasi sommano a {_n(somma)} anziché a 100: "
-                "la media è calcolata sulla loro somma."
-            )
-        righe.append(f"fasi: {_termini(coppie)} = {formatta(perc_fasi)}%")
-        for f in ob.fasi:
-            voci.append(Voce(f"Fase {f.codice} {f.descrizione}".strip(), f.percentuale, f.peso,
-                             "% realizzata"))
-
-    esclusioni = tuple(
-        Esclusione(r.codice, r.nome, r.calcolo) for r in non_rilevati
-    )
+    coppie = [(r.percentuale, r.peso) for r in risultati if r.rilevato]
+    perc_ind = _media(coppie) if coppie else None
+    perc_fasi = _media([(f.percentuale, f.peso) for f in ob.fasi]) if ob.fasi else None
     if perc_ind is not None and perc_fasi is not None:
         quota = regole.quota_fasi
         percentuale = arrotonda((perc_fasi * quota + perc_ind * (CENTO - quota)) / CENTO)
-        formula = (
-            f"Raggiungimento = fasi × {_n(quota)}% + indicatori × {_n(CENTO - quota)}%; "
-            "indicatori: media ponderata sui pesi; fasi: media ponderata sui pesi (somma 100)"
-        )
-        righe.append(
-            f"{formatta(perc_fasi)} × {_n(quota)}% + {formatta(perc_ind)} × {_n(CENTO - quota)}% "
-            f"= {formatta(percentuale)}%"
-        )
     elif perc_fasi is not None:
         percentuale = perc_fasi
-        formula = "Raggiungimento = Σ(peso fase × % realizzata) / Σ pesi delle fasi"
-        if non_rilevati and not rilevati:
-            note.append("Nessun indicatore rilevato: il raggiungimento è dato dalle sole fasi.")
-    elif perc_ind is not None:
-        percentuale = perc_ind
-        formula = (
-            "Raggiungimento = Σ(peso × % raggiungimento dell'indicatore) / Σ pesi, sui soli "
-            f"indicatori rilevati; ogni indicatore «alto»/«basso» è limitato a "
-            f"{_n(regole.tetto_raggiungimento)}%"
-        )
     else:
-        percentuale = None
-        formula = "Raggiungimento non calcolabile"
-        note.append(
-            "Nessun indicatore rilevato e nessuna fase: il raggiungimento non è calcolabile."
-            if ob.indicatori
-            else "L'obiettivo non ha indicatori né fasi."
-        )
+        percentuale = perc_ind
     return RisultatoRaggiungimento(
         percentuale=percentuale,
         percentuale_indicatori=perc_ind,
         percentuale_fasi=perc_fasi,
         indicatori=risultati,
         fasi=ob.fasi,
-        non_rilevati=non_rilevati,
-        spiegazione=Spiegazione(
-            formula=formula, calcolo="; ".join(righe), input=tuple(voci),
-            esclusioni=esclusioni, note=tuple(note),
-        ),
+        non_rilevati=tuple(r for r in risultati if not r.rilevato),
+        _regole=regole,
+    )
+
+
+def _spiegazione_raggiungimento(ragg: RisultatoRaggiungimento) -> Spiegazione:
+    regole = ragg._regole
+    perc_ind, perc_fasi = ragg.percentuale_indicatori, ragg.percentuale_fasi
+    rilevati = [r for r in ragg.indicatori if r.rilevato]
+    note, righe, voci = [], [], []
+    if rilevati:
+        coppie = [(r.percentuale, r.peso) for r in rilevati]
+        righe.append(f"indicatori: {_termini(coppie)} = {formatta(perc_ind)}%")
+    for r in ragg.indicatori:
+        voci.append(Voce(f"Indicatore {r.codice} {r.nome}".strip(), r.percentuale, r.peso, r.calcolo))
+    if ragg.fasi:
+        coppie = [(f.percentuale, f.peso) for f in ragg.fasi]
+        somma = sum((f.peso for f in ragg.fasi), ZERO)
+        if somma != CENTO:
+            note.append(
+                f"I pesi delle fasi sommano a {_n(somma)} anziché a 100: "
+                "la media è calcolata sulla loro somma."
+            )
+        righe.append(f"fasi: {_termini(coppie)} = {formatta(perc_fasi)}%")
+        for f in ragg.fasi:
+            voci.append(Voce(f"Fase {f.codice} {f.descrizione}".strip(), f.percentuale, f.peso,
+                             "% realizzata"))
+    if perc_ind is not None and perc_fasi is not None:
+        quota = regole.quota_fasi
+        formula = (
+            f"Raggiungimento = fasi × {_n(quota)}% + indicatori × {_n(CENTO - quota)}%; "
+            "indicatori: media ponderata sui pesi; fasi: media ponderata sui pesi (somma 100)"
+        )
+        righe.append(
+            f"{formatta(perc_fasi)} × {_n(quota)}% + {formatta(perc_ind)} × {_n(CENTO - quota)}% "
+            f"= {formatta(ragg.percentuale)}%"
+        )
+    elif perc_fasi is not None:
+        formula = "Raggiungimento = Σ(peso fase × % realizzata) / Σ pesi delle fasi"
+        if ragg.non_rilevati and not rilevati:
+            note.append("Nessun indicatore rilevato: il raggiungimento è dato dalle sole fasi.")
+    elif perc_ind is not None:
+        formula = (
+            "Raggiungimento = Σ(peso × % raggiungimento dell'indicatore) / Σ pesi, sui soli "
+            f"indicatori rilevati; ogni indicatore «alto»/«basso» è limitato a "
+            f"{_n(regole.tetto_raggiungimento)}%"
+        )
+    else:
+        formula = "Raggiungimento non calcolabile"
+        note.append(
+            "Nessun indicatore rilevato e nessuna fase: il raggiungimento non è calcolabile."
+            if ragg.indicatori
+            else "L'obiettivo non ha indicatori né fasi."
+        )
+    return Spiegazione(
+        formula=formula, calcolo="; ".join(righe), input=tuple(voci),
+        esclusioni=tuple(Esclusione(r.codice, r.nome, r.calcolo) for r in ragg.non_rilevati),
+        note=tuple(note),
     )
 
 
@@ -737,7 +793,7 @@ def motivo_stato(ob: DatiObiettivo) -> str:
 
 def valuta_obiettivo(ob: DatiObiettivo, regole: Regole, nodo_noto: bool = True) -> RisultatoObiettivo:
     ragg = raggiungimento_obiettivo(ob, regole)
-    grado_calcolato, testo_fascia = _testo_fascia(ragg.percentuale, regole.fasce_raggiungimento, "%")
+    grado_calcolato, _ = grado_da_fasce(ragg.percentuale, regole.fasce_raggiungimento)
     attivo = ob.stato == STATO_ATTIVO
     motivo = "" if attivo else motivo_stato(ob)
     if attivo and not nodo_noto:
@@ -751,26 +807,6 @@ def valuta_obiettivo(ob: DatiObiettivo, regole: Regole, nodo_noto: bool = True) 
     conteggiato = grado is not None
     non_valutato = not motivo and grado is None
 
-    voci = [
-        Voce("Raggiungimento (%)", ragg.percentuale),
-        Voce("Grado calcolato dalle fasce", grado_calcolato, nota=testo_fascia),
-        Voce("Grado proposto dal dirigente", ob.grado_proposto),
-        Voce("Grado validato dal Nucleo", ob.grado_validato),
-    ]
-    note = []
-    if motivo:
-        calcolo = motivo
-    elif fonte == FONTE_VALIDATO:
-        calcolo = f"grado validato dal Nucleo: {grado}"
-    elif fonte == FONTE_PROPOSTO:
-        calcolo = f"grado proposto: {grado} (provvisorio, in attesa di validazione)"
-    else:
-        calcolo = "non valutato: nessun grado proposto né validato; non è contato (non vale 0)"
-    if grado_calcolato is not None and grado is not None and grado != grado_calcolato:
-        note.append(
-            f"Il grado contato ({grado}) differisce da quello suggerito dalle fasce "
-            f"({grado_calcolato})."
-        )
     return RisultatoObiettivo(
         id=ob.id, codice=ob.codice, titolo=ob.titolo, nodo_id=ob.nodo_id, area_id=ob.area_id,
         area_nome=ob.area_nome, tipologia=ob.tipologia,
@@ -778,14 +814,40 @@ def valuta_obiettivo(ob: DatiObiettivo, regole: Regole, nodo_noto: bool = True) 
         stato_etichetta=ob.stato_etichetta or ob.stato, attivo=attivo, motivo_esclusione=motivo,
         raggiungimento=ragg, grado_calcolato=grado_calcolato, grado_proposto=ob.grado_proposto,
         grado_validato=ob.grado_validato, grado=grado, fonte_grado=fonte,
-        conteggiato=conteggiato, non_valutato=non_valutato,
-        spiegazione=Spiegazione(
-            formula=(
-                "Grado contato = grado validato dal Nucleo se presente, altrimenti grado proposto; "
-                "il grado calcolato dalle fasce di raggiungimento è un suggerimento"
-            ),
-            calcolo=calcolo, input=tuple(voci), note=tuple(note),
+        conteggiato=conteggiato, non_valutato=non_valutato, _regole=regole,
+    )
+
+
+def _spiegazione_obiettivo(r: RisultatoObiettivo) -> Spiegazione:
+    _, testo_fascia = _testo_fascia(
+        r.raggiungimento.percentuale, r._regole.fasce_raggiungimento, "%"
+    )
+    voci = (
+        Voce("Raggiungimento (%)", r.raggiungimento.percentuale),
+        Voce("Grado calcolato dalle fasce", r.grado_calcolato, nota=testo_fascia),
+        Voce("Grado proposto dal dirigente", r.grado_proposto),
+        Voce("Grado validato dal Nucleo", r.grado_validato),
+    )
+    note = []
+    if r.motivo_esclusione:
+        calcolo = r.motivo_esclusione
+    elif r.fonte_grado == FONTE_VALIDATO:
+        calcolo = f"grado validato dal Nucleo: {r.grado}"
+    elif r.fonte_grado == FONTE_PROPOSTO:
+        calcolo = f"grado proposto: {r.grado} (provvisorio, in attesa di validazione)"
+    else:
+        calcolo = "non valutato: nessun grado proposto né validato; non è contato (non vale 0)"
+    if r.grado_calcolato is not None and r.grado is not None and r.grado != r.grado_calcolato:
+        note.append(
+            f"Il grado contato ({r.grado}) differisce da quello suggerito dalle fasce "
+            f"({r.grado_calcolato})."
+        )
+    return Spiegazione(
+        formula=(
+            "Grado contato = grado validato dal Nucleo se presente, altrimenti grado proposto; "
+            "il grado calcolato dalle fasce di raggiungimento è un suggerimento"
         ),
+        calcolo=calcolo, input=voci, note=tuple(note),
     )
 
 
@@ -797,37 +859,53 @@ def _peso_obiettivo(r: RisultatoObiettivo, regole: Regole) -> Decimal:
     return r.peso if regole.aggregazione_obiettivi == AGGREGAZIONE_PONDERATA else Decimal("1")
 
 
+def _grado_medio(coppie, ponderata: bool) -> Decimal:
+    """Weighted or simple mean of (grade, weight) pairs, rounded."""
+    if ponderata:
+        return _media(coppie)
+    return arrotonda(sum((g for g, _ in coppie), ZERO) / len(coppie))
+
+
+def grado_obiettivi(obiettivi, regole: Regole) -> Decimal:
+    """The aggregate grade of counted objectives (the number of ``media_obiettivi``)."""
+    ponderata = regole.aggregazione_obiettivi == AGGREGAZIONE_PONDERATA
+    return _grado_medio([(Decimal(r.grado), r.peso) for r in obiettivi], ponderata)
+
+
 def media_obiettivi(obiettivi, regole: Regole) -> tuple[Decimal, str, str]:
     """Aggregate counted objectives: (grade, formula, calculation)."""
     ponderata = regole.aggregazione_obiettivi == AGGREGAZIONE_PONDERATA
     coppie = [(Decimal(r.grado), r.peso) for r in obiettivi]
+    valore = _grado_medio(coppie, ponderata)
     if ponderata:
-        valore = _media(coppie)
         formula = "Σ(grado × peso) / Σ pesi degli obiettivi attivi valutati"
     else:
-        valore = arrotonda(sum((g for g, _ in coppie), ZERO) / len(coppie))
         formula = "media semplice dei gradi degli obiettivi attivi valutati"
     return valore, formula, f"{_termini(coppie, ponderata)} = {formatta(valore)}"
+
+
+def grado_nodi(parti, regole: Regole) -> Decimal:
+    """The aggregate grade of (label, grade, weight) parts (the number of ``media_nodi``)."""
+    ponderata = regole.aggregazione_nodi == AGGREGAZIONE_PONDERATA
+    return _grado_medio([(g, p) for _, g, p in parti], ponderata)
 
 
 def media_nodi(parti, regole: Regole, oggetto: str = "dei nodi figli valutati") -> tuple[Decimal, str, str]:
     """Aggregate (label, grade, weight) parts per ``aggregazione_nodi``."""
     ponderata = regole.aggregazione_nodi == AGGREGAZIONE_PONDERATA
     coppie = [(g, p) for _, g, p in parti]
+    valore = _grado_medio(coppie, ponderata)
     if ponderata:
-        valore = _media(coppie)
         formula = (
             f"Σ(grado × peso) / Σ pesi {oggetto}, dove ciascuno pesa quanto la somma dei pesi "
             "dei suoi obiettivi valutati"
         )
     else:
-        valore = arrotonda(sum((g for g, _ in coppie), ZERO) / len(coppie))
         formula = f"media semplice dei gradi {oggetto}"
     return valore, formula, f"{_termini(coppie, ponderata)} = {formatta(valore)}"
 
 
 def _aggrega_nodi(dati: DatiCiclo, obiettivi: tuple[RisultatoObiettivo, ...]):
-    regole = dati.regole
     per_nodo = defaultdict(list)
     for r in obiettivi:
         per_nodo[r.nodo_id].append(r)
@@ -842,83 +920,97 @@ def _aggrega_nodi(dati: DatiCiclo, obiettivi: tuple[RisultatoObiettivo, ...]):
             profondita[n.id] = 0
     risultati = {}
     for n in reversed(dati.nodi):  # children before parents
-        diretti = per_nodo.get(n.id, [])
-        contati = [r for r in diretti if r.conteggiato]
-        parti, voci, esclusioni = [], [], []
-        calcoli = []
-        formula_parti = []
-        if contati:
-            g, formula, calcolo = media_obiettivi(contati, regole)
-            peso = sum((r.peso for r in contati), ZERO)
-            parti.append(("obiettivi collegati", g, peso))
-            formula_parti.append(formula)
-            calcoli.append(calcolo)
-            for r in contati:
-                voci.append(Voce(
-                    f"Obiettivo {r.codice}", r.grado, _peso_obiettivo(r, regole),
-                    f"grado {r.fonte_grado}",
-                ))
-        for r in diretti:
-            if not r.conteggiato:
-                esclusioni.append(Esclusione(
-                    r.codice, r.titolo,
-                    r.motivo_esclusione or "non valutato: nessun grado proposto né validato",
-                ))
-        for fid in figli.get(n.id, []):
-            rf = risultati[fid]
-            if rf.grado is None:
-                esclusioni.append(Esclusione(rf.codice, rf.titolo, rf.motivo_esclusione))
-            else:
-                parti.append((rf.codice, rf.grado, rf.peso))
-                voci.append(Voce(f"{rf.livello_nome or 'Nodo'} {rf.codice}".strip(), rf.grado,
-                                 rf.peso if regole.aggregazione_nodi == AGGREGAZIONE_PONDERATA else None))
-        n_sotto = len(diretti) + sum(risultati[f].n_obiettivi for f in figli.get(n.id, []))
-        n_cont = len(contati) + sum(risultati[f].n_conteggiati for f in figli.get(n.id, []))
-        peso = sum((r.peso for r in contati), ZERO) + sum(
-            (risultati[f].peso for f in figli.get(n.id, [])), ZERO
-        )
-        provvisorio = any(r.fonte_grado == FONTE_PROPOSTO for r in contati) or any(
-            risultati[f].provvisorio for f in figli.get(n.id, [])
-        )
-        note = []
-        if not parti:
-            grado = None
-            if n_sotto == 0:
-                motivo = "nessun obiettivo previsto: nodo escluso dall'aggregazione"
-                if n.nota:
-                    motivo += f" ({n.nota})"
-            else:
-                motivo = (
-                    f"nessun obiettivo attivo valutato tra i {n_sotto} collegati: "
-                    "nodo escluso dall'aggregazione"
-                )
-            formula, calcolo = "Nessun grado: nulla da valutare", motivo
-        elif not figli.get(n.id) or not any(p[0] != "obiettivi collegati" for p in parti):
-            grado, formula, calcolo = parti[0][1], formula_parti[0], calcoli[0]
-            motivo = ""
-        else:
-            # Children (and, if any, the objectives attached directly, as one more part).
-            grado, formula, calcolo_nodi = media_nodi(parti, regole)
-            if contati:
-                note.append(
-                    "Gli obiettivi collegati direttamente a questo nodo contano come una parte "
-                    f"in più: {calcoli[0]}."
-                )
-            calcolo = calcolo_nodi
-            motivo = ""
-        risultati[n.id] = RisultatoNodo(
-            id=n.id, codice=n.codice, titolo=n.titolo, livello_nome=n.livello_nome,
-            parent_id=n.parent_id if n.parent_id in ids else None,
-            profondita=profondita[n.id], figli_id=tuple(figli.get(n.id, [])),
-            obiettivi_id=tuple(r.id for r in diretti), grado=grado, peso=peso,
-            n_obiettivi=n_sotto, n_conteggiati=n_cont, escluso=grado is None,
-            motivo_esclusione=motivo, provvisorio=provvisorio,
-            spiegazione=Spiegazione(
-                formula=formula, calcolo=calcolo, input=tuple(voci),
-                esclusioni=tuple(esclusioni), note=tuple(note),
-            ),
+        risultati[n.id] = _valuta_nodo(
+            n, per_nodo.get(n.id, []), [risultati[f] for f in figli.get(n.id, [])],
+            n.parent_id if n.parent_id in ids else None, profondita[n.id], dati.regole,
         )
     return tuple(risultati[n.id] for n in dati.nodi), risultati
+
+
+_DIRETTI = "obiettivi collegati"  # the label of a node's own objectives among its parts
+
+
+def _valuta_nodo(n: DatiNodo, diretti: list[RisultatoObiettivo], figli: list[RisultatoNodo],
+                 parent_id: int | None, profondita: int, regole: Regole) -> RisultatoNodo:
+    """One node from the objectives attached to it and its (already computed) children."""
+    contati = [r for r in diretti if r.conteggiato]
+    parti = []  # (label, grade, weight)
+    if contati:
+        parti.append((_DIRETTI, grado_obiettivi(contati, regole), sum((r.peso for r in contati), ZERO)))
+    parti += [(f.codice, f.grado, f.peso) for f in figli if f.grado is not None]
+    n_sotto = len(diretti) + sum(f.n_obiettivi for f in figli)
+    if not parti:
+        grado = None
+        if n_sotto == 0:
+            motivo = "nessun obiettivo previsto: nodo escluso dall'aggregazione"
+            if n.nota:
+                motivo += f" ({n.nota})"
+        else:
+            motivo = (
+                f"nessun obiettivo attivo valutato tra i {n_sotto} collegati: "
+                "nodo escluso dall'aggregazione"
+            )
+    elif _solo_diretti(parti):
+        grado, motivo = parti[0][1], ""
+    else:
+        # Children (and, if any, the objectives attached directly, as one more part).
+        grado, motivo = grado_nodi(parti, regole), ""
+    return RisultatoNodo(
+        id=n.id, codice=n.codice, titolo=n.titolo, livello_nome=n.livello_nome,
+        parent_id=parent_id, profondita=profondita, figli_id=tuple(f.id for f in figli),
+        obiettivi_id=tuple(r.id for r in diretti), grado=grado,
+        peso=sum((r.peso for r in contati), ZERO) + sum((f.peso for f in figli), ZERO),
+        n_obiettivi=n_sotto, n_conteggiati=len(contati) + sum(f.n_conteggiati for f in figli),
+        escluso=grado is None, motivo_esclusione=motivo,
+        provvisorio=any(r.fonte_grado == FONTE_PROPOSTO for r in contati)
+        or any(f.provvisorio for f in figli),
+        _diretti=tuple(diretti), _figli=tuple(figli), _parti=tuple(parti), _regole=regole,
+    )
+
+
+def _solo_diretti(parti) -> bool:
+    """No child node among the parts: the grade is that of the node's own objectives."""
+    return not any(etichetta != _DIRETTI for etichetta, _, _ in parti)
+
+
+def _spiegazione_nodo(nodo: RisultatoNodo) -> Spiegazione:
+    regole = nodo._regole
+    contati = [r for r in nodo._diretti if r.conteggiato]
+    voci, esclusioni, note = [], [], []
+    if contati:
+        _, formula_diretti, calcolo_diretti = media_obiettivi(contati, regole)
+        for r in contati:
+            voci.append(Voce(
+                f"Obiettivo {r.codice}", r.grado, _peso_obiettivo(r, regole),
+                f"grado {r.fonte_grado}",
+            ))
+    for r in nodo._diretti:
+        if not r.conteggiato:
+            esclusioni.append(Esclusione(
+                r.codice, r.titolo,
+                r.motivo_esclusione or "non valutato: nessun grado proposto né validato",
+            ))
+    for f in nodo._figli:
+        if f.grado is None:
+            esclusioni.append(Esclusione(f.codice, f.titolo, f.motivo_esclusione))
+        else:
+            voci.append(Voce(f"{f.livello_nome or 'Nodo'} {f.codice}".strip(), f.grado,
+                             f.peso if regole.aggregazione_nodi == AGGREGAZIONE_PONDERATA else None))
+    if not nodo._parti:
+        formula, calcolo = "Nessun grado: nulla da valutare", nodo.motivo_esclusione
+    elif _solo_diretti(nodo._parti):
+        formula, calcolo = formula_diretti, calcolo_diretti
+    else:
+        _, formula, calcolo = media_nodi(nodo._parti, regole)
+        if contati:
+            note.append(
+                "Gli obiettivi collegati direttamente a questo nodo contano come una parte "
+                f"in più: {calcolo_diretti}."
+            )
+    return Spiegazione(
+        formula=formula, calcolo=calcolo, input=tuple(voci),
+        esclusioni=tuple(esclusioni), note=tuple(note),
+    )
 
 
 def _pobj(radici: list[RisultatoNodo], regole: Regole) -> Componente:
@@ -994,32 +1086,47 @@ def _linea(radice: RisultatoNodo, indice: dict, obiettivi_per_nodo: dict, regole
     per_area = defaultdict(list)
     for r in contati:
         per_area[(r.area_id, r.area_nome)].append(r)
-    contributi = []
-    for (area_id, area_nome), lista in per_area.items():
-        media, formula, calcolo = media_obiettivi(lista, regole)
-        peso_area = sum((_peso_obiettivo(r, regole) for r in lista), ZERO)
-        quota = arrotonda(peso_area * CENTO / peso_linea)
-        contributi.append(ContributoArea(
-            area_id=area_id, area_nome=area_nome, n_valutati=len(lista), media=media, quota=quota,
-            spiegazione=Spiegazione(
-                formula=(
-                    f"Grado medio: {formula}; quota = peso degli obiettivi valutati dell'area / "
-                    "peso degli obiettivi valutati della linea × 100"
-                ),
-                calcolo=(
-                    f"grado medio {calcolo}; quota {_n(peso_area)} / {_n(peso_linea)} × 100 = "
-                    f"{formatta(quota)}%"
-                ),
-                input=tuple(Voce(f"Obiettivo {r.codice}", r.grado, _peso_obiettivo(r, regole))
-                            for r in lista),
-            ),
-        ))
+    contributi = [
+        _contributo_area(area_id, area_nome, lista, peso_linea, regole)
+        for (area_id, area_nome), lista in per_area.items()
+    ]
     contributi.sort(key=lambda c: (-c.quota, c.area_nome))
     return RisultatoLinea(
         nodo=radice, n_azioni=n_azioni, n_azioni_coperte=len(coperte), copertura=copertura,
         n_obiettivi=len(tutti), n_obiettivi_attivi=attivi, densita=densita,
         obiettivi_per_azione=per_azione, contributi_aree=tuple(contributi),
         spiegazione_copertura=sp_copertura, spiegazione_densita=sp_densita,
+    )
+
+
+def _contributo_area(area_id, area_nome, lista, peso_linea, regole: Regole) -> ContributoArea:
+    """The grade of an area's counted objectives within a linea, and its share of the weight."""
+    peso_area = sum((_peso_obiettivo(r, regole) for r in lista), ZERO)
+    return ContributoArea(
+        area_id=area_id, area_nome=area_nome, n_valutati=len(lista),
+        media=grado_obiettivi(lista, regole), quota=arrotonda(peso_area * CENTO / peso_linea),
+        _obiettivi=tuple(lista), _peso_area=peso_area, _peso_linea=peso_linea, _regole=regole,
+    )
+
+
+def _spiegazione_area(c: ContributoArea) -> Spiegazione:
+    _, formula, calcolo = media_obiettivi(c._obiettivi, c._regole)
+    return Spiegazione(
+        formula=(
+            f"Grado medio: {formula}; quota = peso degli obiettivi valutati dell'area / "
+            "peso degli obiettivi valutati della linea × 100"
+        ),
+        calcolo=(
+            f"grado medio {calcolo}; quota {_n(c._peso_area)} / {_n(c._peso_linea)} × 100 = "
+            f"{formatta(c.quota)}%"
+        ),
+        input=_voci_obiettivi(c._obiettivi, c._regole),
+    )
+
+
+def _voci_obiettivi(obiettivi, regole: Regole) -> tuple[Voce, ...]:
+    return tuple(
+        Voce(f"Obiettivo {r.codice}", r.grado, _peso_obiettivo(r, regole)) for r in obiettivi
     )
 
 
@@ -1038,31 +1145,36 @@ def per_tipologia(obiettivi: tuple[RisultatoObiettivo, ...], regole: Regole) -> 
     gruppi: dict[str, list[RisultatoObiettivo]] = {}
     for r in obiettivi:
         gruppi.setdefault(r.tipologia, []).append(r)
-    risultati = []
-    for tipologia, lista in gruppi.items():
-        contati = [r for r in lista if r.conteggiato]
-        if contati:
-            media, formula, calcolo = media_obiettivi(contati, regole)
-        else:
-            media, formula, calcolo = None, "nessun obiettivo valutato", "—"
-        esclusi = [r for r in lista if not r.attivo or r.motivo_esclusione]
-        non_valutati = [r for r in lista if r.non_valutato]
-        risultati.append(RisultatoTipologia(
-            tipologia=tipologia, etichetta=lista[0].tipologia_etichetta, n_obiettivi=len(lista),
-            n_attivi=sum(1 for r in lista if r.attivo), n_conteggiati=len(contati),
-            n_non_valutati=len(non_valutati), n_esclusi=len(esclusi), media=media,
-            distribuzione=_distribuzione((r.grado for r in contati), regole.scala_gradi),
-            spiegazione=Spiegazione(
-                formula=f"Grado medio della tipologia: {formula}", calcolo=calcolo,
-                input=tuple(Voce(f"Obiettivo {r.codice}", r.grado, _peso_obiettivo(r, regole))
-                            for r in contati),
-                esclusioni=tuple(
-                    Esclusione(r.codice, r.titolo, r.motivo_esclusione or "non valutato")
-                    for r in esclusi + non_valutati
-                ),
-            ),
-        ))
-    return tuple(risultati)
+    return tuple(_tipologia(tipologia, lista, regole) for tipologia, lista in gruppi.items())
+
+
+def _tipologia(tipologia: str, lista: list[RisultatoObiettivo], regole: Regole) -> RisultatoTipologia:
+    contati = [r for r in lista if r.conteggiato]
+    esclusi = [r for r in lista if not r.attivo or r.motivo_esclusione]
+    non_valutati = [r for r in lista if r.non_valutato]
+    return RisultatoTipologia(
+        tipologia=tipologia, etichetta=lista[0].tipologia_etichetta, n_obiettivi=len(lista),
+        n_attivi=sum(1 for r in lista if r.attivo), n_conteggiati=len(contati),
+        n_non_valutati=len(non_valutati), n_esclusi=len(esclusi),
+        media=grado_obiettivi(contati, regole) if contati else None,
+        distribuzione=_distribuzione((r.grado for r in contati), regole.scala_gradi),
+        _contati=tuple(contati), _non_contati=tuple(esclusi + non_valutati), _regole=regole,
+    )
+
+
+def _spiegazione_tipologia(t: RisultatoTipologia) -> Spiegazione:
+    if t._contati:
+        _, formula, calcolo = media_obiettivi(t._contati, t._regole)
+    else:
+        formula, calcolo = "nessun obiettivo valutato", "—"
+    return Spiegazione(
+        formula=f"Grado medio della tipologia: {formula}", calcolo=calcolo,
+        input=_voci_obiettivi(t._contati, t._regole),
+        esclusioni=tuple(
+            Esclusione(r.codice, r.titolo, r.motivo_esclusione or "non valutato")
+            for r in t._non_contati
+        ),
+    )
 
 
 def media_barometro(standard: tuple[DatiStandard, ...], regole: Regole) -> RisultatoBarometro:

@@ -718,6 +718,14 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         # ChangeList ignores list_select_related once the queryset has a select_related.
         return super().get_queryset(request).select_related("ciclo__ente", "area", "nodo")
 
+    def get_ordering(self, request):
+        # The usual list is one cycle's: ordered by the index (ciclo, ordine, codice), a page of
+        # it is read from the index instead of sorting every objective of the cycle (with the
+        # model's order, "ciclo" means the ente's name and the year, from a join).
+        if request.GET.get("ciclo", "").isdigit():
+            return ["ciclo_id", "ordine", "codice"]
+        return super().get_ordering(request)
+
     @admin.display(description="azione strategica", ordering="nodo__codice")
     def azione(self, obj):
         return obj.nodo

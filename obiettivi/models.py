@@ -414,6 +414,8 @@ class Obiettivo(models.Model):
         indexes = [
             models.Index(fields=["ciclo", "area"], name="obiettivo_ciclo_area"),
             models.Index(fields=["ciclo", "nodo"], name="obiettivo_ciclo_nodo"),
+            # a cycle's objectives in their order: the admin list, one page read off the index
+            models.Index(fields=["ciclo", "ordine", "codice"], name="obiettivo_ciclo_ordine"),
         ]
 
     def __str__(self):

@@ -361,3 +361,25 @@ def test_single_phase_page_keeps_the_sum(client_admin, ciclo):
 def test_cycle_dropdowns_label_every_cycle(client_admin, ciclo):
     risposta = client_admin.get(url(Ciclo, "changelist"))
     assert str(ciclo) in risposta.content.decode()
+
+
+def test_one_cycle_list_is_ordered_by_the_cycle_order_index(client_admin, ciclo):
+    """With ?ciclo=…, the list orders by (ciclo, ordine, codice), the columns of the index
+    ``obiettivo_ciclo_ordine``: a page is read off the index, no join to the ente to sort."""
+    Obiettivo.objects.filter(ciclo=ciclo, codice__in=list(
+        ciclo.obiettivi.order_by("-codice").values_list("codice", flat=True)[:2]
+    )).update(ordine=0)
+    with CaptureQueriesContext(connection) as catturate:
+        risposta = client_admin.get(url(Obiettivo, "changelist") + f"?ciclo={ciclo.pk}")
+    assert risposta.status_code == 200
+    attesi = list(ciclo.obiettivi.order_by("ordine", "codice").values_list("codice", flat=True))
+    assert [o.codice for o in risposta.context["cl"].result_list] == attesi
+    pagina = next(q["sql"] for q in catturate.captured_queries
+                  if q["sql"].startswith('SELECT "obiettivi_obiettivo"."id"'))
+    ordine = pagina[pagina.index("ORDER BY"):]
+    assert ordine.startswith(
+        'ORDER BY "obiettivi_obiettivo"."ciclo_id" ASC, "obiettivi_obiettivo"."ordine" ASC, '
+        '"obiettivi_obiettivo"."codice" ASC'
+    ), ordine
+    assert any(i.name == "obiettivo_ciclo_ordine" and i.fields == ["ciclo", "ordine", "codice"]
+               for i in Obiettivo._meta.indexes)

@@ -3,10 +3,12 @@ back to «Rendicontazione»: a dirigente reports an objective and sends it; the 
 grade with a reason and validates; an Amministratore closes reporting and approves the cycle with
 the Giunta's atto. Each user logs in through the real admin login form.
 
-Screenshots go to docs/img/ (used by docs/guida-dirigenti.md and docs/guida-nucleo.md) and to
-test-artifacts/screenshots/.
+Screenshots go to test-artifacts/screenshots/; with AGGIORNA_IMMAGINI_GUIDE=1 also to docs/img/
+(used by docs/guida-dirigenti.md and docs/guida-nucleo.md), so an ordinary test run leaves the
+working tree clean.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -24,10 +26,11 @@ CODICE = "LLPP.07"
 
 
 def _foto(pagina, nome):
-    IMMAGINI.mkdir(parents=True, exist_ok=True)
     ARTEFATTI.mkdir(parents=True, exist_ok=True)
-    pagina.screenshot(path=str(IMMAGINI / nome))
-    shutil.copyfile(IMMAGINI / nome, ARTEFATTI / nome)
+    pagina.screenshot(path=str(ARTEFATTI / nome))
+    if os.environ.get("AGGIORNA_IMMAGINI_GUIDE") == "1":
+        IMMAGINI.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ARTEFATTI / nome, IMMAGINI / nome)
 
 
 def _accedi(p, profilo, live_server, username):

@@ -9,14 +9,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from obiettivi.models import Obiettivo
 from obiettivi.synthetic import genera_ciclo
 from trasparenza.models import Pubblicazione
 from trasparenza.report import relazione_dati
-from trasparenza.services import render_corpo
+from trasparenza.services import file_pubblicati_scrivi, render_corpo
 from valutazione.queries import risultati_ciclo
 
 PICCOLO, GRANDE = 50, 400
@@ -35,6 +35,8 @@ BUDGET = {
     "dati_csv": 2,
     "admin_elenco": 8,
     "admin_modifica": 12,
+    # every public URL of a publication once its files are written (trasparenza.snapshot)
+    "file_pubblicati": 0,
 }
 
 
@@ -130,3 +132,19 @@ class TestBudgetQuery(TestCase):
             self.client, f"/admin/obiettivi/obiettivo/?ciclo={self.cicli[n].pk}"))
         self._non_cresce("admin_modifica", lambda n: self._get(
             self.client, f"/admin/obiettivi/obiettivo/{primo[n].pk}/change/"))
+
+    def test_published_files_are_served_without_queries(self):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as cartella, override_settings(
+            PUBBLICAZIONI_ROOT=cartella
+        ):
+            for ciclo in self.cicli.values():
+                file_pubblicati_scrivi(ciclo=ciclo)
+            for coda in ("", "versioni/1/", "dati.json", "dati.csv", "versioni/1/dati.json"):
+                self._non_cresce("file_pubblicati", lambda n: self._get(self.client, self._url(n, coda)))
+            dati = {n: p.dati for n, p in self.pubblicazioni.items()}
+            for chiave, campo, tipo in (("obiettivi", "codice", "obiettivi"),
+                                        ("linee", "codice", "linee"), ("aree", "slug", "aree")):
+                self._non_cresce("file_pubblicati", lambda n: self._get(
+                    self.client, self._url(n, f"{tipo}/{dati[n][chiave][-1][campo]}/")))

@@ -31,11 +31,19 @@ COLONNE_CSV = [
 ]
 
 
+# A spreadsheet opening the CSV runs a cell that starts with one of these as a formula (CWE-1236):
+# such a text cell gets a leading apostrophe, which spreadsheets show as nothing. Numbers are
+# never touched; dati.json keeps every text as written.
+INIZIO_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cella(valore):
     if valore is None:
         return ""
     if isinstance(valore, float):
         return f"{valore:.2f}"
+    if isinstance(valore, str) and valore.startswith(INIZIO_FORMULA):
+        return "'" + valore
     return str(valore)
 
 

@@ -3,6 +3,8 @@ the PDF; absurd numbers, SQL-looking strings, path-like codes, oversized or non-
 are refused with a clear message (or stored verbatim, for strings), never a 500, never a
 partial write. The PEG import's own cases are in ``test_import_ostile.py``."""
 
+import csv
+import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -259,3 +261,16 @@ def test_a_nul_character_is_a_form_error(admin_client, obiettivo):
     assert risposta.status_code == 200
     assert "I caratteri null non sono ammessi." in risposta.content.decode()
     assert Obiettivo.objects.get(pk=obiettivo.pk).titolo == obiettivo.titolo
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_made_text():
+    from trasparenza.opendata import obiettivi_csv
+
+    titoli = ['=HYPERLINK("http://x.invalid","clic")', "+1+1", "-2+3", "@SUM(A1)", "\tx",
+              "Titolo normale"]
+    dati = {"ente": {"slug": "e"}, "anno": 2021, "versione": 1, "impronta": "0" * 64,
+            "obiettivi": [{"codice": f"C{i}", "titolo": t, "peso": -1.5, "grado": 3}
+                          for i, t in enumerate(titoli)]}
+    righe = list(csv.DictReader(io.StringIO(obiettivi_csv(dati))))
+    assert [r["titolo"] for r in righe] == ["'" + t for t in titoli[:-1]] + ["Titolo normale"]
+    assert {r["peso"] for r in righe} == {"-1.50"}  # numbers are never prefixed

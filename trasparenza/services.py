@@ -134,10 +134,10 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
         )
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
     dati = relazione_dati(ciclo)
-    # The files citizens download are written once the publication is committed (a rolled-back
-    # publication leaves none behind); an unchanged publication rewrites missing ones.
-    transaction.on_commit(lambda: file_pubblicati_scrivi(ciclo=ciclo))
     if precedente is not None and precedente.impronta == dati["impronta"]:
+        # Nothing new to publish: the files are rewritten from the database all the same (the
+        # layout may have changed since, or a file may be missing).
+        _file_dopo_il_commit(ciclo, forza=True)
         return EsitoPubblicazione(pubblicazione=precedente, nuova=False)
 
     versione = precedente.versione + 1 if precedente else 1
@@ -164,7 +164,16 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
     if ciclo.stato != Ciclo.Stato.PUBBLICATA:
         ciclo.stato = Ciclo.Stato.PUBBLICATA
         ciclo.save(update_fields=["stato"])
+    _file_dopo_il_commit(ciclo, forza=False)
     return EsitoPubblicazione(pubblicazione=pubblicazione, nuova=True)
+
+
+def _file_dopo_il_commit(ciclo, *, forza):
+    """The files citizens are served, written once the publication is committed (a rolled-back
+    publication leaves none behind). A failure to write them (a full disk) is logged and does
+    not undo the publication: the views serve it from the database until
+    ``rigenera_file_pubblicati`` is run."""
+    transaction.on_commit(lambda: file_pubblicati_scrivi(ciclo=ciclo, forza=forza), robust=True)
 
 
 # --- The published files (trasparenza.snapshot) ------------------------------------------------

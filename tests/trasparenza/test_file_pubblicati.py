@@ -197,3 +197,22 @@ def test_file_lookup_only_matches_report_urls(pubblicato):
                 "/seregno/2021/versioni/1/obiettivi/SGP.01/", "/seregno/2021/dati.xml", "/seregno/02021/",
                 "/seregno/2021/versioni/0/", "/admin/", "/", "/seregno/2021/versioni/1/../../x"):
         assert snapshot.file_per_url(url) is None, url
+
+
+def test_a_failure_writing_the_files_keeps_the_publication_served_by_the_views(
+    db, cartella, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    carica_demo()
+    ciclo = Ciclo.objects.get(ente__slug="seregno", anno=2021)
+
+    def disco_pieno(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(snapshot, "scrivi_atomico", disco_pieno)
+    with django_capture_on_commit_callbacks(execute=True):
+        esito = relazione_pubblica(ciclo=ciclo)
+    assert esito.nuova and ciclo.pubblicazioni.count() == 1
+    assert "No space left on device" in caplog.text
+    assert snapshot.file_per_url(URL) is None
+    risposta = Client().get(URL)
+    assert risposta.status_code == 200 and esito.pubblicazione.impronta[:12] in risposta.content.decode()

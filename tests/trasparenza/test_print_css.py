@@ -127,3 +127,78 @@ def test_titillium_is_embedded(pdf):
         for font in (pagina.get("/Resources", {}).get("/Font", {}) or {}).values():
             fonts.add(str(font.get_object().get("/BaseFont")))
     assert any("Titillium" in f for f in fonts), fonts
+
+
+# --- column widths: the report's tables use the fixed table layout --------------------------------
+# With `table-layout: fixed` WeasyPrint takes the widths from each table's <colgroup> instead of
+# measuring every cell twice (min/max content): the automatic layout was ~1/4 of the layout time of
+# the Seregno PDF. Without declared widths the columns would all be equal (the PDF grew 42 → 70 pages).
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "trasparenza" / "templates" / "trasparenza"
+TEMPLATE_DI_STAMPA = sorted([*(TEMPLATES / "relazione").glob("*.html"), *(TEMPLATES / "grafici").glob("*.html")])
+# measured as usual (automatic layout): tables entered as data, the calculations' inputs
+TABELLE_AUTOMATICHE = {"tabella-dati", "tabella-spiegazione"}
+
+
+def _tabelle(testo):
+    return re.findall(r"<table\b([^>]*)>(.*?)</table>", testo, flags=re.S)
+
+
+def test_every_table_of_the_report_declares_its_column_widths():
+    controllate = 0
+    for percorso in TEMPLATE_DI_STAMPA:
+        for attributi, corpo in _tabelle(percorso.read_text()):
+            classi = set(re.search(r'class="([^"]*)"', attributi).group(1).split())
+            if classi & TABELLE_AUTOMATICHE:
+                assert "<colgroup" not in corpo, (percorso.name, classi)  # <col> widths would act as minimums
+                continue
+            controllate += 1
+            colgroup = re.search(r"<colgroup>(.*?)</colgroup>", corpo, flags=re.S)
+            assert colgroup, f"{percorso.name}: table {sorted(classi)} without <colgroup>"
+            intestazione = re.search(r"<thead>(.*?)</thead>", corpo, flags=re.S).group(1)
+            assert colgroup.group(1).count("<col") == intestazione.count('<th scope="col"'), percorso.name
+            senza_classe = re.findall(r"<col>", colgroup.group(1))
+            assert len(senza_classe) == 1, f"{percorso.name}: exactly one column takes the rest"
+    assert controllate == 11  # 8 in _corpo.html, one per chart template
+
+
+def test_print_css_fixes_the_layout_and_sizes_every_column_class():
+    css = STAMPA.read_text()
+    regola_table = re.search(r"(?m)^table \{(.*?)\}", css, flags=re.S).group(1)
+    assert "table-layout: fixed" in regola_table
+    usate = set()
+    for percorso in TEMPLATE_DI_STAMPA:
+        usate |= set(re.findall(r'<col class="([a-z-]+)"', percorso.read_text()))
+    definite = set(re.findall(r"col\.([a-z-]+)\b", css))
+    assert usate == definite  # every class used has a width, no width is left unused
+    # …and what is left for the main text column is never squeezed
+    larghezze = {
+        nome: float(valore)
+        for nomi, valore in re.findall(r"((?:col\.[a-z-]+,?\s*)+)\{ width: ([\d.]+)%; \}", css)
+        for nome in re.findall(r"col\.([a-z-]+)", nomi)
+    }
+    for percorso in TEMPLATE_DI_STAMPA:
+        for colgroup in re.findall(r"<colgroup>(.*?)</colgroup>", percorso.read_text(), flags=re.S):
+            occupato = sum(larghezze[c] for c in re.findall(r'<col class="([a-z-]+)"', colgroup))
+            assert occupato <= 70, (percorso.name, colgroup)
+
+
+def test_fixed_layout_uses_the_declared_widths_and_codes_stay_whole():
+    html = """<html lang="it"><body><table>
+      <colgroup><col class="colonna-codice"><col><col class="colonna-numero"></colgroup>
+      <thead><tr><th scope="col">Codice</th><th scope="col">Obiettivo</th><th scope="col" class="numero">Raggiung.</th></tr></thead>
+      <tbody><tr><th scope="row"><a href="#x">LLPP.23</a></th><td>Titolo</td><td class="numero">100,0 %</td></tr></tbody>
+    </table></body></html>"""
+    fonts = FontConfiguration()
+    documento = HTML(string=html, base_url=str(STATIC)).render(
+        stylesheets=[CSS(filename=str(STAMPA), font_config=fonts)], font_config=fonts
+    )
+    tabella = next(
+        b for b in documento.pages[0]._page_box.descendants() if type(b).__name__ == "TableBox"
+    )
+    quote = [round(w / tabella.width * 100, 1) for w in tabella.column_widths]
+    assert quote == [8.5, 81.5, 10.0]
+    codice = [
+        b.text for b in tabella.descendants() if type(b).__name__ == "TextBox" and "LLPP" in b.text
+    ]
+    assert codice == ["LLPP.23"]  # on one line, not "LLPP." / "23"

@@ -1,6 +1,7 @@
 """risultati_ciclo: loads a whole cycle in a bounded number of queries."""
 
 import datetime
+import gc
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from obiettivi.models import Ciclo, Ente, Fase, Indicatore, Obiettivo
 from obiettivi.services import area_upsert, nodo_upsert
 from valutazione import scoring
 from valutazione.models import IndicatoreFinanziario, StandardBarometro
-from valutazione.queries import CicloSenzaSmvp, regole_smvp, risultati_ciclo
+from valutazione.queries import CicloSenzaSmvp, dati_ciclo, regole_smvp, risultati_ciclo
 from valutazione.services import smvp_create_default
 
 from .factories import regole
@@ -103,6 +104,42 @@ def test_risultati_di_un_ciclo_di_2000_obiettivi_in_al_massimo_10_query(
     assert r.ente.valore == scoring.arrotonda(
         (Decimal(4) * 40 + r.pobj.valore * 30 + Decimal(4) * 30) / 100
     )
+
+
+def test_ogni_colonna_nel_suo_campo(ciclo_grande):
+    """Rows are read as tuples and passed by position: each value lands in its Dati* field."""
+    ciclo, azioni, _ = ciclo_grande
+    dati = dati_ciclo(ciclo)
+    azione = azioni[1]
+    assert dati.nodi[2] == scoring.DatiNodo(
+        id=azione.pk, codice="1.2", titolo="Azione 1.2", parent_id=azione.parent_id,
+        livello_nome="azione strategica", nota="",
+    )
+    modello = Obiettivo.objects.select_related("area").get(ciclo=ciclo, codice="OB0001")
+    ob = dati.obiettivi[1]
+    assert (ob.id, ob.codice, ob.titolo, ob.nodo_id, ob.area_id, ob.area_nome, ob.tipologia,
+            ob.tipologia_etichetta, ob.peso, ob.stato, ob.stato_etichetta, ob.grado_proposto,
+            ob.grado_validato) == (
+        modello.pk, "OB0001", "Obiettivo 1", modello.nodo_id, modello.area_id, "Area 1",
+        "sviluppo", "Sviluppo", Decimal(2), "attivo", "Attivo", 2, 2,
+    )
+    assert ob.indicatori == (
+        scoring.DatiIndicatore(codice="I1", nome="Pratiche", tipo="alto", peso=Decimal(2),
+                               target=Decimal(100), consuntivo=Decimal(90)),
+        scoring.DatiIndicatore(codice="I2", nome="Consegna", tipo="scadenza", peso=Decimal(1),
+                               data_target=datetime.date(2021, 6, 30),
+                               data_consuntivo=datetime.date(2021, 6, 1)),
+    )
+    assert ob.fasi == (
+        scoring.DatiFase(codice="F0", peso=Decimal(70), percentuale=Decimal(100), descrizione="Fase"),
+        scoring.DatiFase(codice="F1", peso=Decimal(20), percentuale=Decimal(100), descrizione="Fase"),
+        scoring.DatiFase(codice="F2", peso=Decimal(10), percentuale=Decimal(0), descrizione="Fase"),
+    )
+    assert dati.finanziari[9] == scoring.DatiIndicatoreFinanziario(
+        codice="F9", nome="Ind", target=Decimal(10), valore=Decimal(8)
+    )
+    risultati_ciclo(ciclo)
+    assert gc.isenabled()  # paused while loading and scoring, then back
 
 
 def test_smvp_predefinito_caricato_come_regole_valide():

@@ -135,7 +135,9 @@ def test_titillium_is_embedded(pdf):
 # the Seregno PDF. Without declared widths the columns would all be equal (the PDF grew 42 → 70 pages).
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "trasparenza" / "templates" / "trasparenza"
-TEMPLATE_DI_STAMPA = sorted([*(TEMPLATES / "relazione").glob("*.html"), *(TEMPLATES / "grafici").glob("*.html")])
+TEMPLATE_DI_STAMPA = sorted(
+    [*(TEMPLATES / "relazione").glob("*.html"), *(TEMPLATES / "grafici").glob("*.html")]
+)
 # measured as usual (automatic layout): tables entered as data, the calculations' inputs
 TABELLE_AUTOMATICHE = {"tabella-dati", "tabella-spiegazione"}
 
@@ -150,13 +152,15 @@ def test_every_table_of_the_report_declares_its_column_widths():
         for attributi, corpo in _tabelle(percorso.read_text()):
             classi = set(re.search(r'class="([^"]*)"', attributi).group(1).split())
             if classi & TABELLE_AUTOMATICHE:
-                assert "<colgroup" not in corpo, (percorso.name, classi)  # <col> widths would act as minimums
+                # there a <col> width would act as a minimum
+                assert "<colgroup" not in corpo, (percorso.name, classi)
                 continue
             controllate += 1
             colgroup = re.search(r"<colgroup>(.*?)</colgroup>", corpo, flags=re.S)
             assert colgroup, f"{percorso.name}: table {sorted(classi)} without <colgroup>"
             intestazione = re.search(r"<thead>(.*?)</thead>", corpo, flags=re.S).group(1)
-            assert colgroup.group(1).count("<col") == intestazione.count('<th scope="col"'), percorso.name
+            colonne = intestazione.count('<th scope="col"')
+            assert colgroup.group(1).count("<col") == colonne, percorso.name
             senza_classe = re.findall(r"<col>", colgroup.group(1))
             assert len(senza_classe) == 1, f"{percorso.name}: exactly one column takes the rest"
     assert controllate == 11  # 8 in _corpo.html, one per chart template
@@ -186,8 +190,10 @@ def test_print_css_fixes_the_layout_and_sizes_every_column_class():
 def test_fixed_layout_uses_the_declared_widths_and_codes_stay_whole():
     html = """<html lang="it"><body><table>
       <colgroup><col class="colonna-codice"><col><col class="colonna-numero"></colgroup>
-      <thead><tr><th scope="col">Codice</th><th scope="col">Obiettivo</th><th scope="col" class="numero">Raggiung.</th></tr></thead>
-      <tbody><tr><th scope="row"><a href="#x">LLPP.23</a></th><td>Titolo</td><td class="numero">100,0 %</td></tr></tbody>
+      <thead><tr><th scope="col">Codice</th><th scope="col">Obiettivo</th>
+        <th scope="col" class="numero">Raggiung.</th></tr></thead>
+      <tbody><tr><th scope="row"><a href="#x">LLPP.23</a></th><td>Titolo</td>
+        <td class="numero">100,0 %</td></tr></tbody>
     </table></body></html>"""
     fonts = FontConfiguration()
     documento = HTML(string=html, base_url=str(STATIC)).render(

@@ -683,8 +683,11 @@ def _misura_indicatore(ind: DatiIndicatore, tetto: Decimal, testo: bool = False)
 
 def _media(coppie) -> Decimal:
     """Weighted mean of (value, weight) pairs, rounded."""
-    pesi = sum((p for _, p in coppie), ZERO)
-    return arrotonda(sum((v * p for v, p in coppie), ZERO) / pesi)
+    somma = pesi = ZERO
+    for valore, peso in coppie:  # one pass: called ~20,000 times for 10,000 objectives
+        somma += valore * peso
+        pesi += peso
+    return arrotonda(somma / pesi)
 
 
 def _termini(coppie, ponderata=True) -> str:

@@ -34,6 +34,9 @@ def render_corpo(dati, *, pubblicazione=None):
 
 def render_html_stampa(dati):
     contesto = presenter.contesto(dati)
+    # The site's own pages have no address inside a PDF (it is read offline, archived, sent by
+    # e-mail): codes of objectives, linee and areas are plain text there, not dead links.
+    contesto["url_base"] = ""
     contesto["pubblicata_il"] = _data_pubblicazione(dati)
     return render_to_string("trasparenza/relazione_stampa.html", contesto)
 

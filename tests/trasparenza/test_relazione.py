@@ -149,6 +149,15 @@ def test_pdf_read_back_has_titles_fingerprint_and_page_numbers(demo, client, tmp
     # PDF/A-3u identification in the XMP metadata of the document catalog
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert re.search(rb'pdfaid:part="3"', xmp) and re.search(rb'pdfaid:conformance="U"', xmp)
+    # every link goes somewhere a reader can follow: inside the PDF or to a web address; the
+    # site's own pages have no address in a PDF read offline (no file:// links)
+    uri = [
+        str(a.get_object()["/A"].get("/URI"))
+        for pagina in reader.pages
+        for a in pagina.get("/Annots") or []
+        if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]
+    ]
+    assert [u for u in uri if not u.startswith(("http://", "https://", "mailto:"))] == []
 
 
 @pytest.mark.django_db

@@ -114,13 +114,17 @@ def misura_database(tipo, *, enne, pdf_enne, import_enne, carico_s, wrk_ok, sere
         return esiti
 
 
+def _migliaia(n):
+    return f"{n:,}".replace(",", ".")
+
+
 def _ms(s):
-    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s"
+    return f"{s * 1000:.0f} ms" if s < 1 else f"{s:.2f} s".replace(".", ",")
 
 
 def tabella(risultati, enne, pdf_enne, import_enne):
     righe = []
-    intestazione = ["misura"] + [f"{tipo} N={n:,}".replace(",", ".")
+    intestazione = ["misura"] + [f"{tipo} N={_migliaia(n)}"
                                  for tipo in risultati for n in enne]
     voci = [
         ("scoring (risultati_ciclo)", "scoring"),
@@ -165,9 +169,10 @@ def tabella(risultati, enne, pdf_enne, import_enne):
     for tipo, esiti in risultati.items():
         for n in import_enne:
             m = esiti["importazione"].get(n)
-            testo = (f"{_ms(m['s'])} ({m['righe_obiettivi']} obiettivi, {m['righe']} righe in "
-                     "tutto)") if m else "n.d. (importazione PEG non disponibile)"
-            linee.append(f"importazione PEG XLSX, {n:,} obiettivi [{tipo}]: {testo}".replace(",", "."))
+            testo = (f"{_ms(m['s'])} ({_migliaia(m['righe_obiettivi'])} obiettivi, "
+                     f"{_migliaia(m['righe'])} righe in tutto)"
+                     ) if m else "n.d. (importazione PEG non disponibile)"
+            linee.append(f"importazione PEG XLSX, {_migliaia(n)} obiettivi [{tipo}]: {testo}")
     for tipo, esiti in risultati.items():
         if "seregno" in esiti:
             s = esiti["seregno"]
@@ -182,7 +187,7 @@ def tabella(risultati, enne, pdf_enne, import_enne):
             f"throughput [{tipo}], {c['byte_pagina'] // 1024} KB, gunicorn {c['worker']} worker, "
             f"wrk {c['connessioni']} connessioni × {c['durata_s']} s: pagina pubblicata "
             f"{c['pagina']['rps']:.0f} req/s, file statico {c['statico']['rps']:.0f} req/s, "
-            f"rapporto {c['rapporto']:.2f} (budget ≥ {BUDGET_RAPPORTO})"
+            f"rapporto {c['rapporto']:.2f} (budget ≥ {BUDGET_RAPPORTO})".replace(".", ",")
         )
     # Budgets on time.
     linee.append("")
@@ -191,8 +196,7 @@ def tabella(risultati, enne, pdf_enne, import_enne):
         for chiave, nome in (("scoring", "scoring"), ("pagina", "pagina della relazione")):
             t = esiti["righe"][grande][chiave]["s"]
             esito = "rispettato" if t <= BUDGET_S else "NON rispettato"
-            linee.append(f"budget [{tipo}] {nome} a N={grande:,} ≤ 1 s: {_ms(t)} — {esito}"
-                         .replace(",", "."))
+            linee.append(f"budget [{tipo}] {nome} a N={_migliaia(grande)} ≤ 1 s: {_ms(t)} — {esito}")
         if "seregno" in esiti:
             t = esiti["seregno"]["pdf_a3u"]["s"]
             esito = "rispettato" if t <= BUDGET_PDF_S else "NON rispettato"
@@ -201,7 +205,7 @@ def tabella(risultati, enne, pdf_enne, import_enne):
             r = esiti["carico"]["rapporto"]
             esito = "rispettato" if r >= BUDGET_RAPPORTO else "NON rispettato"
             linee.append(f"budget [{tipo}] pagina pubblicata ≥ {BUDGET_RAPPORTO} × file statico: "
-                         f"{r:.2f} — {esito}")
+                         f"{r:.2f} — {esito}".replace(".", ","))
     return "\n".join(linee)
 
 

@@ -24,6 +24,7 @@ class PubblicazioniMiddleware:
         if request.method in ("GET", "HEAD"):
             servito = snapshot.file_per_url(request.path_info)
             if servito is not None:
+                request.get_host()  # ALLOWED_HOSTS, as for every other page (400 otherwise)
                 risposta = risposta_file(request, servito)
                 if risposta is not None:
                     return risposta

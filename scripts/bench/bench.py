@@ -221,10 +221,10 @@ def main():
     wrk_ok = assicura_wrk()
     inizio = time.monotonic()
     risultati = {}
-    for i, tipo in enumerate(tipi):
+    for tipo in tipi:
         risultati[tipo] = misura_database(
             tipo, enne=enne, pdf_enne=pdf_enne, import_enne=import_enne,
-            carico_s=5 if args.rapido else 10, wrk_ok=wrk_ok, seregno=(i == 0),
+            carico_s=5 if args.rapido else 10, wrk_ok=wrk_ok, seregno=True,
         )
     print(f"seregno_perf — benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, "
           f"{os.cpu_count()} CPU, Python {platform.python_version()}, "

@@ -216,3 +216,9 @@ def test_a_failure_writing_the_files_keeps_the_publication_served_by_the_views(
     assert snapshot.file_per_url(URL) is None
     risposta = Client().get(URL)
     assert risposta.status_code == 200 and esito.pubblicazione.impronta[:12] in risposta.content.decode()
+
+
+def test_files_are_refused_to_hosts_not_allowed(pubblicato):
+    with override_settings(ALLOWED_HOSTS=["relazioni.example.org"]):
+        assert Client(HTTP_HOST="relazioni.example.org").get(URL).status_code == 200
+        assert Client(HTTP_HOST="altro.example.com").get(URL).status_code == 400

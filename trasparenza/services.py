@@ -7,6 +7,7 @@ Nothing in the code base updates or deletes a Pubblicazione or its file.
 
 import hashlib
 import shutil
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,58 +191,84 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False) -> list[Path]:
     or with ``forza``. Report pages list every version, so all are rewritten (a few renders of
     a stored body). The pages of objectives, linee and areas exist for the newest version only.
     Versions on disk that the database does not have are removed.
+
+    Writers of one cycle take turns (a lock file in its folder) and read the database once
+    they hold it: two publications committed close together end with ``corrente`` on the newer.
     """
     ciclo = Ciclo.objects.select_related("ente").get(pk=ciclo.pk)
-    versioni = queries.versioni(ciclo)
     cartella = snapshot.cartella_ciclo(ciclo.ente.slug, ciclo.anno)
-    if not versioni:
-        file_pubblicati_elimina(ente_slug=ciclo.ente.slug, anno=ciclo.anno)
-        return []
-    pubblicazioni = {
-        p.versione: p
-        for p in Pubblicazione.objects.filter(ciclo=ciclo).select_related("ciclo__ente").defer("dati")
-    }
-    ultima = versioni[0].versione
-    momento_pagine = int(versioni[0].pubblicata_il.timestamp())
+    with snapshot.blocco(cartella):
+        versioni = queries.versioni(ciclo)
+        if not versioni:
+            _rimuovi(cartella)
+            with suppress(OSError):  # the ente's folder, if no other cycle of it is published
+                cartella.parent.rmdir()
+            return []
+        pubblicazioni = (
+            Pubblicazione.objects.filter(ciclo=ciclo).select_related("ciclo__ente")
+            .defer("dati").order_by("-versione")
+        )
+        ultima = versioni[0]
+        scritti = []
+        for pub in pubblicazioni:  # the newest first: citizens get it as soon as it is ready
+            scritti += _scrivi_versione(cartella, pub, versioni, forza=forza)
+            if pub.versione == ultima.versione:
+                snapshot.punta_corrente(cartella, ultima.versione)
+        for estranea in snapshot.versioni_su_disco(cartella) - {v.versione for v in versioni}:
+            shutil.rmtree(cartella / f"v{estranea}")
+    return scritti
+
+
+def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: bool) -> list[Path]:
+    v = cartella / f"v{pub.versione}"
+    momento = int(pub.pubblicata_il.timestamp())
+    corrente = pub.versione == versioni[0].versione
+    # Pages list every version: they change with the newest publication of the cycle.
+    pagina = v / snapshot.PAGINA
+    snapshot.scrivi_atomico(
+        pagina, pagine.relazione(pub, versioni).encode(), int(versioni[0].pubblicata_il.timestamp())
+    )
+    scritti = [pagina]
+    firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
+    valida = not forza and _firma_su_disco(v / snapshot.FIRMA) == firma
+    mancanti = [n for n in snapshot.FILE_DATI if not valida or not (v / n).is_file()]
+    dettagli = corrente and (not valida or _firma_su_disco(v / snapshot.FIRMA_DETTAGLI) != firma)
+    if not corrente:
+        for nome in (*snapshot.DETTAGLI, snapshot.FIRMA_DETTAGLI):
+            _rimuovi(v / nome)
+    if dettagli or "dati.json" in mancanti or "dati.csv" in mancanti:
+        dati = Pubblicazione.objects.filter(pk=pub.pk).values_list("dati", flat=True).get()
+        for nome, produci in (("dati.json", opendata.dati_json), ("dati.csv", opendata.dati_csv)):
+            if nome in mancanti:
+                snapshot.scrivi_atomico(v / nome, produci(dati), momento)
+                scritti.append(v / nome)
+        if dettagli:
+            scritti += _scrivi_dettagli(v, pagine.Dettagli(dati, pub), momento)
+            snapshot.scrivi_atomico(v / snapshot.FIRMA_DETTAGLI, firma, momento)
+        del dati
+    if "relazione.pdf" in mancanti:
+        if pub.pdf:
+            snapshot.collega_atomico(Path(pub.pdf.path), v / "relazione.pdf", momento)
+            scritti.append(v / "relazione.pdf")
+        else:
+            (v / "relazione.pdf").unlink(missing_ok=True)
+    snapshot.scrivi_atomico(v / snapshot.FIRMA, firma, momento)
+    return scritti
+
+
+def _scrivi_dettagli(v: Path, dettagli: pagine.Dettagli, momento: int) -> list[Path]:
+    """The pages of objectives, linee and areas, each replacing its old file in one rename (no
+    moment without them); then the pages of codes no longer in the data go."""
     scritti = []
-    for pub in pubblicazioni.values():
-        v = cartella / f"v{pub.versione}"
-        momento = int(pub.pubblicata_il.timestamp())
-        pagina = v / snapshot.PAGINA
-        snapshot.scrivi_atomico(pagina, pagine.relazione(pub, versioni).encode(), momento_pagine)
-        scritti.append(pagina)
-        firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
-        valida = not forza and _firma_su_disco(v / snapshot.FIRMA) == firma
-        mancanti = [n for n in snapshot.FILE_DATI if not valida or not (v / n).is_file()]
-        dettagli = pub.versione == ultima and (not valida or _firma_su_disco(v / snapshot.FIRMA_DETTAGLI) != firma)
-        if pub.versione != ultima:
-            for nome in (*snapshot.DETTAGLI, snapshot.FIRMA_DETTAGLI):
-                _rimuovi(v / nome)
-        if dettagli or "dati.json" in mancanti or "dati.csv" in mancanti:
-            dati = Pubblicazione.objects.filter(pk=pub.pk).values_list("dati", flat=True).get()
-            for nome, produci in (("dati.json", opendata.dati_json), ("dati.csv", opendata.dati_csv)):
-                if nome in mancanti:
-                    snapshot.scrivi_atomico(v / nome, produci(dati), momento)
-                    scritti.append(v / nome)
-            if dettagli:
-                for nome in snapshot.DETTAGLI:
-                    _rimuovi(v / nome)
-                for relativo, corpo in pagine.Dettagli(dati, pub).tutte():
-                    if all(snapshot.CODICE_SICURO.match(p) for p in relativo.split("/")):
-                        snapshot.scrivi_atomico(v / relativo, corpo.encode(), momento)
-                        scritti.append(v / relativo)
-                snapshot.scrivi_atomico(v / snapshot.FIRMA_DETTAGLI, firma, momento)
-            del dati
-        if "relazione.pdf" in mancanti:
-            if pub.pdf:
-                snapshot.collega_atomico(Path(pub.pdf.path), v / "relazione.pdf", momento)
-                scritti.append(v / "relazione.pdf")
-            else:
-                (v / "relazione.pdf").unlink(missing_ok=True)
-        snapshot.scrivi_atomico(v / snapshot.FIRMA, firma, momento)
-    for estranea in snapshot.versioni_su_disco(cartella) - pubblicazioni.keys():
-        shutil.rmtree(cartella / f"v{estranea}")
-    snapshot.punta_corrente(cartella, ultima)
+    for relativo, corpo in dettagli.tutte():
+        if all(snapshot.CODICE_SICURO.match(p) for p in relativo.split("/")):
+            snapshot.scrivi_atomico(v / relativo, corpo.encode(), momento)
+            scritti.append(v / relativo)
+    tenuti = set(scritti)
+    for nome in snapshot.DETTAGLI:
+        for vecchia in (v / nome).glob(f"*/{snapshot.PAGINA}"):
+            if vecchia not in tenuti:
+                _rimuovi(vecchia.parent)
     return scritti
 
 
@@ -254,13 +281,6 @@ def _rimuovi(percorso: Path) -> None:
         shutil.rmtree(percorso)
     else:
         percorso.unlink(missing_ok=True)
-
-
-def file_pubblicati_elimina(*, ente_slug: str, anno: int) -> None:
-    """Remove the published files of a cycle (one that the database no longer publishes)."""
-    cartella = snapshot.cartella_ciclo(ente_slug, anno)
-    if cartella.is_dir():
-        shutil.rmtree(cartella)
 
 
 def file_pubblicati_rigenera() -> tuple[int, int]:

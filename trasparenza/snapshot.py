@@ -17,6 +17,7 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
     <ente>/<anno>/v<N>/{obiettivi,linee,aree}/<codice>/index.html
                                        the detail pages, only in the current version's folder
     <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
+    <ente>/<anno>/.blocco              the lock writers of the cycle take turns on
 
 Every file is written to a temporary name and renamed into place, so a reader sees the old
 file or the new one, never half of one; ``corrente`` is switched the same way. A file's
@@ -25,10 +26,12 @@ the versions, the newest publication of the cycle): it becomes ``Last-Modified``
 size, the ``ETag``.
 """
 
+import fcntl
 import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +41,7 @@ PAGINA = "index.html"
 CORRENTE = "corrente"
 FIRMA = ".pubblicazione"  # fingerprint and time of the publication the folder holds
 FIRMA_DETTAGLI = ".dettagli"  # the same, once the detail pages are written
+BLOCCO = ".blocco"  # the lock of the cycle's writers
 FILE_DATI = ("dati.json", "dati.csv", "relazione.pdf")
 
 # The current report of a cycle can change (a new version): browsers and proxies recheck it
@@ -190,6 +194,19 @@ def punta_corrente(ciclo: Path, versione: int) -> None:
     temporaneo.unlink(missing_ok=True)
     os.symlink(f"v{versione}", temporaneo)
     os.replace(temporaneo, ciclo / CORRENTE)
+
+
+@contextmanager
+def blocco(ciclo: Path):
+    """Exclusive right to write the files of one cycle (a ``flock`` on ``<ciclo>/.blocco``;
+    other processes wait). Readers never take it."""
+    ciclo.mkdir(parents=True, exist_ok=True)
+    with open(ciclo / BLOCCO, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def versioni_su_disco(ciclo: Path) -> set[int]:

@@ -222,3 +222,24 @@ def test_files_are_refused_to_hosts_not_allowed(pubblicato):
     with override_settings(ALLOWED_HOSTS=["relazioni.example.org"]):
         assert Client(HTTP_HOST="relazioni.example.org").get(URL).status_code == 200
         assert Client(HTTP_HOST="altro.example.com").get(URL).status_code == 400
+
+
+def test_writers_of_one_cycle_take_turns(pubblicato, cartella):
+    """A writer waits for the one holding the cycle's lock, then reads the database itself."""
+    import threading
+    import time
+
+    preso, fatto = threading.Event(), threading.Event()
+
+    def scrittore_lento():
+        with snapshot.blocco(cartella / "seregno" / "2021"):
+            preso.set()
+            time.sleep(0.5)
+        fatto.set()
+
+    threading.Thread(target=scrittore_lento).start()
+    assert preso.wait(5)
+    inizio = time.monotonic()
+    file_pubblicati_scrivi(ciclo=pubblicato)
+    assert fatto.is_set() and time.monotonic() - inizio >= 0.3
+    assert os.readlink(cartella / "seregno" / "2021" / "corrente") == "v1"

@@ -34,7 +34,7 @@ from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import forms, permessi, workflow
+from . import forms, permessi, services, workflow
 from .models import (
     Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
     RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
@@ -362,7 +362,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         "dati_dimostrativi", "nota_dati_dimostrativi",
     ]
 
-    actions = ["esporta_csv", "pubblica_relazione"]
+    actions = ["esporta_csv", "pubblica_relazione", "copia_anno_successivo"]
 
     def get_readonly_fields(self, request, obj=None):
         fissi = ["stato", "passaggi_di_stato", "atto_approvazione"]
@@ -485,6 +485,30 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
                 )
 
     def has_pubblica_permission(self, request):
+        return permessi.is_amministratore(request.user)
+
+    @admin.action(description="Avvia il ciclo dell'anno successivo copiando il piano",
+                  permissions=["copia"])
+    def copia_anno_successivo(self, request, queryset):
+        for ciclo in queryset.select_related("ente"):
+            try:
+                esito = services.ciclo_copia(da=ciclo, anno=ciclo.anno + 1, utente=request.user)
+            except ValidationError as errore:
+                self.message_user(request, f"{ciclo}: {' '.join(errore.messages)}", messages.ERROR)
+                continue
+            n = esito.conteggi
+            nodi = n["nodi dell'albero"]
+            self.message_user(
+                request,
+                f"Creato il ciclo {esito.ciclo.anno} di {ciclo.ente} dal {ciclo.anno}: "
+                f"{n['obiettivi']} obiettivi, {n['indicatori']} indicatori, {n['fasi']} fasi, "
+                f"{n['aree']} aree, {nodi} nodi; senza esiti né gradi."
+                + (f" Stralciati non copiati: {', '.join(esito.tralasciati)}."
+                   if esito.tralasciati else ""),
+                messages.SUCCESS,
+            )
+
+    def has_copia_permission(self, request):
         return permessi.is_amministratore(request.user)
 
 

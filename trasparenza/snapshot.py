@@ -114,8 +114,9 @@ def file_per_url(path_info: str) -> FileServito | None:
     """The file that answers ``path_info``, or None (not a file URL, or nothing on disk).
 
     Costs a regular-expression match and, for a match, a ``readlink`` and a ``stat``: no
-    database. Only URLs of ``URL_FILE`` can match, and their parts are letters, digits and
-    dashes, so a path can never leave the folder of its cycle.
+    database. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
+    underscores and dots, never a part of dots alone, so a path can never leave the folder of
+    its cycle.
     """
     trovato = URL_FILE.match(path_info)
     if trovato is None:

@@ -135,10 +135,7 @@ def ciclo_copia(*, da: Ciclo, anno: int, utente=None) -> EsitoCopia:
         Obiettivo, tenuti, ciclo=lambda r: nuovo, area=lambda r: aree[r.area_id],
         nodo=lambda r: nodi[r.nodo_id],
     )
-    per_codice = {o.codice: o for o in obiettivi}
-    if len(per_codice) != len(tenuti) or any(o.pk is None for o in obiettivi):
-        # bulk_create returns primary keys on PostgreSQL and SQLite ≥ 3.35; read them back else
-        per_codice = {o.codice: o for o in Obiettivo.objects.filter(ciclo=nuovo)}
+    per_codice = {o.codice: o for o in obiettivi}  # with their primary keys (simple-history)
     codice_di = {o.pk: o.codice for o in tenuti}
     conteggi = {"aree": len(aree), "nodi dell'albero": len(nodi), "obiettivi": len(obiettivi)}
     for model, nome in ((Indicatore, "indicatori"), (Fase, "fasi")):

@@ -32,3 +32,8 @@ def versioni(ciclo):
         .order_by("-versione")
         .only("id", "ciclo_id", "versione", "pubblicata_il", "impronta", "modifiche", "nota")
     )
+
+
+def dati_pubblicati(pubblicazione):
+    """The frozen data of a publication loaded without them (one query)."""
+    return Pubblicazione.objects.filter(pk=pubblicazione.pk).values_list("dati", flat=True).get()

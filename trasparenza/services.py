@@ -237,7 +237,7 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
         for nome in (*snapshot.DETTAGLI, snapshot.FIRMA_DETTAGLI):
             _rimuovi(v / nome)
     if dettagli or "dati.json" in mancanti or "dati.csv" in mancanti:
-        dati = Pubblicazione.objects.filter(pk=pub.pk).values_list("dati", flat=True).get()
+        dati = queries.dati_pubblicati(pub)
         for nome, produci in (("dati.json", opendata.dati_json), ("dati.csv", opendata.dati_csv)):
             if nome in mancanti:
                 snapshot.scrivi_atomico(v / nome, produci(dati), momento)

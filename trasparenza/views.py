@@ -31,10 +31,7 @@ from django.views.decorators.http import condition  # noqa: E402
 from . import opendata, pagine, queries, snapshot  # noqa: E402
 
 # Files of a publication on disk are served by trasparenza.middleware before these views run;
-# the views answer, with the same bytes and headers, when a file is missing.
-CACHE_PUBBLICAZIONE = snapshot.CACHE_PUBBLICAZIONE
-CACHE_VERSIONE = snapshot.CACHE_VERSIONE
-CACHE_PAGINA_VERSIONE = snapshot.CACHE_PAGINA_VERSIONE
+# the views answer, with the same bytes and headers (trasparenza.snapshot), when a file is missing.
 # Rendered bodies of publications are kept in Django's cache (per process with the default
 # local-memory cache) up to this size each; larger ones are rendered at every request.
 CACHE_CORPO_MAX_BYTE = 8 * 1024 * 1024
@@ -61,7 +58,7 @@ def _etag(request, ente, anno, versione=None, **kwargs):
     return f"{pub.impronta}-{pub.versione}"
 
 
-def _con_cache(response, pubblicazione, controllo=CACHE_PUBBLICAZIONE):
+def _con_cache(response, pubblicazione, controllo=snapshot.CACHE_PUBBLICAZIONE):
     response["Cache-Control"] = controllo
     response["Last-Modified"] = http_date(pubblicazione.pubblicata_il.timestamp())
     return response
@@ -97,7 +94,7 @@ def _relazione(request, pubblicazione, *, ultima, controllo):
 @condition(etag_func=_etag)
 def relazione(request, ente, anno):
     pub = _pubblicazione(request, ente, anno)
-    return _relazione(request, pub, ultima=pub.versione, controllo=CACHE_PUBBLICAZIONE)
+    return _relazione(request, pub, ultima=pub.versione, controllo=snapshot.controllo_cache(None, di_versione=False))
 
 
 @condition(etag_func=_etag)
@@ -106,11 +103,14 @@ def relazione_versione(request, ente, anno, versione):
     ultima = Pubblicazione.objects.filter(ciclo_id=pub.ciclo_id).aggregate(
         ultima=Max("versione")
     )["ultima"]
-    return _relazione(request, pub, ultima=ultima, controllo=CACHE_PAGINA_VERSIONE)
+    return _relazione(request, pub, ultima=ultima, controllo=snapshot.controllo_cache(None, di_versione=True))
 
 
-def _controllo(versione):
-    return snapshot.controllo_cache("dati.json", di_versione=versione is not None)
+def _scaricabile(response, pub, nome, ente, anno, versione):
+    """A download with the headers its published file gets: type, file name, caching."""
+    response["Content-Type"] = snapshot.tipo_file(nome)
+    response["Content-Disposition"] = snapshot.disposizione(nome, ente, anno, pub.versione)
+    return _con_cache(response, pub, snapshot.controllo_cache(nome, di_versione=versione is not None))
 
 
 @condition(etag_func=_etag)
@@ -118,32 +118,21 @@ def relazione_pdf(request, ente, anno, versione=None):
     pub = _pubblicazione(request, ente, anno, versione)
     if not pub.pdf:
         raise Http404("PDF non disponibile.")
-    response = FileResponse(pub.pdf.open("rb"), content_type=snapshot.tipo_file("relazione.pdf"))
-    response["Content-Disposition"] = snapshot.disposizione("relazione.pdf", ente, anno, pub.versione)
-    return _con_cache(response, pub, _controllo(versione))
-
-
-def _dati(pub):
-    """The frozen data of a light publication row (one query, only when not cached)."""
-    return Pubblicazione.objects.filter(pk=pub.pk).values_list("dati", flat=True).get()
+    return _scaricabile(FileResponse(pub.pdf.open("rb")), pub, "relazione.pdf", ente, anno, versione)
 
 
 @condition(etag_func=_etag)
 def dati_json(request, ente, anno, versione=None):
     pub = _pubblicazione(request, ente, anno, versione)
-    corpo = _corpo_in_cache(pub, "json", lambda: opendata.dati_json(_dati(pub)))
-    response = HttpResponse(corpo, content_type=snapshot.tipo_file("dati.json"))
-    response["Content-Disposition"] = snapshot.disposizione("dati.json", ente, anno, pub.versione)
-    return _con_cache(response, pub, _controllo(versione))
+    corpo = _corpo_in_cache(pub, "json", lambda: opendata.dati_json(queries.dati_pubblicati(pub)))
+    return _scaricabile(HttpResponse(corpo), pub, "dati.json", ente, anno, versione)
 
 
 @condition(etag_func=_etag)
 def dati_csv(request, ente, anno, versione=None):
     pub = _pubblicazione(request, ente, anno, versione)
-    corpo = _corpo_in_cache(pub, "csv", lambda: opendata.dati_csv(_dati(pub)))
-    response = HttpResponse(corpo, content_type=snapshot.tipo_file("dati.csv"))
-    response["Content-Disposition"] = snapshot.disposizione("dati.csv", ente, anno, pub.versione)
-    return _con_cache(response, pub, _controllo(versione))
+    corpo = _corpo_in_cache(pub, "csv", lambda: opendata.dati_csv(queries.dati_pubblicati(pub)))
+    return _scaricabile(HttpResponse(corpo), pub, "dati.csv", ente, anno, versione)
 
 
 def _dettaglio(ente, anno, pagina, chiave, non_trovato):

@@ -198,22 +198,21 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False) -> list[Path]:
     ciclo = Ciclo.objects.select_related("ente").get(pk=ciclo.pk)
     cartella = snapshot.cartella_ciclo(ciclo.ente.slug, ciclo.anno)
     with snapshot.blocco(cartella):
-        versioni = queries.versioni(ciclo)
+        # every version, newest first (the pages list them all), without the heavy data
+        versioni = list(
+            Pubblicazione.objects.filter(ciclo=ciclo).select_related("ciclo__ente")
+            .defer("dati").order_by("-versione")
+        )
         if not versioni:
             _rimuovi(cartella)
             with suppress(OSError):  # the ente's folder, if no other cycle of it is published
                 cartella.parent.rmdir()
             return []
-        pubblicazioni = (
-            Pubblicazione.objects.filter(ciclo=ciclo).select_related("ciclo__ente")
-            .defer("dati").order_by("-versione")
-        )
-        ultima = versioni[0]
         scritti = []
-        for pub in pubblicazioni:  # the newest first: citizens get it as soon as it is ready
+        for pub in versioni:  # the newest first: citizens get it as soon as it is ready
             scritti += _scrivi_versione(cartella, pub, versioni, forza=forza)
-            if pub.versione == ultima.versione:
-                snapshot.punta_corrente(cartella, ultima.versione)
+            if pub is versioni[0]:
+                snapshot.punta_corrente(cartella, pub.versione)
         for estranea in snapshot.versioni_su_disco(cartella) - {v.versione for v in versioni}:
             shutil.rmtree(cartella / f"v{estranea}")
     return scritti

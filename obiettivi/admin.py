@@ -17,8 +17,6 @@
   cycle's page («Passa allo stato successivo», «Riapri il ciclo»).
 """
 
-import csv
-
 from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -33,6 +31,8 @@ from django.utils.html import format_html
 from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
+
+from seregno_perf.tabelle import righe_csv
 
 from . import forms, permessi, services, workflow
 from .models import (
@@ -197,12 +197,10 @@ class RuoliAdminMixin:
     @admin.action(description="Esporta in CSV gli elementi selezionati", permissions=["view"])
     def esporta_csv(self, request, queryset):
         campi = [f for f in self.model._meta.fields]
-        risposta = HttpResponse(content_type="text/csv; charset=utf-8")
+        righe = [[str(f.verbose_name) for f in campi]]
+        righe += queryset.values_list(*[f.attname for f in campi])
+        risposta = HttpResponse(righe_csv(righe, separatore=";"), content_type="text/csv; charset=utf-8")
         risposta["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}.csv"'
-        scrittore = csv.writer(risposta, delimiter=";")
-        scrittore.writerow([str(f.verbose_name) for f in campi])
-        for riga in queryset.values_list(*[f.attname for f in campi]):
-            scrittore.writerow(["" if v is None else v for v in riga])
         return risposta
 
 

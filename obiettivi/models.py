@@ -8,25 +8,22 @@ database constraints, not business logic.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
 
-ZERO = Decimal("0")
+from . import regole
+from .regole import RegoleMixin, codice_valido
 
-# Codes end up in public URLs (/obiettivi/<codice>/, /linee/<codice>/): letters, digits, ".", "_", "-".
-codice_valido = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-    "Codice non valido: usare solo lettere, cifre, punto, trattino e trattino basso, "
-    "iniziando con una lettera o una cifra (niente spazi, «/», «?», «#»).",
-)
+ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 
 
-class Ente(models.Model):
+class Ente(RegoleMixin, models.Model):
     """A public body. Fields after ``nome`` are its *Scheda servizi*."""
 
     slug = models.SlugField("identificativo", max_length=60, unique=True)
@@ -82,7 +79,7 @@ class Ente(models.Model):
         return [line.strip() for line in self.comuni_confinanti.splitlines() if line.strip()]
 
 
-class VoceScheda(models.Model):
+class VoceScheda(RegoleMixin, models.Model):
     """A free line of the *Scheda servizi* (Stazione ferroviaria: a Seregno, …)."""
 
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="voci_scheda")
@@ -102,7 +99,7 @@ class VoceScheda(models.Model):
         return f"{self.voce}: {self.valore}"
 
 
-class Ciclo(models.Model):
+class Ciclo(RegoleMixin, models.Model):
     """One performance year of an ente."""
 
     class Stato(models.TextChoices):
@@ -156,7 +153,7 @@ class Ciclo(models.Model):
         return f"{self.ente} — {self.anno}"
 
 
-class RiaperturaCiclo(models.Model):
+class RiaperturaCiclo(RegoleMixin, models.Model):
     """An Amministratore reopened a cycle (moved it back to an earlier state), with a reason."""
 
     ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="riaperture")
@@ -183,7 +180,7 @@ class RiaperturaCiclo(models.Model):
         return f"{self.ciclo}: da {self.get_da_stato_display()} a {self.get_a_stato_display()}"
 
 
-class Atto(models.Model):
+class Atto(RegoleMixin, models.Model):
     """A deliberation, decree or law cited by the cycle."""
 
     ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="atti")
@@ -222,7 +219,7 @@ class Atto(models.Model):
         return f"{self.organo} n. {self.numero}/{self.anno}"
 
 
-class Area(MPTTModel):
+class Area(RegoleMixin, MPTTModel):
     """An organisational unit of a cycle's organigramma: an area, or a service within one."""
 
     ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="aree")
@@ -257,7 +254,7 @@ class Area(MPTTModel):
         return self.nome
 
 
-class NodoStrategico(MPTTModel):
+class NodoStrategico(RegoleMixin, MPTTModel):
     """A node of the strategy tree: linea, azione, missione, programma… (any depth)."""
 
     ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="nodi")
@@ -294,7 +291,7 @@ class NodoStrategico(MPTTModel):
         return f"{self.codice} {self.titolo}"
 
 
-class Obiettivo(models.Model):
+class Obiettivo(RegoleMixin, models.Model):
     """An operational objective of a cycle, with its outcome and grades."""
 
     class Tipologia(models.TextChoices):
@@ -421,6 +418,12 @@ class Obiettivo(models.Model):
     def __str__(self):
         return f"{self.codice} — {self.titolo}"
 
+    CAMPI_REGOLE = ("stato", "motivazione_stato", "anno_rinvio", "grado_proposto",
+                    "grado_validato", "motivazione_grado")
+
+    def errori_regole(self):
+        return regole.errori_obiettivo({nome: getattr(self, nome) for nome in self.CAMPI_REGOLE})
+
     @property
     def stato_esteso(self):
         """The status as the report prints it: «Rinviato al 2023», «Sospeso causa COVID-19»."""
@@ -431,7 +434,7 @@ class Obiettivo(models.Model):
         return self.get_stato_display()
 
 
-class VariazioneObiettivo(models.Model):
+class VariazioneObiettivo(RegoleMixin, models.Model):
     """An objective introduced or changed by an atto (e.g. GC 140/2021)."""
 
     class Effetto(models.TextChoices):
@@ -458,7 +461,7 @@ class VariazioneObiettivo(models.Model):
         return f"{self.atto}: {self.obiettivo.codice} ({self.get_effetto_display()})"
 
 
-class Indicatore(models.Model):
+class Indicatore(RegoleMixin, models.Model):
     """A measure of an objective: target and actual, with how to read them."""
 
     class Tipo(models.TextChoices):
@@ -516,8 +519,13 @@ class Indicatore(models.Model):
     def __str__(self):
         return f"{self.codice} {self.nome}"
 
+    def errori_regole(self):
+        return regole.errori_indicatore({
+            nome: getattr(self, nome) for nome in ("tipo", "target", "consuntivo", "data_target")
+        })
 
-class Fase(models.Model):
+
+class Fase(RegoleMixin, models.Model):
     """A phase of an objective; the phases' weights of one objective sum to 100."""
 
     obiettivo = models.ForeignKey(Obiettivo, on_delete=models.CASCADE, related_name="fasi")
@@ -560,6 +568,9 @@ class Fase(models.Model):
     def __str__(self):
         return f"{self.codice} {self.descrizione}"
 
+    def errori_regole(self):
+        return regole.errori_fase({"inizio": self.inizio, "fine": self.fine})
+
 
 class SezioneReport(models.TextChoices):
     PRESENTAZIONE = "presentazione", "Presentazione e quadro normativo"
@@ -574,7 +585,7 @@ class SezioneReport(models.TextChoices):
     CONTATTI = "contatti", "Contatti"
 
 
-class TestoReport(models.Model):
+class TestoReport(RegoleMixin, models.Model):
     """A paragraph block of a report section, edited by the administrators."""
 
     ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="testi")
@@ -596,7 +607,7 @@ class TestoReport(models.Model):
         return [p.strip() for p in self.testo.split("\n\n") if p.strip()]
 
 
-class TabellaReport(models.Model):
+class TabellaReport(RegoleMixin, models.Model):
     """A structured table of a report section (income comparison, flexible contracts…).
 
     ``colonne`` is a list of column headings; ``righe`` a list of rows, each a list of cell
@@ -624,9 +635,22 @@ class TabellaReport(models.Model):
     def __str__(self):
         return self.titolo
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
+    def errori_regole(self):
+        """Control characters in the cells too (they are texts of the report)."""
+        errori = {}
+        for nome in ("colonne", "righe"):
+            valore = getattr(self, nome)
+            celle = valore if nome == "colonne" else [
+                c for r in (valore if isinstance(valore, list) else []) if isinstance(r, list)
+                for c in r]
+            for cella in celle if isinstance(celle, list) else []:
+                messaggi = regole.testo(cella)
+                if messaggi:
+                    errori[nome] = messaggi
+                    break
+        return errori
 
+    def clean(self):
         if not isinstance(self.colonne, list) or not self.colonne:
             raise ValidationError({"colonne": "Indicare almeno una colonna (elenco di titoli)."})
         if not isinstance(self.righe, list):
@@ -642,7 +666,7 @@ class TabellaReport(models.Model):
                 )
 
 
-class RispostaRPCT(models.Model):
+class RispostaRPCT(RegoleMixin, models.Model):
     """An answer of the RPCT's yearly report (questions 1.A–1.D)."""
 
     ciclo = models.ForeignKey(Ciclo, on_delete=models.CASCADE, related_name="risposte_rpct")

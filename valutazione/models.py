@@ -12,8 +12,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from obiettivi.regole import RegoleMixin
 
-class Smvp(models.Model):
+
+class Smvp(RegoleMixin, models.Model):
     """A version of the Sistema di misurazione e valutazione della performance."""
 
     class Aggregazione(models.TextChoices):
@@ -84,7 +86,7 @@ class Smvp(models.Model):
         return f"{self.nome} (v{self.versione})"
 
 
-class LivelloScala(models.Model):
+class LivelloScala(RegoleMixin, models.Model):
     """A level of one of the SMVP's scales, with its label."""
 
     class Scala(models.TextChoices):
@@ -150,7 +152,7 @@ class Fascia(models.Model):
         return f"[{self.da}, {fine}) → {self.valore}"
 
 
-class StandardBarometro(models.Model):
+class StandardBarometro(RegoleMixin, models.Model):
     """A quality standard of a service, graded 0–3 on the barometro."""
 
     ciclo = models.ForeignKey(
@@ -186,7 +188,7 @@ class StandardBarometro(models.Model):
         return f"{self.codice} {self.servizio}: {self.standard}"
 
 
-class IndicatoreFinanziario(models.Model):
+class IndicatoreFinanziario(RegoleMixin, models.Model):
     """An economic-financial indicator; met or not according to its direction."""
 
     class Direzione(models.TextChoices):

@@ -1,0 +1,365 @@
+"""The rules of the plan's data, once: what an objective, an indicator or a phase may hold.
+
+Pure: no queries. Field limits (``max_length``, digits, validators' bounds, the code format) are
+read from the models' ``_meta``; everything else is a plain function of plain values. Each
+function returns Italian messages keyed by the **model field** they are about::
+
+    regole.errori_obiettivo({"stato": "rinviato", "anno_rinvio": None})
+    → {"anno_rinvio": ["Per un obiettivo «Rinviato» indicare l'anno del rinvio."]}
+
+An empty dict (or list) means the values are fine. The same messages reach everyone:
+
+* **Models** (``RegoleMixin.clean_fields``, below, a base of every model with texts): every ``full_clean()`` — hence
+  every ModelForm of the admin — checks control characters in every text field and the
+  model's cross-field rules (``errori_obiettivo``, ``errori_indicatore``, ``errori_fase``).
+  A message about a field the form does not carry (read-only for that user) goes to the form.
+* **Admin forms** (``obiettivi.forms``, ``valutazione.forms``): what needs more than one row —
+  the phases of an objective summing to 100 (``errori_fasi``), the fields an action needs
+  (``errori_invio``, ``errori_validazione``, ``errori_rinvio``) — through
+  ``obiettivi.forms.aggiungi_errori(form, errori)``.
+* **Workflow** (``obiettivi.workflow``): ``errori_invio`` / ``errori_validazione`` on the
+  saved objective, prefixed with its code.
+* **PEG import**: after reading a cell (``seregno_perf.formati.leggi_numero`` / ``leggi_data``,
+  ``scelta`` for statuses and types), ``campo(model, field, value)`` for the field's limits and
+  control characters, then the same ``errori_*`` on the row's final values; each field name is
+  mapped to the sheet's column (e.g. ``motivazione_stato`` → ``motivazione``).
+
+Numbers in messages are Italian (``formati.numero``); years and codes are printed as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import RegexValidator
+from django.forms import Field as _FormField
+
+from seregno_perf import formati
+
+Errori = dict[str, list[str]]
+
+CENTO = Decimal("100")
+
+# --- messages that are not about one rule ----------------------------------------------------
+
+#: A required value is missing: Django's own wording, so the admin and the import say the same.
+OBBLIGATORIO = _FormField.default_error_messages["required"]
+
+# --- codes -----------------------------------------------------------------------------------
+
+# Codes end up in public URLs (/obiettivi/<codice>/, /linee/<codice>/): letters, digits, ".",
+# "_", "-". The validator is the models' (``Obiettivo.codice``, ``NodoStrategico.codice``).
+CODICE_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+MESSAGGIO_CODICE = (
+    "Codice non valido: usare solo lettere, cifre, punto, trattino e trattino basso, "
+    "iniziando con una lettera o una cifra (niente spazi, «/», «?», «#»)."
+)
+codice_valido = RegexValidator(CODICE_RE, MESSAGGIO_CODICE)
+
+
+def codice(valore: str) -> list[str]:
+    """The code format (empty: nothing to say here; required-ness is the field's)."""
+    if not valore:
+        return []
+    try:
+        codice_valido(valore)
+    except ValidationError as errore:
+        return list(errore.messages)
+    return []
+
+
+# --- texts -----------------------------------------------------------------------------------
+
+#: Where a multi-line text allows them: tab, line feed and the carriage return browsers send.
+SPAZI_MULTIRIGA = frozenset("\t\n\r")
+
+
+def testo(valore, *, multiriga: bool = False) -> list[str]:
+    """Control characters (Unicode category Cc: NUL, \\x01…, DEL, C1) are refused in every text;
+    tab and new lines only in a multi-line text (a TextField). One message, for the first one."""
+    if not isinstance(valore, str):
+        return []
+    for posizione, carattere in enumerate(valore, start=1):
+        if unicodedata.category(carattere) != "Cc":
+            continue
+        if carattere in SPAZI_MULTIRIGA:
+            if multiriga:
+                continue
+            return ["Questo testo va scritto su una sola riga: togliere a capo e tabulazioni "
+                    f"(carattere {posizione})."]
+        return [f"Il testo contiene un carattere di controllo invisibile (U+{ord(carattere):04X}, "
+                f"carattere {posizione}) che non si può salvare: cancellarlo e riscrivere il testo."]
+    return []
+
+
+def multiriga(campo_modello) -> bool:
+    """A TextField may hold tabs and new lines; a CharField is one line."""
+    return campo_modello.get_internal_type() == "TextField"
+
+
+def campi_testo(model) -> list:
+    """The model's editable text fields (CharField, TextField and their subclasses)."""
+    return [
+        f for f in model._meta.concrete_fields
+        if f.editable and f.get_internal_type() in ("CharField", "TextField", "SlugField",
+                                                     "EmailField")
+    ]
+
+
+def campo(model, nome: str, valore) -> list[str]:
+    """One field's own limits, read from ``model._meta``: control characters (texts), then the
+    model field's validators — ``max_length``, digits and decimal places, minimum and maximum,
+    the code format — with Django's Italian wording (the same the admin's form shows)."""
+    campo_modello = model._meta.get_field(nome)
+    errori = testo(valore, multiriga=multiriga(campo_modello)) if isinstance(valore, str) else []
+    if errori or valore in campo_modello.empty_values:
+        return errori
+    try:
+        campo_modello.run_validators(valore)
+    except ValidationError as errore:
+        errori.extend(errore.messages)
+    return errori
+
+
+def errori_campi(model, valori: dict) -> Errori:
+    """``campo`` for every field in ``valori``."""
+    errori = {}
+    for nome, valore in valori.items():
+        messaggi = campo(model, nome, valore)
+        if messaggi:
+            errori[nome] = messaggi
+    return errori
+
+
+def errori_testi(model, valori: dict) -> Errori:
+    """Control characters in the text fields of ``valori`` (a model's ``full_clean``)."""
+    errori = {}
+    for f in campi_testo(model):
+        if f.name in valori:
+            messaggi = testo(valori[f.name], multiriga=multiriga(f))
+            if messaggi:
+                errori[f.name] = messaggi
+    return errori
+
+
+# --- choices ---------------------------------------------------------------------------------
+
+MESSAGGIO_SCELTA = "«%(value)s» non è tra i valori ammessi (%(ammessi)s)."
+
+
+def messaggio_scelta(ammessi) -> str:
+    """The message for a value outside ``ammessi`` (for ``ChoiceField.error_messages``: keeps
+    ``%(value)s``)."""
+    return MESSAGGIO_SCELTA.replace("%(ammessi)s", ", ".join(ammessi))
+
+
+def scelta(valore: str, ammessi: dict) -> tuple[str | None, list[str]]:
+    """Read a choice typed by a person: ``ammessi`` maps accepted spellings (lower case) to the
+    stored value. Returns (value, messages); an empty text is (None, [])."""
+    testo_ = (valore or "").strip()
+    if not testo_:
+        return None, []
+    trovato = ammessi.get(testo_.lower())
+    if trovato is None:
+        elenco = list(dict.fromkeys(ammessi.values()))
+        return None, [messaggio_scelta(elenco) % {"value": testo_}]
+    return trovato, []
+
+
+def stati_obiettivo() -> dict[str, str]:
+    """Accepted spellings of an objective's status: the stored value, its label, with spaces."""
+    from .models import Obiettivo
+
+    ammessi = {}
+    for valore, etichetta in Obiettivo.Stato.choices:
+        ammessi[valore] = valore
+        ammessi[valore.replace("_", " ")] = valore
+        ammessi[str(etichetta).lower()] = valore
+    return ammessi
+
+
+# --- the objective ---------------------------------------------------------------------------
+
+ATTIVO = "attivo"
+RINVIATO = "rinviato"
+#: Statuses that need their reason (e.g. «causa COVID-19»).
+STATI_CON_MOTIVAZIONE = ("sospeso", "non_applicabile")
+
+
+def _etichetta_stato(stato) -> str:
+    from .models import Obiettivo
+
+    try:
+        return str(Obiettivo.Stato(stato).label)
+    except ValueError:
+        return str(stato)
+
+
+def _vuoto(valore) -> bool:
+    return valore is None or (isinstance(valore, str) and not valore.strip())
+
+
+def grado(valore, gradi=None) -> list[str]:
+    """A grade among the levels of the cycle's SMVP scale (``gradi``). The models' own 1–5
+    bounds are field limits (``campo``): without ``gradi`` there is nothing more to check."""
+    if valore is None or gradi is None or valore in gradi:
+        return []
+    elenco = ", ".join(str(g) for g in gradi)
+    return [f"Il grado {valore} non è nella scala dell'SMVP del ciclo ({elenco})."]
+
+
+def errori_obiettivo(valori: dict, *, gradi=None) -> Errori:
+    """The objective's rules across fields. ``valori`` holds the objective's final values
+    (missing keys are taken as empty): status, reason and postponement year; grades only for
+    active objectives and within the scale; the Nucleo's reason when it changes the grade."""
+    errori: Errori = {}
+
+    def aggiungi(campo_, messaggio):
+        errori.setdefault(campo_, []).append(messaggio)
+
+    stato = valori.get("stato") or ATTIVO
+    anno_rinvio = valori.get("anno_rinvio")
+    if stato in STATI_CON_MOTIVAZIONE and _vuoto(valori.get("motivazione_stato")):
+        aggiungi("motivazione_stato", f"Per un obiettivo «{_etichetta_stato(stato)}» indicare la "
+                 "motivazione (es. «causa COVID-19»).")
+    if stato == RINVIATO and anno_rinvio is None:
+        aggiungi("anno_rinvio", "Per un obiettivo «Rinviato» indicare l'anno del rinvio.")
+    if stato != RINVIATO and anno_rinvio is not None:
+        aggiungi("anno_rinvio", "L'anno di rinvio si indica solo per gli obiettivi rinviati: "
+                 "svuotare il campo o impostare lo stato «Rinviato».")
+
+    proposto, validato = valori.get("grado_proposto"), valori.get("grado_validato")
+    for nome, valore in (("grado_proposto", proposto), ("grado_validato", validato)):
+        for messaggio in grado(valore, gradi):
+            aggiungi(nome, messaggio)
+    if stato != ATTIVO and (proposto is not None or validato is not None):
+        aggiungi("grado_proposto" if proposto is not None else "grado_validato",
+                 "Solo gli obiettivi attivi ricevono un grado: svuotare i gradi o impostare lo "
+                 "stato «Attivo».")
+    if (validato is not None and validato != proposto
+            and _vuoto(valori.get("motivazione_grado"))):
+        aggiungi("motivazione_grado", "Il grado validato differisce da quello proposto: indicare "
+                 "la motivazione del Nucleo.")
+    return errori
+
+
+def errori_invio(valori: dict) -> Errori:
+    """What the dirigente must have written before sending the objective to the Nucleo."""
+    errori: Errori = {}
+    if _vuoto(valori.get("relazione")):
+        errori["relazione"] = ["Per inviare al Nucleo scrivere la relazione sintetica."]
+    if (valori.get("stato") or ATTIVO) == ATTIVO and valori.get("grado_proposto") is None:
+        errori["grado_proposto"] = ["Per inviare al Nucleo indicare il grado proposto."]
+    return errori
+
+
+def errori_validazione(valori: dict, *, gradi=None) -> Errori:
+    """What the Nucleo must have given to validate: the validated grade of an active objective,
+    and its reason when it differs from the proposed one."""
+    errori: Errori = {}
+    if (valori.get("stato") or ATTIVO) == ATTIVO and valori.get("grado_validato") is None:
+        errori["grado_validato"] = ["Per validare indicare il grado validato."]
+    for nome, messaggi in errori_obiettivo(valori, gradi=gradi).items():
+        if nome in ("grado_validato", "motivazione_grado"):
+            errori.setdefault(nome, []).extend(messaggi)
+    return errori
+
+
+def errori_rinvio(valori: dict) -> Errori:
+    """The Nucleo sends an objective back only saying what to correct."""
+    if _vuoto(valori.get("commento_nucleo")):
+        return {"commento_nucleo": [
+            "Per rinviare al dirigente scrivere nel commento che cosa va corretto."]}
+    return {}
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+SI_NO = (Decimal(0), Decimal(1))
+#: How a person may write yes / no in a cell.
+SI_NO_TESTO = {"sì": Decimal(1), "si": Decimal(1), "sí": Decimal(1), "no": Decimal(0),
+               "1": Decimal(1), "0": Decimal(0)}
+
+
+def errori_indicatore(valori: dict) -> Errori:
+    """A «scadenza» indicator has its expected date; a «sì / no» one is 1 (yes) or 0 (no)."""
+    errori: Errori = {}
+    tipo = valori.get("tipo")
+    if tipo == "scadenza" and valori.get("data_target") is None:
+        errori["data_target"] = [
+            "Per un indicatore «Scadenza (data)» indicare la scadenza prevista."]
+    if tipo == "si_no":
+        for nome in ("target", "consuntivo"):
+            valore = valori.get(nome)
+            if valore is not None and valore not in SI_NO:
+                errori[nome] = ["Per un indicatore «Sì / no» scrivere 1 (sì) oppure 0 (no)."]
+    return errori
+
+
+# --- phases ----------------------------------------------------------------------------------
+
+def errori_fase(valori: dict) -> Errori:
+    """A phase ends on or after its start."""
+    inizio, fine = valori.get("inizio"), valori.get("fine")
+    if isinstance(inizio, datetime.date) and isinstance(fine, datetime.date) and fine < inizio:
+        return {"fine": [f"La data di fine ({formati.data(fine)}) non può precedere la data di "
+                         f"inizio ({formati.data(inizio)})."]}
+    return {}
+
+
+def errori_fasi(pesi, *, obiettivo: str = "") -> list[str]:
+    """The phases of one objective, if any, have weights summing to exactly 100."""
+    pesi = [p for p in pesi if p is not None]
+    somma = sum(pesi, Decimal(0))
+    if not pesi or somma == CENTO:
+        return []
+    di = f" dell'obiettivo {obiettivo}" if obiettivo else ""
+    return [f"La somma dei pesi delle fasi{di} è {formati.numero(somma, None)}: deve essere 100."]
+
+
+# --- whole rows ------------------------------------------------------------------------------
+
+def unisci(*elenchi: Errori) -> Errori:
+    """Several ``Errori`` in one (messages of the same field kept in order, without repeats)."""
+    tutti: Errori = {}
+    for errori in elenchi:
+        for nome, messaggi in errori.items():
+            for messaggio in messaggi:
+                if messaggio not in tutti.setdefault(nome, []):
+                    tutti[nome].append(messaggio)
+    return tutti
+
+
+# --- models ----------------------------------------------------------------------------------
+
+class RegoleMixin:
+    """``full_clean()`` (every ModelForm of the admin) checks the rules of ``obiettivi.regole``:
+    control characters in every text field, then the model's rules across fields
+    (``errori_regole``). A message about a field left out of the check (a field the form does
+    not carry, e.g. read-only for the user) is reported for the whole object."""
+
+    def errori_regole(self) -> dict[str, list[str]]:
+        return {}
+
+    def clean_fields(self, exclude=None):
+        esclusi = set(exclude or ())
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as errore:
+            errori = errore.error_dict
+        else:
+            errori = {}
+        valori = {f.name: getattr(self, f.attname) for f in campi_testo(type(self))
+                  if f.name not in esclusi and f.name not in errori}
+        trovati = unisci(errori_testi(type(self), valori), self.errori_regole())
+        for nome, messaggi in trovati.items():
+            chiave = nome if nome not in esclusi else NON_FIELD_ERRORS
+            if chiave in errori and chiave != NON_FIELD_ERRORS:
+                continue  # the field's own error already says what is wrong with it
+            errori.setdefault(chiave, []).extend(ValidationError(m) for m in messaggi)
+        if errori:
+            raise ValidationError(errori)

@@ -39,6 +39,7 @@ from .models import (
     Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
     RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
 )
+from .peg import admin as peg_admin
 from .services import area_upsert, nodo_upsert
 
 DECIMALI_ITALIANI = {models.DecimalField: {"localize": True}}
@@ -394,6 +395,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         return [
             path("<int:ciclo_id>/avanza/", vista(self.avanza_view), name="obiettivi_ciclo_avanza"),
             path("<int:ciclo_id>/riapri/", vista(self.riapri_view), name="obiettivi_ciclo_riapri"),
+            *peg_admin.urls(self.admin_site),
         ] + super().get_urls()
 
     def _ciclo_per_transizione(self, request, ciclo_id):
@@ -926,4 +928,3 @@ class RispostaRPCTAdmin(RuoliAdminMixin, CicloScopedMixin, admin.ModelAdmin):
     @admin.display(description="domanda")
     def domanda_breve(self, obj):
         return obj.domanda if len(obj.domanda) <= 90 else f"{obj.domanda[:87]}…"
-from . import admin_peg  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""Hostile files for the PEG import (``obiettivi.importazione.importa_workbook``, the service
+"""Hostile files for the PEG import (``obiettivi.peg.importa.importa_workbook``, the service
 behind ``importa_peg`` and the admin's import page): non-UTF-8 text, path-like file names,
 SQL-looking strings, absurd numbers, files above PEG_IMPORT_MAX_BYTES. Each is refused with an
 Italian message saying what and where (or, for strings, stored verbatim); nothing is written
@@ -9,7 +9,7 @@ import io
 import pytest
 from django.test import override_settings
 
-from obiettivi.importazione import ciclo_per_importazione, importa_workbook
+from obiettivi.peg.importa import ciclo_per_importazione, importa_workbook
 from obiettivi.models import Area, Obiettivo
 
 pytestmark = pytest.mark.django_db

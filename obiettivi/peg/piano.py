@@ -109,16 +109,19 @@ def _con_padre(model, ciclo) -> dict:
     return {o.codice: o for o in model.objects.filter(ciclo=ciclo).annotate(padre_codice=F("parent__codice"))}
 
 
+# Loaded rows carry no related objects: the library deep-copies each row's instance (its
+# ``original``), and a cached objective with its area would be copied along with every indicator.
+
 def _obiettivi_esistenti(ciclo) -> dict:
     return {
         o.codice: o
-        for o in Obiettivo.objects.filter(ciclo=ciclo).select_related("area").annotate(
+        for o in Obiettivo.objects.filter(ciclo=ciclo).annotate(
             area_codice=F("area__codice"), nodo_codice=F("nodo__codice"))
     }
 
 
 def _figli_esistenti(model, ciclo) -> dict:
-    righe = model.objects.filter(obiettivo__ciclo=ciclo).select_related("obiettivo__area").annotate(
+    righe = model.objects.filter(obiettivo__ciclo=ciclo).annotate(
         obiettivo_codice=F("obiettivo__codice"))
     esistenti = {}
     for f in righe:
@@ -129,7 +132,7 @@ def _figli_esistenti(model, ciclo) -> dict:
 
 
 def _standard_esistenti(ciclo) -> dict:
-    return {s.codice: s for s in StandardBarometro.objects.filter(ciclo=ciclo).select_related("area")
+    return {s.codice: s for s in StandardBarometro.objects.filter(ciclo=ciclo)
             .annotate(area_codice=F("area__codice"))}
 
 
@@ -149,6 +152,7 @@ class Piano:
         self.utente = utente
         self.operazioni: dict[str, list[Operazione]] = {}
         self.padri: dict[str, dict] = {}
+        self._aree = self._obiettivi = None
 
     # --- errors -------------------------------------------------------------------------
 
@@ -252,9 +256,7 @@ class Piano:
             self.errore(op.foglio, op.riga, "codice",
                         f"un dirigente non può creare {cosa}: '{op.chiave}' non esiste nel ciclo")
             return
-        originale = op.originale
-        (originale.obiettivo if hasattr(originale, "obiettivo_id") else originale).ciclo = self.ciclo
-        ammessi = permessi.campi_importabili(self.utente, originale)
+        ammessi = permessi.campi_importabili(self.utente, self._con_relazioni(op.originale))
         if ammessi is permessi.TUTTI:
             return
         risorsa = RISORSE[op.foglio]()
@@ -267,6 +269,22 @@ class Piano:
                     "cambia solo gli esiti, durante la rendicontazione, degli obiettivi non "
                     "ancora inviati al Nucleo",
                 )
+
+    def _con_relazioni(self, oggetto):
+        """``oggetto`` with its cycle, objective and area attached, as ``permessi`` reads them
+        (two queries per import, only for a dirigente)."""
+        if self._aree is None:
+            self._aree = {a.pk: a for a in Area.objects.filter(ciclo=self.ciclo)}
+            self._obiettivi = {o.pk: o for o in Obiettivo.objects.filter(ciclo=self.ciclo)}
+            for o in self._obiettivi.values():
+                o.ciclo, o.area = self.ciclo, self._aree[o.area_id]
+        if hasattr(oggetto, "obiettivo_id"):
+            oggetto.obiettivo = self._obiettivi[oggetto.obiettivo_id]
+        else:
+            oggetto.ciclo = self.ciclo
+            if getattr(oggetto, "area_id", None) is not None:
+                oggetto.area = self._aree[oggetto.area_id]
+        return oggetto
 
     def fuori_ambito(self, foglio, riga, colonna, cosa, area_codice) -> bool:
         if self.ambito.area_ammessa(area_codice):

@@ -114,3 +114,16 @@ def test_senza_ruolo_vietato(client, django_user_model):
     assert client.get(reverse("admin:obiettivi_peg_esporta")).status_code == 403
     client.logout()
     assert client.get(URL).status_code == 302  # to the admin login
+
+
+def test_a_flood_of_errors_shows_the_first_hundred_and_the_count(admin_client, ciclo, tmp_path):
+    righe = "".join(f"O{i};Obiettivo {i};;A1;1.1;;X;attivo;;\n" for i in range(3000))
+    file = tmp_path / "obiettivi.csv"
+    file.write_text("codice;titolo;descrizione;area;nodo;tipologia;peso;stato;motivazione;"
+                    "anno_rinvio\n" + righe, encoding="utf-8")
+    risposta = _carica(admin_client, ciclo, file)
+    testo = risposta.content.decode()
+    assert "obiettivi.csv: 3000 errori" in testo
+    assert testo.count("<li>Foglio obiettivi, riga") == 100
+    assert "… e altri 2900 errori: sono mostrati i primi 100." in testo
+    assert len(risposta.content) < 100_000

@@ -48,7 +48,11 @@ def _cella(v):
 
 
 def scrivi_xlsx(fogli) -> bytes:
+    """XLSX cannot hold control characters (openpyxl raises ``IllegalCharacterError``): a text
+    saved with one before the rule set refused them is exported with «\ufffd» in its place,
+    instead of failing the whole export."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     wb = Workbook()
@@ -57,7 +61,11 @@ def scrivi_xlsx(fogli) -> bytes:
     for nome, foglio in fogli.items():
         ws = wb.create_sheet(nome)
         for riga in _righe(foglio):
-            ws.append([None if v is None or v == "" else _cella(v) for v in riga])
+            ws.append([
+                None if v is None or v == ""
+                else ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else _cella(v)
+                for v in riga
+            ])
         for cella in ws[1]:
             cella.font = grassetto
         for colonna in ws.iter_cols(min_row=2):

@@ -249,3 +249,16 @@ def test_query_della_prova_non_crescono_con_le_righe(ciclo, workbook, django_ass
     with django_assert_max_num_queries(20):
         esito = importa_workbook(file=workbook(molti, nome="molti.xlsx"), ciclo=ciclo, dry_run=True)
     assert esito.ok and esito.conteggi["obiettivi"].creati == 200
+
+
+def test_a_control_character_already_in_the_database_does_not_break_the_xlsx_export(ciclo, workbook, tmp_path):
+    """Saved before the rule set refused them: the export shows «\ufffd», not a 500."""
+    from openpyxl import load_workbook
+
+    from obiettivi.peg.esporta import esporta_workbook
+
+    assert importa_workbook(file=workbook(), ciclo=ciclo).ok
+    Obiettivo.objects.filter(ciclo=ciclo, codice="O1").update(titolo="Titolo\x01rotto")
+    file = tmp_path / "e.xlsx"
+    file.write_bytes(esporta_workbook(ciclo=ciclo, formato="xlsx"))
+    assert load_workbook(file)["obiettivi"]["B2"].value == "Titolo\ufffdrotto"

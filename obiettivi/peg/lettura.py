@@ -17,7 +17,9 @@ reader streams (``iterparse`` of the zip member, elements cleared as they are re
 * trailing empty cells and empty rows (repeated or not) are never materialised.
 
 A file beyond a limit raises `FileNonValido` with a short Italian message (never the file's
-content). XML is parsed with defusedxml (no DTD, no entities).
+content). XML is parsed with defusedxml: an entity declaration is refused at once (the standard
+library's expat would refuse a "billion laughs" only after expanding some 70 MB of it; the C
+parser would read 25,000 rows in 1.2 s instead of 2).
 
 Why not tablib's own readers: its ODS reader drops cells with ``number-columns-repeated``
 (shifting columns; upstream PR #616 still open) and reads a number's displayed text ("87,5")

@@ -333,3 +333,23 @@ def test_a_new_line_is_allowed_only_in_a_multi_line_text(ciclo):
     esito = _obiettivi(ciclo, 'O1;Titolo;"Descrizione\nsu due righe";A1;1.1;;1;attivo;;\n')
     assert esito.ok, esito.righe_report()
     assert Obiettivo.objects.get(ciclo=ciclo, codice="O1").descrizione == "Descrizione\nsu due righe"
+
+
+def test_an_xml_entity_bomb_in_a_sheet_is_refused(ciclo, tmp_path):
+    """«Billion laughs» in content.xml: refused at the first entity declaration (defusedxml)."""
+    entita = "".join(f'<!ENTITY e{i} "{"&e%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    contenuto = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e0 "ha">{entita}]>'
+                 f"<office:document-content {_ODS_NS}><office:body><office:spreadsheet>"
+                 '<table:table table:name="aree"><table:table-row>'
+                 '<table:table-cell office:value-type="string"><text:p>&e9;</text:p></table:table-cell>'
+                 "</table:table-row></table:table></office:spreadsheet></office:body>"
+                 "</office:document-content>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("content.xml", contenuto)
+    file = tmp_path / "aree.ods"
+    file.write_bytes(buffer.getvalue())
+    esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
+    assert [str(e) for e in esito.errori] == [
+        "il file 'aree.ods' non è un ODS leggibile (EntitiesForbidden)"]
+    assert durata < MAX_SECONDI and picco < MAX_HEAP

@@ -260,6 +260,15 @@ class RisorsaPeg(resources.ModelResource):
 
     # --- the library's hooks ----------------------------------------------------------------
 
+    def init_instance(self, row=None):
+        """A new row's model instance, with the columns' non-model attributes (the codes of
+        its area, node, parent, objective; an indicator's measures) set to None."""
+        instance = super().init_instance(row)
+        for f in self.fields.values():
+            if not hasattr(instance, f.attribute):
+                setattr(instance, f.attribute, None)
+        return instance
+
     def get_import_fields(self):
         # The library asks for them several times per row: once per resource is enough.
         if self._campi_import is None:

@@ -262,3 +262,16 @@ def test_a_control_character_already_in_the_database_does_not_break_the_xlsx_exp
     file = tmp_path / "e.xlsx"
     file.write_bytes(esporta_workbook(ciclo=ciclo, formato="xlsx"))
     assert load_workbook(file)["obiettivi"]["B2"].value == "Titolo\ufffdrotto"
+
+
+def test_new_rows_of_sheets_without_their_optional_reference_columns(ciclo, tmp_path):
+    """No «padre» column: new areas are roots; no «area» column: a new standard has none."""
+    aree = tmp_path / "aree.csv"
+    aree.write_text("codice;nome\nA7;Area sette\n", encoding="utf-8")
+    assert importa_workbook(file=aree, ciclo=ciclo).ok
+    assert Area.objects.get(ciclo=ciclo, codice="A7").parent is None
+    barometro = tmp_path / "barometro.csv"
+    barometro.write_text("codice;servizio;standard\nB7;Anagrafe;Entro 15 giorni\n", encoding="utf-8")
+    esito = importa_workbook(file=barometro, ciclo=ciclo)
+    assert esito.ok, esito.righe_report()
+    assert StandardBarometro.objects.get(ciclo=ciclo, codice="B7").area is None

@@ -257,16 +257,12 @@ def errori_invio(valori: dict) -> Errori:
     return errori
 
 
-def errori_validazione(valori: dict, *, gradi=None) -> Errori:
-    """What the Nucleo must have given to validate: the validated grade of an active objective,
-    and its reason when it differs from the proposed one."""
-    errori: Errori = {}
+def errori_validazione(valori: dict) -> Errori:
+    """What the Nucleo must give to validate: the validated grade of an active objective (its
+    reason when it differs from the proposed one is a rule of ``errori_obiettivo``)."""
     if (valori.get("stato") or ATTIVO) == ATTIVO and valori.get("grado_validato") is None:
-        errori["grado_validato"] = ["Per validare indicare il grado validato."]
-    for nome, messaggi in errori_obiettivo(valori, gradi=gradi).items():
-        if nome in ("grado_validato", "motivazione_grado"):
-            errori.setdefault(nome, []).extend(messaggi)
-    return errori
+        return {"grado_validato": ["Per validare indicare il grado validato."]}
+    return {}
 
 
 def errori_rinvio(valori: dict) -> Errori:

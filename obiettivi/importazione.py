@@ -27,10 +27,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -40,7 +39,9 @@ from django.utils.text import slugify
 
 from valutazione.models import IndicatoreFinanziario, StandardBarometro
 
-from . import permessi
+from seregno_perf import formati
+
+from . import permessi, regole
 from .models import Area, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo
 from .services import area_upsert, nodo_upsert
 
@@ -66,11 +67,6 @@ CHIAVI = {nome: ("obiettivo", "codice") if nome in ("indicatori", "fasi") else (
 #: Sheets a dirigente may import (which fields of a row they may change: ``permessi``).
 FOGLI_DIRIGENTE = ("obiettivi", "indicatori", "fasi", "barometro")
 
-STATI = {
-    "attivo": "attivo", "stralciato": "stralciato", "rinviato": "rinviato", "sospeso": "sospeso",
-    "non_applicabile": "non_applicabile", "non applicabile": "non_applicabile",
-}
-STATI_CON_MOTIVAZIONE = ("sospeso", "non_applicabile")
 TIPOLOGIE = {
     **{v: v for v in Obiettivo.Tipologia.values},
     **{etichetta.lower(): v for v, etichetta in Obiettivo.Tipologia.choices},
@@ -81,7 +77,6 @@ DIREZIONI = {
     "sì/no": "si_no", "scadenza": "scadenza",
 }
 DIREZIONI_FINANZIARIE = {"alto": "alto", "basso": "basso"}
-SI_NO = {"sì": 1, "si": 1, "sí": 1, "no": 0, "1": 1, "0": 0}
 
 MOTIVO_STORICO = "Importazione PEG"
 BATCH = 500
@@ -192,7 +187,6 @@ class _Invalido(Exception):
 
 _ASSENTE = object()  # the column is not in the sheet
 _ERRATO = object()  # the cell has an error (already recorded)
-_NUMERO_IT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
 def numero_testo(d: Decimal, *, virgola=False) -> str:
@@ -227,28 +221,12 @@ def _testo(v) -> str:
 
 
 def _decimale(v) -> Decimal | None:
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
-    if isinstance(v, bool) or isinstance(v, (datetime.date, datetime.time)):
-        raise _Invalido(f"'{_testo(v)}' non è un numero")
-    if isinstance(v, (int, Decimal)):
-        return Decimal(v)
-    if isinstance(v, float):
-        return Decimal(repr(v))
-    s = str(v).strip().replace("\u00a0", "").replace(" ", "")
-    if s.endswith("%"):
-        s = s[:-1]
-    if _NUMERO_IT.match(s):
-        s = s.replace(".", "").replace(",", ".")
-    elif s.count(",") == 1 and "." not in s:
-        s = s.replace(",", ".")
+    if isinstance(v, (datetime.date, datetime.time)):
+        raise _Invalido(str(formati.NumeroNonValido(_testo(v))))
     try:
-        d = Decimal(s)
-    except InvalidOperation:
-        raise _Invalido(f"'{str(v).strip()}' non è un numero") from None
-    if not d.is_finite():
-        raise _Invalido(f"'{str(v).strip()}' non è un numero")
-    return d
+        return formati.leggi_numero(v)
+    except formati.NumeroNonValido as errore:
+        raise _Invalido(str(errore)) from None
 
 
 def _intero(v) -> int | None:
@@ -277,27 +255,21 @@ def _data(v) -> datetime.date | None:
 
 
 def _si_no(v) -> Decimal | None:
+    """«sì», «no» (``regole.SI_NO_TESTO``) or a number; ``regole.errori_indicatore`` then
+    refuses a number other than 1 and 0, as the admin does."""
     s = _testo(v).lower()
-    if not s:
-        return None
-    if s not in SI_NO:
-        raise _Invalido(f"'{_testo(v)}' non è sì o no (ammessi: sì, si, no, 1, 0)")
-    return Decimal(SI_NO[s])
+    if s in regole.SI_NO_TESTO:
+        return regole.SI_NO_TESTO[s]
+    return _decimale(v)
 
 
-def _scelta(ammessi: dict, elenco: tuple[str, ...]):
+def _scelta(ammessi: dict, elenco: tuple[str, ...] = ()):
     def conv(v):
-        s = _testo(v).lower()
-        if not s:
-            return None
-        if s not in ammessi:
-            raise _Invalido(f"'{_testo(v)}' non è tra i valori ammessi ({', '.join(elenco)})")
-        return ammessi[s]
+        valore, errori = regole.scelta(_testo(v), ammessi)
+        if errori:
+            raise _Invalido(errori[0])
+        return valore
     return conv
-
-
-def _it(d) -> str:
-    return numero_testo(d, virgola=True) if isinstance(d, Decimal) else str(d)
 
 
 # --------------------------------------------------------------------------------------------
@@ -628,7 +600,9 @@ class _Controllo:
     def presente(self, colonna) -> bool:
         return any(col == colonna for _, col in self.colonne)
 
-    def leggi(self, riga: _Riga, colonna, conv=_testo, *, obbligatorio=False, max_len=None):
+    def leggi(self, riga: _Riga, colonna, conv=_testo, *, obbligatorio=False, campo=None):
+        """The cell converted; ``campo`` = (model, field): its limits and control characters
+        (``regole.campo``)."""
         if colonna not in riga.celle:
             return _ASSENTE
         try:
@@ -636,22 +610,25 @@ class _Controllo:
         except _Invalido as exc:
             return self._scarta(riga, colonna, str(exc))
         if obbligatorio and valore in (None, ""):
-            return self._scarta(riga, colonna, "valore obbligatorio")
-        if max_len and isinstance(valore, str) and len(valore) > max_len:
-            return self._scarta(
-                riga, colonna, f"testo troppo lungo ({len(valore)} caratteri, al massimo {max_len})"
-            )
+            return self._scarta(riga, colonna, str(regole.OBBLIGATORIO))
+        if campo is not None:
+            for problema in regole.campo(*campo, valore):
+                return self._scarta(riga, colonna, problema)
         riga.valori[colonna] = valore
         return valore
+
+    def regole(self, riga: _Riga, errori: dict, colonne: dict | None = None) -> bool:
+        """Record the messages of ``obiettivi.regole`` (keyed by model field) on their columns;
+        False when there were any."""
+        for nome, messaggi in errori.items():
+            for problema in messaggi:
+                self._scarta(riga, (colonne or {}).get(nome, nome), problema)
+        return not errori
 
     def _scarta(self, riga, colonna, problema):
         self.errore(riga.numero, colonna, problema)
         riga.valida = False
         return _ERRATO
-
-
-def _max(model, campo):
-    return model._meta.get_field(campo).max_length
 
 
 def _unici(controllo: _Controllo, chiave) -> dict:
@@ -782,11 +759,10 @@ class _Piano:
     def _albero(self, controllo: _Controllo, *, model, esistenti, campi, cosa, etichetta):
         """Shared by ``aree`` and ``albero``: codes, parents, cycles. Returns (rows, parents)."""
         for riga in controllo.righe:
-            controllo.leggi(riga, "codice", obbligatorio=True, max_len=_max(model, "codice"))
+            controllo.leggi(riga, "codice", obbligatorio=True, campo=(model, "codice"))
             for colonna, campo, obbligatorio in campi:
-                controllo.leggi(riga, colonna, obbligatorio=obbligatorio,
-                                max_len=_max(model, campo))
-            controllo.leggi(riga, "padre", max_len=_max(model, "codice"))
+                controllo.leggi(riga, colonna, obbligatorio=obbligatorio, campo=(model, campo))
+            controllo.leggi(riga, "padre", campo=(model, "codice"))
         righe = _unici(controllo, lambda r: r.valori.get("codice") or None)
         padri = {codice: obj.padre_codice for codice, obj in esistenti.items()}
         for codice, riga in righe.items():
@@ -885,16 +861,16 @@ class _Piano:
     def obiettivi(self, controllo: _Controllo, codici_aree, codici_nodi):
         esistenti = _obiettivi_esistenti(self.ciclo)
         for riga in controllo.righe:
-            controllo.leggi(riga, "codice", obbligatorio=True, max_len=_max(Obiettivo, "codice"))
-            controllo.leggi(riga, "titolo", obbligatorio=True, max_len=_max(Obiettivo, "titolo"))
-            controllo.leggi(riga, "descrizione")
+            controllo.leggi(riga, "codice", obbligatorio=True, campo=(Obiettivo, "codice"))
+            controllo.leggi(riga, "titolo", obbligatorio=True, campo=(Obiettivo, "titolo"))
+            controllo.leggi(riga, "descrizione", campo=(Obiettivo, "descrizione"))
             controllo.leggi(riga, "area", obbligatorio=True)
             controllo.leggi(riga, "nodo", obbligatorio=True)
-            controllo.leggi(riga, "tipologia", _scelta(TIPOLOGIE, tuple(Obiettivo.Tipologia.values)))
-            controllo.leggi(riga, "peso", _decimale)
-            controllo.leggi(riga, "stato", _scelta(STATI, tuple(Obiettivo.Stato.values)))
-            controllo.leggi(riga, "motivazione")
-            controllo.leggi(riga, "anno_rinvio", _intero)
+            controllo.leggi(riga, "tipologia", _scelta(TIPOLOGIE))
+            controllo.leggi(riga, "peso", _decimale, campo=(Obiettivo, "peso"))
+            controllo.leggi(riga, "stato", _scelta(regole.stati_obiettivo()))
+            controllo.leggi(riga, "motivazione", campo=(Obiettivo, "motivazione_stato"))
+            controllo.leggi(riga, "anno_rinvio", _intero, campo=(Obiettivo, "anno_rinvio"))
         righe = _unici(controllo, lambda r: r.valori.get("codice") or None)
         ordine = max((o.ordine for o in esistenti.values()), default=0)
         for codice, riga in righe.items():
@@ -917,21 +893,12 @@ class _Piano:
                 controllo._scarta(riga, "nodo", f"il nodo '{nodo}' non esiste nel ciclo né nel foglio albero")
             peso = v["peso"] if "peso" in v else attuale("peso", None)
             peso = Decimal("1") if peso is None else peso
-            if not (Decimal("0") < peso <= Decimal("99999.99")):
-                controllo._scarta(riga, "peso", f"il peso deve essere maggiore di 0 e al massimo 99.999,99 (è {_it(peso)})")
-            elif peso != peso.quantize(Decimal("0.01")):
-                controllo._scarta(riga, "peso", f"il peso ha al massimo 2 decimali (è {_it(peso)})")
             stato = (v["stato"] or "attivo") if "stato" in v else attuale("stato", "attivo")
             motivazione = v.get("motivazione", attuale("motivazione_stato", ""))
             anno = v.get("anno_rinvio", attuale("anno_rinvio", None))
-            if stato in STATI_CON_MOTIVAZIONE and not motivazione:
-                controllo._scarta(riga, "motivazione", f"motivazione obbligatoria per lo stato '{stato}'")
-            if stato == "rinviato" and anno is None:
-                controllo._scarta(riga, "anno_rinvio", "anno di rinvio obbligatorio per lo stato 'rinviato'")
-            if stato != "rinviato" and anno is not None:
-                controllo._scarta(riga, "anno_rinvio", f"l'anno di rinvio vale solo per lo stato 'rinviato' (stato: '{stato}')")
-            if anno is not None and not (2000 <= anno <= 2100):
-                controllo._scarta(riga, "anno_rinvio", f"anno {anno} fuori dall'intervallo 2000–2100")
+            controllo.regole(riga, regole.errori_obiettivo(
+                {"stato": stato, "motivazione_stato": motivazione, "anno_rinvio": anno}
+            ), {"motivazione_stato": "motivazione"})
             if obj is not None and self.fuori_ambito(controllo, riga.numero, "area", f"l'obiettivo '{codice}'", obj.area_codice):
                 continue
             if area in codici_aree and self.fuori_ambito(controllo, riga.numero, "area", f"l'obiettivo '{codice}'", area):
@@ -963,7 +930,7 @@ class _Piano:
         """Common part of ``indicatori`` and ``fasi``: keys, the objective, its area."""
         for riga in controllo.righe:
             controllo.leggi(riga, "obiettivo", obbligatorio=True)
-            controllo.leggi(riga, "codice", obbligatorio=True, max_len=_max(model, "codice"))
+            controllo.leggi(riga, "codice", obbligatorio=True, campo=(model, "codice"))
         righe = _unici(
             controllo,
             lambda r: (r.valori["obiettivo"], r.valori["codice"])
@@ -985,9 +952,9 @@ class _Piano:
     def indicatori(self, controllo: _Controllo, obiettivi_area: dict):
         esistenti = _figli_esistenti(Indicatore, self.ciclo)
         for riga in controllo.righe:
-            controllo.leggi(riga, "nome", max_len=_max(Indicatore, "nome"))
-            controllo.leggi(riga, "unita", max_len=_max(Indicatore, "unita"))
-            controllo.leggi(riga, "direzione", _scelta(DIREZIONI, tuple(Indicatore.Tipo.values)))
+            controllo.leggi(riga, "nome", campo=(Indicatore, "nome"))
+            controllo.leggi(riga, "unita", campo=(Indicatore, "unita"))
+            controllo.leggi(riga, "direzione", _scelta(DIREZIONI))
         righe = self._figli(controllo, Indicatore, obiettivi_area)
         for chiave, riga in righe.items():
             if not riga.valida:
@@ -1000,26 +967,23 @@ class _Piano:
             tipo = v.get("direzione") or (obj.tipo if obj is not None else "alto")
             stesso_tipo = obj is not None and obj.tipo == tipo
             conv = {"scadenza": _data, "si_no": _si_no}.get(tipo, _decimale)
+            data = tipo == "scadenza"
             misure = {}
             for colonna in ("target", "consuntivo"):
+                campo = f"data_{colonna}" if data else colonna
                 if colonna in riga.celle:
-                    misure[colonna] = controllo.leggi(riga, colonna, conv)
+                    misure[colonna] = controllo.leggi(riga, colonna, conv, campo=(Indicatore, campo))
                 elif stesso_tipo:
-                    misure[colonna] = getattr(obj, f"data_{colonna}" if tipo == "scadenza" else colonna)
+                    misure[colonna] = getattr(obj, campo)
                 else:
                     misure[colonna] = None
             if not riga.valida:
                 continue
-            if tipo == "scadenza" and misure["target"] is None:
-                controllo._scarta(riga, "target", "la scadenza (target) è obbligatoria per un indicatore 'scadenza'")
+            campi = {f"data_{c}" if data else c: valore for c, valore in misure.items()}
+            if not controllo.regole(riga, regole.errori_indicatore({"tipo": tipo, **campi}), {
+                "data_target": "target", "data_consuntivo": "consuntivo",
+            }):
                 continue
-            if tipo in ("alto", "basso"):
-                for colonna, valore in misure.items():
-                    if valore is not None and (abs(valore) >= Decimal("1e12") or valore != valore.quantize(Decimal("0.0001"))):
-                        controllo._scarta(riga, colonna, f"'{_it(valore)}' è fuori formato (al massimo 12 cifre intere e 4 decimali)")
-            if not riga.valida:
-                continue
-            data = tipo == "scadenza"
             valori = {
                 "tipo": tipo,
                 "target": None if data else misure["target"],
@@ -1039,9 +1003,9 @@ class _Piano:
     def fasi(self, controllo: _Controllo, obiettivi_area: dict):
         esistenti = _figli_esistenti(Fase, self.ciclo)
         for riga in controllo.righe:
-            controllo.leggi(riga, "descrizione", max_len=_max(Fase, "descrizione"))
-            controllo.leggi(riga, "peso", _decimale)
-            controllo.leggi(riga, "percentuale", _decimale)
+            controllo.leggi(riga, "descrizione", campo=(Fase, "descrizione"))
+            controllo.leggi(riga, "peso", _decimale, campo=(Fase, "peso"))
+            controllo.leggi(riga, "percentuale", _decimale, campo=(Fase, "percentuale"))
             controllo.leggi(riga, "inizio", _data)
             controllo.leggi(riga, "fine", _data)
         righe = self._figli(controllo, Fase, obiettivi_area)
@@ -1067,22 +1031,10 @@ class _Piano:
             percentuale = v.get("percentuale", attuale("percentuale", Decimal("0")))
             percentuale = Decimal("0") if percentuale is None else percentuale
             if peso is None:
-                controllo._scarta(riga, "peso", "valore obbligatorio")
-            elif not (Decimal("0") < peso <= Decimal("100")):
-                controllo._scarta(riga, "peso", f"il peso deve essere maggiore di 0 e al massimo 100 (è {_it(peso)})")
-            elif peso != peso.quantize(Decimal("0.01")):
-                controllo._scarta(riga, "peso", f"il peso ha al massimo 2 decimali (è {_it(peso)})")
-            if not (Decimal("0") <= percentuale <= Decimal("100")):
-                controllo._scarta(riga, "percentuale", f"la percentuale deve essere tra 0 e 100 (è {_it(percentuale)})")
-            elif percentuale != percentuale.quantize(Decimal("0.01")):
-                controllo._scarta(riga, "percentuale", f"la percentuale ha al massimo 2 decimali (è {_it(percentuale)})")
+                controllo._scarta(riga, "peso", str(regole.OBBLIGATORIO))
             inizio = v.get("inizio", attuale("inizio", None))
             fine = v.get("fine", attuale("fine", None))
-            if inizio and fine and fine < inizio:
-                controllo._scarta(
-                    riga, "fine",
-                    f"la fine ({fine:%d/%m/%Y}) precede l'inizio ({inizio:%d/%m/%Y})",
-                )
+            controllo.regole(riga, regole.errori_fase({"inizio": inizio, "fine": fine}))
             if not riga.valida:
                 con_errori.add(chiave[0])
                 continue
@@ -1097,12 +1049,8 @@ class _Piano:
         for obiettivo, numero in prima_riga.items():
             if obiettivo in con_errori:
                 continue  # the row's own error says it; a sum would only repeat it
-            somma = sum(pesi[obiettivo].values(), Decimal("0"))
-            if somma != 100:
-                controllo.errore(
-                    numero, "peso",
-                    f"i pesi delle fasi dell'obiettivo '{obiettivo}' sommano a {_it(somma)}, non a 100",
-                )
+            for problema in regole.errori_fasi(pesi[obiettivo].values(), obiettivo=obiettivo):
+                controllo.errore(numero, "peso", problema)
 
     # --- barometro and financial indicators -------------------------------------------------
 
@@ -1113,13 +1061,13 @@ class _Piano:
             s.area_codice = s.area.codice if s.area else None
             esistenti[s.codice] = s
         for riga in controllo.righe:
-            controllo.leggi(riga, "codice", obbligatorio=True, max_len=_max(StandardBarometro, "codice"))
-            controllo.leggi(riga, "servizio", max_len=_max(StandardBarometro, "servizio"))
+            controllo.leggi(riga, "codice", obbligatorio=True, campo=(StandardBarometro, "codice"))
+            controllo.leggi(riga, "servizio", campo=(StandardBarometro, "servizio"))
             controllo.leggi(riga, "area")
-            controllo.leggi(riga, "standard", max_len=_max(StandardBarometro, "standard"))
-            controllo.leggi(riga, "programmato", max_len=_max(StandardBarometro, "programmato"))
-            controllo.leggi(riga, "rilevato", max_len=_max(StandardBarometro, "rilevato"))
-            controllo.leggi(riga, "grado", _intero)
+            controllo.leggi(riga, "standard", campo=(StandardBarometro, "standard"))
+            controllo.leggi(riga, "programmato", campo=(StandardBarometro, "programmato"))
+            controllo.leggi(riga, "rilevato", campo=(StandardBarometro, "rilevato"))
+            controllo.leggi(riga, "grado", _intero, campo=(StandardBarometro, "grado"))
         righe = _unici(controllo, lambda r: r.valori.get("codice") or None)
         for codice, riga in righe.items():
             if not riga.valida:
@@ -1133,9 +1081,6 @@ class _Piano:
             area = (v["area"] or None) if "area" in v else (obj.area_codice if obj else None)
             if area and area not in codici_aree:
                 controllo._scarta(riga, "area", f"l'area '{area}' non esiste nel ciclo né nel foglio aree")
-            grado = v.get("grado")
-            if grado is not None and not (0 <= grado <= 3):
-                controllo._scarta(riga, "grado", f"il grado del barometro va da 0 a 3 (è {grado})")
             if not riga.valida:
                 continue
             if not self.ambito.tutto:
@@ -1153,10 +1098,10 @@ class _Piano:
     def finanziari(self, controllo: _Controllo):
         esistenti = {i.codice: i for i in IndicatoreFinanziario.objects.filter(ciclo=self.ciclo)}
         for riga in controllo.righe:
-            controllo.leggi(riga, "codice", obbligatorio=True, max_len=_max(IndicatoreFinanziario, "codice"))
-            controllo.leggi(riga, "nome", max_len=_max(IndicatoreFinanziario, "nome"))
-            controllo.leggi(riga, "target", _decimale)
-            controllo.leggi(riga, "valore", _decimale)
+            controllo.leggi(riga, "codice", obbligatorio=True, campo=(IndicatoreFinanziario, "codice"))
+            controllo.leggi(riga, "nome", campo=(IndicatoreFinanziario, "nome"))
+            controllo.leggi(riga, "target", _decimale, campo=(IndicatoreFinanziario, "target"))
+            controllo.leggi(riga, "valore", _decimale, campo=(IndicatoreFinanziario, "valore"))
             controllo.leggi(riga, "direzione", _scelta(DIREZIONI_FINANZIARIE, ("alto", "basso")))
         righe = _unici(controllo, lambda r: r.valori.get("codice") or None)
         for codice, riga in righe.items():
@@ -1169,11 +1114,7 @@ class _Piano:
                     if v.get(colonna) in (None, ""):
                         controllo._scarta(riga, colonna, "obbligatorio per un indicatore nuovo")
             elif "target" in v and v["target"] is None:
-                controllo._scarta(riga, "target", "valore obbligatorio")
-            for colonna in ("target", "valore"):
-                valore = v.get(colonna)
-                if valore is not None and (abs(valore) >= Decimal("1e14") or valore != valore.quantize(Decimal("0.0001"))):
-                    controllo._scarta(riga, colonna, f"'{_it(valore)}' è fuori formato (al massimo 14 cifre intere e 4 decimali)")
+                controllo._scarta(riga, "target", str(regole.OBBLIGATORIO))
             if not riga.valida:
                 continue
             valori = {}

@@ -58,7 +58,7 @@ def test_errori_in_pagina_e_nessuna_conferma(admin_client, ciclo, workbook):
     risposta = _carica(admin_client, ciclo, workbook(fogli))
     testo = risposta.content.decode()
     assert "peg.xlsx: 1 errore" in testo
-    assert "<li>Foglio fasi, riga 2, colonna peso: &#x27;X&#x27; non è un numero</li>" in testo
+    assert "<li>Foglio fasi, riga 2, colonna peso: «X» non è un numero; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali.</li>" in testo
     assert "_conferma" not in testo
     assert not Obiettivo.objects.exists()
 

@@ -73,7 +73,7 @@ def test_errore_uscita_1_e_nulla_scritto(workbook):
                             "2021", "--crea")
     assert codice == 1
     assert "1 errore: nessun dato è stato scritto." in err
-    assert "Foglio fasi, riga 2, colonna peso: 'X' non è un numero" in err
+    assert "Foglio fasi, riga 2, colonna peso: «X» non è un numero; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali." in err
     assert not Ente.objects.exists()
 
 

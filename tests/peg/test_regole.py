@@ -25,32 +25,32 @@ def o(colonna):
 
 
 CASI = [
-    (_con("fasi", 1, 3, "X"), "Foglio fasi, riga 3, colonna peso: 'X' non è un numero"),
-    (_con("obiettivi", 0, o("peso"), "1,2,3"), "Foglio obiettivi, riga 2, colonna peso: '1,2,3' non è un numero"),
-    (_con("obiettivi", 0, o("peso"), "0"), "Foglio obiettivi, riga 2, colonna peso: il peso deve essere maggiore di 0 e al massimo 99.999,99 (è 0)"),
+    (_con("fasi", 1, 3, "X"), "Foglio fasi, riga 3, colonna peso: «X» non è un numero; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali."),
+    (_con("obiettivi", 0, o("peso"), "1,2,3"), "Foglio obiettivi, riga 2, colonna peso: «1,2,3» non si legge in un solo modo; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali."),
+    (_con("obiettivi", 0, o("peso"), "0"), "Foglio obiettivi, riga 2, colonna peso: Assicurati che questo valore sia maggiore o uguale a 0.01."),
     (_con("obiettivi", 0, o("area"), "ZZ"), "Foglio obiettivi, riga 2, colonna area: l'area 'ZZ' non esiste nel ciclo né nel foglio aree"),
     (_con("obiettivi", 0, o("nodo"), "9.9"), "Foglio obiettivi, riga 2, colonna nodo: il nodo '9.9' non esiste nel ciclo né nel foglio albero"),
     (_con("obiettivi", 2, o("codice"), "O1"), "Foglio obiettivi, riga 4, colonna codice: il codice 'O1' è ripetuto (già alla riga 2)"),
-    (_con("obiettivi", 1, o("motivazione"), ""), "Foglio obiettivi, riga 3, colonna motivazione: motivazione obbligatoria per lo stato 'sospeso'"),
-    (_con("obiettivi", 2, o("anno_rinvio"), ""), "Foglio obiettivi, riga 4, colonna anno_rinvio: anno di rinvio obbligatorio per lo stato 'rinviato'"),
-    (_con("obiettivi", 0, o("anno_rinvio"), "2022"), "Foglio obiettivi, riga 2, colonna anno_rinvio: l'anno di rinvio vale solo per lo stato 'rinviato' (stato: 'attivo')"),
-    (_con("obiettivi", 0, o("stato"), "chiuso"), "Foglio obiettivi, riga 2, colonna stato: 'chiuso' non è tra i valori ammessi (attivo, stralciato, rinviato, sospeso, non_applicabile)"),
-    (_con("obiettivi", 0, o("titolo"), ""), "Foglio obiettivi, riga 2, colonna titolo: valore obbligatorio"),
-    (_con("obiettivi", 0, o("titolo"), "T" * 501), "Foglio obiettivi, riga 2, colonna titolo: testo troppo lungo (501 caratteri, al massimo 500)"),
-    (_con("fasi", 1, 3, "50"), "Foglio fasi, riga 2, colonna peso: i pesi delle fasi dell'obiettivo 'O1' sommano a 90, non a 100"),
-    (_con("fasi", 1, 3, "160"), "Foglio fasi, riga 3, colonna peso: il peso deve essere maggiore di 0 e al massimo 100 (è 160)"),
-    (_con("fasi", 1, 4, "100,5"), "Foglio fasi, riga 3, colonna percentuale: la percentuale deve essere tra 0 e 100 (è 100,5)"),
-    (_con("fasi", 0, 6, "31/01/2021"), "Foglio fasi, riga 2, colonna fine: la fine (31/01/2021) precede l'inizio (01/02/2021)"),
+    (_con("obiettivi", 1, o("motivazione"), ""), "Foglio obiettivi, riga 3, colonna motivazione: Per un obiettivo «Sospeso» indicare la motivazione (es. «causa COVID-19»)."),
+    (_con("obiettivi", 2, o("anno_rinvio"), ""), "Foglio obiettivi, riga 4, colonna anno_rinvio: Per un obiettivo «Rinviato» indicare l'anno del rinvio."),
+    (_con("obiettivi", 0, o("anno_rinvio"), "2022"), "Foglio obiettivi, riga 2, colonna anno_rinvio: L'anno di rinvio si indica solo per gli obiettivi rinviati: svuotare il campo o impostare lo stato «Rinviato»."),
+    (_con("obiettivi", 0, o("stato"), "chiuso"), "Foglio obiettivi, riga 2, colonna stato: «chiuso» non è tra i valori ammessi (attivo, stralciato, rinviato, sospeso, non_applicabile)."),
+    (_con("obiettivi", 0, o("titolo"), ""), "Foglio obiettivi, riga 2, colonna titolo: Questo campo è obbligatorio."),
+    (_con("obiettivi", 0, o("titolo"), "T" * 501), "Foglio obiettivi, riga 2, colonna titolo: Assicurati che questo valore non contenga più di 500 caratteri (ne ha 501)."),
+    (_con("fasi", 1, 3, "50"), "Foglio fasi, riga 2, colonna peso: La somma dei pesi delle fasi dell'obiettivo O1 è 90: deve essere 100."),
+    (_con("fasi", 1, 3, "160"), "Foglio fasi, riga 3, colonna peso: Assicurati che questo valore sia minore o uguale a 100."),
+    (_con("fasi", 1, 4, "100,5"), "Foglio fasi, riga 3, colonna percentuale: Assicurati che questo valore sia minore o uguale a 100."),
+    (_con("fasi", 0, 6, "31/01/2021"), "Foglio fasi, riga 2, colonna fine: La data di fine (31/01/2021) non può precedere la data di inizio (01/02/2021)."),
     (_con("fasi", 0, 5, "31/02/2021"), "Foglio fasi, riga 2, colonna inizio: '31/02/2021' non è una data (gg/mm/aaaa o aaaa-mm-gg)"),
     (_con("indicatori", 0, 0, "O9"), "Foglio indicatori, riga 2, colonna obiettivo: l'obiettivo 'O9' non esiste nel ciclo né nel foglio obiettivi"),
-    (_con("indicatori", 2, 5, "forse"), "Foglio indicatori, riga 4, colonna target: 'forse' non è sì o no (ammessi: sì, si, no, 1, 0)"),
-    (_con("indicatori", 1, 5, ""), "Foglio indicatori, riga 3, colonna target: la scadenza (target) è obbligatoria per un indicatore 'scadenza'"),
-    (_con("indicatori", 0, 4, "medio"), "Foglio indicatori, riga 2, colonna direzione: 'medio' non è tra i valori ammessi (alto, basso, si_no, scadenza)"),
-    (_con("barometro", 0, 6, "4"), "Foglio barometro, riga 2, colonna grado: il grado del barometro va da 0 a 3 (è 4)"),
+    (_con("indicatori", 2, 5, "forse"), "Foglio indicatori, riga 4, colonna target: «forse» non è un numero; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali."),
+    (_con("indicatori", 1, 5, ""), "Foglio indicatori, riga 3, colonna target: Per un indicatore «Scadenza (data)» indicare la scadenza prevista."),
+    (_con("indicatori", 0, 4, "medio"), "Foglio indicatori, riga 2, colonna direzione: «medio» non è tra i valori ammessi (alto, basso, si_no, scadenza)."),
+    (_con("barometro", 0, 6, "4"), "Foglio barometro, riga 2, colonna grado: Assicurati che questo valore sia minore o uguale a 3."),
     (_con("aree", 2, 2, "A9"), "Foglio aree, riga 4, colonna padre: l'area 'A9' non esiste nel ciclo né nel foglio aree"),
     (_con("aree", 0, 2, "A1.1"), "Foglio aree, riga 2, colonna padre: 'A1' non può stare sotto 'A1.1': si creerebbe un ciclo (A1 → A1.1 → A1)"),
     (_con("albero", 0, 2, "1"), "Foglio albero, riga 2, colonna padre: '1' non può stare sotto '1': si creerebbe un ciclo (1 → 1)"),
-    (_con("finanziari", 0, 4, "su"), "Foglio finanziari, riga 2, colonna direzione: 'su' non è tra i valori ammessi (alto, basso)"),
+    (_con("finanziari", 0, 4, "su"), "Foglio finanziari, riga 2, colonna direzione: «su» non è tra i valori ammessi (alto, basso)."),
 ]
 
 
@@ -82,7 +82,7 @@ def test_somma_dei_pesi_con_le_fasi_gia_nel_ciclo(ciclo, workbook):
     esito = importa_workbook(file=workbook({"fasi": [["O1", "F1", "Analisi", "50", "100", "", ""]]},
                                            nome="f.xlsx"), ciclo=ciclo)
     assert [str(e) for e in esito.errori] == [
-        "Foglio fasi, riga 2, colonna peso: i pesi delle fasi dell'obiettivo 'O1' sommano a 110, non a 100"]
+        "Foglio fasi, riga 2, colonna peso: La somma dei pesi delle fasi dell'obiettivo O1 è 110: deve essere 100."]
     assert Fase.objects.get(obiettivo__ciclo=ciclo, codice="F1").peso == 40
 
 
@@ -104,7 +104,7 @@ def test_tutti_gli_errori_insieme(ciclo, workbook):
     esito = importa_workbook(file=workbook(fogli), ciclo=ciclo)
     assert [str(e) for e in esito.errori] == [
         "Foglio obiettivi, riga 2, colonna area: l'area 'ZZ' non esiste nel ciclo né nel foglio aree",
-        "Foglio fasi, riga 3, colonna peso: 'X' non è un numero",
+        "Foglio fasi, riga 3, colonna peso: «X» non è un numero; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali.",
     ]
     assert esito.righe_report()[0] == "2 errori: nessun dato è stato scritto."
 

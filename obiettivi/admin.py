@@ -169,7 +169,10 @@ class RuoliAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (CicloNonBloccatoMixin, form), {})
+        basi = (CicloNonBloccatoMixin, form)
+        if not issubclass(form, forms.RegoleFormMixin):
+            basi = (CicloNonBloccatoMixin, forms.RegoleFormMixin, form)
+        return type(form.__name__, basi, {})
 
     # dropdowns
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -11,6 +11,7 @@ way through ``seregno_perf.campi`` (the admin's ``formfield_overrides``).
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import F
 from mptt.forms import MPTTAdminForm
 
@@ -49,6 +50,29 @@ def controlla_codice_unico(form, model, ciclo_id) -> None:
         doppi = doppi.exclude(pk=form.instance.pk)
     if doppi.exists():
         form.add_error("codice", f"Il codice «{codice}» è già usato in questo ciclo.")
+
+
+class RegoleFormMixin(forms.BaseForm):
+    """Texts and choices answer with the words of ``obiettivi.regole``, as the PEG import does:
+    control characters — NUL included, which Django's own form check would word differently —
+    are refused by the model's ``full_clean``; a value outside a list of choices says which
+    values are accepted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():
+            if isinstance(campo, forms.CharField):
+                campo.validators = [v for v in campo.validators
+                                    if not isinstance(v, ProhibitNullCharactersValidator)]
+            if isinstance(campo, forms.ChoiceField) and not isinstance(campo, forms.ModelChoiceField):
+                ammessi = [str(valore) for valore, _ in campo.choices if valore != ""]
+                campo.error_messages = {**campo.error_messages,
+                                        "invalid_choice": regole.messaggio_scelta(ammessi)}
+
+    def _post_clean(self):
+        # The model's rules skip the fields this form refused (``regole.RegoleMixin``).
+        self.instance._campi_rifiutati = frozenset(self.errors)
+        super()._post_clean()
 
 
 MESSAGGIO_VERSIONE = (
@@ -103,7 +127,7 @@ class ControlloVersioneMixin(forms.Form):
         return salvato
 
 
-class ObiettivoAdminForm(ControlloVersioneMixin, forms.ModelForm):
+class ObiettivoAdminForm(RegoleFormMixin, ControlloVersioneMixin, forms.ModelForm):
     """``azione`` is set by the admin from the button pressed («_invia», «_valida», «_rinvia»):
     the fields that action needs are then required, as form errors."""
 
@@ -149,7 +173,7 @@ class ObiettivoAdminForm(ControlloVersioneMixin, forms.ModelForm):
         controlla_codice_unico(self, Obiettivo, ciclo_id)
 
 
-class IndicatoreAdminForm(forms.ModelForm):
+class IndicatoreAdminForm(RegoleFormMixin, forms.ModelForm):
     """Its rules (expected date of a «scadenza», 1 or 0 for «sì / no») are the model's."""
 
     class Meta:
@@ -157,7 +181,7 @@ class IndicatoreAdminForm(forms.ModelForm):
         fields = "__all__"
 
 
-class FaseAdminForm(forms.ModelForm):
+class FaseAdminForm(RegoleFormMixin, forms.ModelForm):
     """Its rules (end not before start) are the model's; the sum of the weights is the
     formset's (on the objective's page) or ``FaseAutonomaAdminForm``'s."""
 

@@ -234,7 +234,7 @@ def _intero(v) -> int | None:
     if d is None:
         return None
     if d != d.to_integral_value():
-        raise _Invalido(f"'{_testo(v)}' non è un numero intero")
+        raise _Invalido(str(regole.NON_INTERO))
     return int(d)
 
 

@@ -37,6 +37,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.forms import Field as _FormField
+from django.forms import IntegerField as _IntegerField
 
 from seregno_perf import formati
 
@@ -48,6 +49,8 @@ CENTO = Decimal("100")
 
 #: A required value is missing: Django's own wording, so the admin and the import say the same.
 OBBLIGATORIO = _FormField.default_error_messages["required"]
+#: A whole number was expected (a year, a grade): Django's wording, as the admin's field says it.
+NON_INTERO = _IntegerField.default_error_messages["invalid"]
 
 # --- codes -----------------------------------------------------------------------------------
 
@@ -352,7 +355,11 @@ class RegoleMixin:
         valori = {f.name: getattr(self, f.attname) for f in campi_testo(type(self))
                   if f.name not in esclusi and f.name not in errori}
         trovati = unisci(errori_testi(type(self), valori), self.errori_regole())
+        # Fields a form already refused (``RegoleFormMixin``): their value here is the old one.
+        gia_rifiutati = getattr(self, "_campi_rifiutati", frozenset())
         for nome, messaggi in trovati.items():
+            if nome in gia_rifiutati:
+                continue
             chiave = nome if nome not in esclusi else NON_FIELD_ERRORS
             if chiave in errori and chiave != NON_FIELD_ERRORS:
                 continue  # the field's own error already says what is wrong with it

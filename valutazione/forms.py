@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from obiettivi.forms import RegoleFormMixin
+
 from . import scoring
 from .models import IndicatoreFinanziario, LivelloScala, Smvp, StandardBarometro
 from .services import BAROMETRO_SEREGNO, FASCE_DEFAULT, GRADI_SEREGNO
@@ -37,7 +39,7 @@ class SmvpForm(forms.ModelForm):
         return dati
 
 
-class PrecompilatoInlineForm(forms.ModelForm):
+class PrecompilatoInlineForm(RegoleFormMixin, forms.ModelForm):
     """A new row pre-filled with a default counts as entered even if left unchanged."""
 
     def has_changed(self):

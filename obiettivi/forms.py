@@ -15,7 +15,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import F
 from mptt.forms import MPTTAdminForm
 
-from . import regole
+from . import regole, workflow
 from .models import (
     Area, Fase, Indicatore, NodoStrategico, Obiettivo, TabellaReport, VariazioneObiettivo,
 )
@@ -171,6 +171,11 @@ class ObiettivoAdminForm(RegoleFormMixin, ControlloVersioneMixin, forms.ModelFor
                     "sceglierne una del ciclo dell'obiettivo.",
                 )
         controlla_codice_unico(self, Obiettivo, ciclo_id)
+        gradi = {c: cleaned.get(c) for c in ("grado_proposto", "grado_validato")
+                 if cleaned.get(c) is not None}
+        if gradi:
+            scala = workflow.gradi_smvp(ciclo_id)
+            aggiungi_errori(self, {c: regole.grado(v, scala) for c, v in gradi.items()})
 
 
 class IndicatoreAdminForm(RegoleFormMixin, forms.ModelForm):

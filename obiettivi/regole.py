@@ -270,10 +270,12 @@ def errori_validazione(valori: dict) -> Errori:
 
 def errori_rinvio(valori: dict) -> Errori:
     """The Nucleo sends an objective back only saying what to correct."""
-    if _vuoto(valori.get("commento_nucleo")):
+    commento = valori.get("commento_nucleo")
+    if _vuoto(commento):
         return {"commento_nucleo": [
             "Per rinviare al dirigente scrivere nel commento che cosa va corretto."]}
-    return {}
+    messaggi = testo(commento, multiriga=True)
+    return {"commento_nucleo": messaggi} if messaggi else {}
 
 
 # --- indicators ------------------------------------------------------------------------------

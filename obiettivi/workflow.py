@@ -158,6 +158,8 @@ def ciclo_riapri(*, ciclo: Ciclo, utente, motivazione: str,
     motivazione = (motivazione or "").strip()
     if not motivazione:
         raise ValidationError("Per riaprire un ciclo indicare la motivazione.")
+    if regole.testo(motivazione, multiriga=True):
+        raise ValidationError(regole.testo(motivazione, multiriga=True))
     if stato not in STATI_DI_RIAPERTURA:
         raise ValidationError(
             "Un ciclo si riapre solo in «Rendicontazione» o in «Validazione»."
@@ -257,11 +259,21 @@ def errori_revisione(obiettivo, *, rinvio=False) -> list[str]:
     return []
 
 
+def gradi_smvp(ciclo_id) -> list[int] | None:
+    """The grade levels of the SMVP the cycle uses (None: no SMVP, or one without levels)."""
+    from valutazione.models import LivelloScala
+
+    gradi = sorted(LivelloScala.objects.filter(
+        smvp__cicli=ciclo_id, scala=LivelloScala.Scala.GRADO).values_list("valore", flat=True))
+    return gradi or None
+
+
 def errori_grado_validato(obiettivo) -> list[str]:
     """The validated grade's rules (``obiettivi.regole``, the same the admin form applies)."""
     valori = _valori(obiettivo)
     errori = regole.errori_validazione(valori)
-    for campo, messaggi in regole.errori_obiettivo(valori).items():
+    gradi = gradi_smvp(obiettivo.ciclo_id) if obiettivo.grado_validato is not None else None
+    for campo, messaggi in regole.errori_obiettivo(valori, gradi=gradi).items():
         if campo in ("grado_validato", "motivazione_grado"):
             errori.setdefault(campo, []).extend(messaggi)
     return _con_codice(obiettivo, errori)

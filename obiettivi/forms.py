@@ -171,8 +171,9 @@ class ObiettivoAdminForm(RegoleFormMixin, ControlloVersioneMixin, forms.ModelFor
                     "sceglierne una del ciclo dell'obiettivo.",
                 )
         controlla_codice_unico(self, Obiettivo, ciclo_id)
+        # Grades within the field's own bounds (the model says those) and the SMVP's scale.
         gradi = {c: cleaned.get(c) for c in ("grado_proposto", "grado_validato")
-                 if cleaned.get(c) is not None}
+                 if cleaned.get(c) is not None and not regole.campo(Obiettivo, c, cleaned[c])}
         if gradi:
             scala = workflow.gradi_smvp(ciclo_id)
             aggiungi_errori(self, {c: regole.grado(v, scala) for c, v in gradi.items()})

@@ -17,8 +17,6 @@
   cycle's page («Passa allo stato successivo», «Riapri il ciclo»).
 """
 
-import csv
-
 from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -35,12 +33,14 @@ from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
 
 from seregno_perf.campi import INTERO_E_DECIMALE_ITALIANI
+from seregno_perf.tabelle import righe_csv
 
 from . import forms, permessi, services, workflow
 from .models import (
     Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
     RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
 )
+from .peg import admin as peg_admin
 from .services import area_upsert, nodo_upsert
 
 def data_breve(valore):
@@ -201,12 +201,10 @@ class RuoliAdminMixin:
     @admin.action(description="Esporta in CSV gli elementi selezionati", permissions=["view"])
     def esporta_csv(self, request, queryset):
         campi = [f for f in self.model._meta.fields]
-        risposta = HttpResponse(content_type="text/csv; charset=utf-8")
+        righe = [[str(f.verbose_name) for f in campi]]
+        righe += queryset.values_list(*[f.attname for f in campi])
+        risposta = HttpResponse(righe_csv(righe, separatore=";"), content_type="text/csv; charset=utf-8")
         risposta["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}.csv"'
-        scrittore = csv.writer(risposta, delimiter=";")
-        scrittore.writerow([str(f.verbose_name) for f in campi])
-        for riga in queryset.values_list(*[f.attname for f in campi]):
-            scrittore.writerow(["" if v is None else v for v in riga])
         return risposta
 
 
@@ -397,6 +395,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         return [
             path("<int:ciclo_id>/avanza/", vista(self.avanza_view), name="obiettivi_ciclo_avanza"),
             path("<int:ciclo_id>/riapri/", vista(self.riapri_view), name="obiettivi_ciclo_riapri"),
+            *peg_admin.urls(self.admin_site),
         ] + super().get_urls()
 
     def _ciclo_per_transizione(self, request, ciclo_id):
@@ -927,4 +926,3 @@ class RispostaRPCTAdmin(RuoliAdminMixin, CicloScopedMixin, admin.ModelAdmin):
     @admin.display(description="domanda")
     def domanda_breve(self, obj):
         return obj.domanda if len(obj.domanda) <= 90 else f"{obj.domanda[:87]}…"
-from . import admin_peg  # noqa: E402,F401

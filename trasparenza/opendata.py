@@ -5,10 +5,10 @@ columns of ``COLONNE_CSV`` (documented in docs/open-data.md). It is derived from
 data as the page and the PDF.
 """
 
-import csv
-import io
 import json
 from pathlib import Path
+
+from seregno_perf.tabelle import righe_csv
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "relazione.schema.json"
 
@@ -31,30 +31,18 @@ COLONNE_CSV = [
 ]
 
 
-# A spreadsheet opening the CSV runs a cell that starts with one of these as a formula (CWE-1236):
-# such a text cell gets a leading apostrophe, which spreadsheets show as nothing. Numbers are
-# never touched; dati.json keeps every text as written.
-INIZIO_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cella(valore):
-    if valore is None:
-        return ""
-    if isinstance(valore, float):
-        return f"{valore:.2f}"
-    if isinstance(valore, str) and valore.startswith(INIZIO_FORMULA):
-        return "'" + valore
-    return str(valore)
+def _numero(valore):
+    return f"{valore:.2f}" if isinstance(valore, float) else str(valore)
 
 
 def obiettivi_csv(dati):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["ente", "anno", "versione", "impronta"] + [nome for nome, _ in COLONNE_CSV])
+    """The text of ``dati.csv``, written by the project's one CSV writer (``seregno_perf.tabelle``:
+    text cells a spreadsheet would run as formulas get a leading apostrophe; numbers are never
+    touched; dati.json keeps every text as written)."""
     testa = [dati["ente"]["slug"], dati["anno"], dati.get("versione") or "", dati["impronta"]]
-    for ob in dati["obiettivi"]:
-        writer.writerow(testa + [_cella(ob.get(chiave)) for _, chiave in COLONNE_CSV])
-    return buffer.getvalue()
+    righe = [["ente", "anno", "versione", "impronta"] + [nome for nome, _ in COLONNE_CSV]]
+    righe += [testa + [ob.get(chiave) for _, chiave in COLONNE_CSV] for ob in dati["obiettivi"]]
+    return righe_csv(righe, formatta=_numero)
 
 
 def dati_json(dati) -> bytes:

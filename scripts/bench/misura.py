@@ -75,13 +75,10 @@ def pubblica_senza_pdf(ciclo, dati):
 def misura_importazione(n):
     """Import into an empty cycle the PEG workbook (XLSX) exported from a synthetic cycle of
     ``n`` objectives (with its areas, tree, indicators, phases, barometro, financial
-    indicators). None when the PEG import (obiettivi.importazione) is not there."""
+    indicators). None when the PEG import (obiettivi.peg) is not there."""
     try:
-        from obiettivi.importazione import (
-            ciclo_per_importazione,
-            esporta_workbook,
-            importa_workbook,
-        )
+        from obiettivi.peg.esporta import esporta_workbook
+        from obiettivi.peg.importa import ciclo_per_importazione, importa_workbook
     except ImportError:
         return None
     import io

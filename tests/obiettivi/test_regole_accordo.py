@@ -18,7 +18,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from obiettivi.importazione import FOGLI, ciclo_per_importazione, importa_workbook
+from obiettivi.peg.importa import ciclo_per_importazione, importa_workbook
+from obiettivi.peg.risorse import FOGLI
 from obiettivi.models import Indicatore, Obiettivo
 from obiettivi.services import area_upsert, nodo_upsert
 from tests.ruoli.conftest import dati_della_pagina

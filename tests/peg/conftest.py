@@ -2,8 +2,8 @@
 
 import pytest
 
-from obiettivi import importazione
-from obiettivi.importazione import FOGLI
+from obiettivi.peg import importa, scrittura
+from obiettivi.peg.risorse import FOGLI
 
 AREE = [["A1", "Area uno", ""], ["A2", "Area due", ""], ["A1.1", "Servizio uno", "A1"]]
 ALBERO = [["1", "Linea uno", "", "linea"], ["1.1", "Azione uno", "1", "azione"]]
@@ -36,14 +36,14 @@ def scrivi(percorso, fogli, intestazioni=None):
     intestazioni = intestazioni or {}
     dati = {n: [list(intestazioni.get(n, FOGLI[n]))] + [list(r) for r in righe]
             for n, righe in fogli.items()}
-    scrittore = importazione.scrivi_ods if str(percorso).endswith(".ods") else importazione.scrivi_xlsx
+    scrittore = scrittura.scrivi_ods if str(percorso).endswith(".ods") else scrittura.scrivi_xlsx
     percorso.write_bytes(scrittore(dati))
     return percorso
 
 
 @pytest.fixture
 def ciclo(db):
-    ciclo, _ = importazione.ciclo_per_importazione(ente="prova", anno=2021, crea=True)
+    ciclo, _ = importa.ciclo_per_importazione(ente="prova", anno=2021, crea=True)
     return ciclo
 
 

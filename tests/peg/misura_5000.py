@@ -40,8 +40,9 @@ def main():
     n = parser.parse_args().obiettivi
 
     call_command("migrate", verbosity=0)
-    from obiettivi.importazione import ciclo_per_importazione, esporta_workbook, importa_workbook
     from obiettivi.models import Ciclo, Fase, Indicatore, Obiettivo
+    from obiettivi.peg.esporta import esporta_workbook
+    from obiettivi.peg.importa import ciclo_per_importazione, importa_workbook
     from obiettivi.synthetic import genera_ciclo
 
     print(f"Database: {connection.vendor}")

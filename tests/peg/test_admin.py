@@ -6,13 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from obiettivi import permessi
-from obiettivi.importazione import leggi_file
+from obiettivi.peg.importa import leggi_file
 from obiettivi.models import Area, Obiettivo
 
 from .conftest import COMPLETO
 
 pytestmark = pytest.mark.django_db
-URL = "/admin/obiettivi/peg/"
+URL = "/admin/obiettivi/ciclo/peg/"
 
 
 @pytest.fixture
@@ -58,13 +58,13 @@ def test_errori_in_pagina_e_nessuna_conferma(admin_client, ciclo, workbook):
     risposta = _carica(admin_client, ciclo, workbook(fogli))
     testo = risposta.content.decode()
     assert "peg.xlsx: 1 errore" in testo
-    assert "<li>Foglio fasi, riga 2, colonna peso: «X» non è un numero; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali.</li>" in testo
+    assert "<li>Foglio fasi, riga 2, colonna peso: «X» non è un numero; scrivi 1.250,5" in testo
     assert "_conferma" not in testo
     assert not Obiettivo.objects.exists()
 
 
 def test_dirigente_vede_l_errore_dell_altra_area(client, ciclo, workbook, django_user_model, tmp_path):
-    from obiettivi.importazione import importa_workbook
+    from obiettivi.peg.importa import importa_workbook
 
     importa_workbook(file=workbook(), ciclo=ciclo)
     ciclo.stato = "rendicontazione"
@@ -84,11 +84,11 @@ def test_dirigente_vede_l_errore_dell_altra_area(client, ciclo, workbook, django
     esportato = tmp_path / "esportato.xlsx"
     esportato.write_bytes(risposta.content)
     fogli = leggi_file(esportato)
-    assert [r[1][0] for r in fogli["obiettivi"].righe] == ["O1", "O3"]
+    assert [r[0] for r in fogli["obiettivi"]] == ["O1", "O3"]
 
 
 def test_esportazioni_e_modelli(admin_client, ciclo, workbook, tmp_path):
-    from obiettivi.importazione import importa_workbook
+    from obiettivi.peg.importa import importa_workbook
 
     importa_workbook(file=workbook(), ciclo=ciclo)
     esporta = reverse("admin:obiettivi_peg_esporta")
@@ -100,7 +100,7 @@ def test_esportazioni_e_modelli(admin_client, ciclo, workbook, tmp_path):
         file = tmp_path / nome
         file.write_bytes(risposta.content)
         if contenuto == "dati":
-            assert len(leggi_file(file)["obiettivi"].righe) == 3
+            assert leggi_file(file)["obiettivi"].height == 3
     modello = admin_client.get(reverse("admin:obiettivi_peg_modello", args=["modello_vuoto.xlsx"]))
     assert modello.status_code == 200 and modello["Content-Disposition"].startswith("attachment")
     assert admin_client.get(reverse("admin:obiettivi_peg_modello", args=["settings.py"])).status_code == 404
@@ -114,3 +114,16 @@ def test_senza_ruolo_vietato(client, django_user_model):
     assert client.get(reverse("admin:obiettivi_peg_esporta")).status_code == 403
     client.logout()
     assert client.get(URL).status_code == 302  # to the admin login
+
+
+def test_a_flood_of_errors_shows_the_first_hundred_and_the_count(admin_client, ciclo, tmp_path):
+    righe = "".join(f"O{i};Obiettivo {i};;A1;1.1;;X;attivo;;\n" for i in range(3000))
+    file = tmp_path / "obiettivi.csv"
+    file.write_text("codice;titolo;descrizione;area;nodo;tipologia;peso;stato;motivazione;"
+                    "anno_rinvio\n" + righe, encoding="utf-8")
+    risposta = _carica(admin_client, ciclo, file)
+    testo = risposta.content.decode()
+    assert "obiettivi.csv: 3000 errori" in testo
+    assert testo.count("<li>Foglio obiettivi, riga") == 100
+    assert "… e altri 2900 errori: sono mostrati i primi 100." in testo
+    assert len(risposta.content) < 100_000

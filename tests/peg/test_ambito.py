@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from obiettivi import permessi
-from obiettivi.importazione import FOGLI_DIRIGENTE, dati_risultati, dati_workbook, importa_workbook
+from obiettivi.peg.esporta import dati_risultati, dati_workbook
+from obiettivi.peg.importa import importa_workbook
+from obiettivi.peg.risorse import FOGLI_DIRIGENTE
 from obiettivi.models import Area, Indicatore
 
 from .conftest import COMPLETO

@@ -8,10 +8,9 @@ from django.conf import settings
 from django.db import transaction
 
 from obiettivi.demo import carica_demo
-from obiettivi.importazione import (
-    FOGLI, ciclo_per_importazione, dati_risultati, dati_workbook, esporta_workbook,
-    importa_workbook, leggi_file,
-)
+from obiettivi.peg.esporta import dati_risultati, dati_workbook, esporta_workbook
+from obiettivi.peg.importa import ciclo_per_importazione, importa_workbook, leggi_file
+from obiettivi.peg.risorse import FOGLI
 from obiettivi.models import Area, Obiettivo
 from valutazione.queries import risultati_ciclo
 
@@ -50,12 +49,12 @@ def test_andata_e_ritorno_su_seregno(demo, tmp_path, formato, anno, django_asser
 def test_modelli_vuoto_e_compilato(demo):
     for estensione in ("xlsx", "ods"):
         vuoto = leggi_file(MODELLI / f"modello_vuoto.{estensione}")
-        assert {n: tuple(f.intestazioni) for n, f in vuoto.items()} == FOGLI
-        assert not any(f.righe for f in vuoto.values())
+        assert {n: tuple(f.headers) for n, f in vuoto.items()} == FOGLI
+        assert not any(f.height for f in vuoto.values())
         compilato = leggi_file(MODELLI / f"modello_compilato.{estensione}")
         # The filled template is the demo's export: regenerate it with
         # `esporta_peg fixtures/peg/modello_compilato.xlsx --ente seregno --anno 2021`.
-        assert {n: len(f.righe) for n, f in compilato.items()} == {
+        assert {n: f.height for n, f in compilato.items()} == {
             n: len(r) - 1 for n, r in dati_workbook(ciclo=demo).items()}
     nuovo, _ = ciclo_per_importazione(ente="altro", anno=2024, crea=True)
     assert importa_workbook(file=MODELLI / "modello_compilato.xlsx", ciclo=nuovo).ok

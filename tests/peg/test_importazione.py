@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from obiettivi.importazione import importa_workbook
+from obiettivi.peg.importa import importa_workbook
 from obiettivi.models import Area, Fase, Indicatore, NodoStrategico, Obiettivo
 from valutazione.models import IndicatoreFinanziario, StandardBarometro
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from obiettivi import workflow
-from obiettivi.importazione import importa_workbook
+from obiettivi.peg.importa import importa_workbook
 from obiettivi.models import Ciclo, Obiettivo, RiaperturaCiclo
 from valutazione.models import LivelloScala
 from valutazione.services import smvp_create_default

@@ -1,6 +1,6 @@
 """``esporta_peg FILE [--ente E --anno A] [--vuoto] [--risultati] [--foglio NOME] [--utente U]``:
 write the PEG template (blank or filled from a cycle) or the results, as XLSX, ODS or CSV
-(format from the file's extension). A thin shell over ``obiettivi.importazione``.
+(format from the file's extension). A thin shell over ``obiettivi.peg.esporta``.
 """
 
 from pathlib import Path
@@ -8,9 +8,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from obiettivi.importazione import (
-    FORMATI, ErroreImportazione, ciclo_per_importazione, esporta_risultati, esporta_workbook,
-)
+from obiettivi.peg.esporta import esporta_risultati, esporta_workbook
+from obiettivi.peg.importa import ErroreImportazione, ciclo_per_importazione
+from obiettivi.peg.scrittura import FORMATI
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """``importa_peg FILE --ente E --anno A [--dry-run] [--foglio NOME] [--crea] [--nome-ente N]
 [--utente U]``: import a PEG workbook (XLSX, ODS or CSV) into a cycle.
 
-A thin shell over ``obiettivi.importazione.importa_workbook``; exit status 0 on success, 1 on any
+A thin shell over ``obiettivi.peg.importa.importa_workbook``; exit status 0 on success, 1 on any
 error (nothing is written then). See docs/import-peg.md.
 """
 
@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from obiettivi.importazione import ErroreImportazione, ciclo_per_importazione, importa_workbook
+from obiettivi.peg.importa import ErroreImportazione, ciclo_per_importazione, importa_workbook
 
 
 class Command(BaseCommand):

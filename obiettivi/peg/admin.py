@@ -1,15 +1,16 @@
 """Admin pages of the PEG import and export (docs/import-peg.md).
 
-Registered without touching the ModelAdmins: three URLs are put in front of the admin site's own
-(``admin.site.get_urls`` wrapped once), each behind ``admin_view`` (staff login) and a role check:
+Three URLs, added by ``CicloAdmin.get_urls`` (``urls(admin_site)``), each behind the admin
+site's ``admin_view`` (staff login) and a role check:
 
-* ``obiettivi/peg/`` — import: upload → dry-run preview (what is created, updated, unchanged,
+* ``obiettivi/ciclo/peg/`` — import: upload → dry-run preview (what is created, updated, unchanged,
   or every error with sheet, row and column) → confirm, which runs the real import on the same
   stored file. Amministratori import everything; a dirigente the outcomes of their areas.
-* ``obiettivi/peg/esporta/`` — the template filled from a cycle, or the results, XLSX or ODS.
-* ``obiettivi/peg/modello/<file>`` — the blank and filled templates of ``fixtures/peg/``.
+* ``obiettivi/ciclo/peg/esporta/`` — the template filled from a cycle, or the results, XLSX or ODS.
+* ``obiettivi/ciclo/peg/modello/<file>`` — the blank and filled templates of ``fixtures/peg/``.
 
-The views validate the request and call ``obiettivi.importazione``; they write nothing themselves.
+The views validate the request and call ``obiettivi.peg.importa`` / ``esporta``, whose rows go
+through the sheets' django-import-export ``Resource``s; they write nothing themselves.
 """
 
 import uuid
@@ -26,8 +27,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import get_valid_filename
 
-from . import importazione, permessi
-from .models import Area, Ciclo
+from .. import permessi
+from ..models import Area, Ciclo
+from . import esporta, importa
+from .risorse import FOGLI
+from .scrittura import FORMATI
 
 CARTELLA_MODELLI = Path(settings.BASE_DIR) / "fixtures" / "peg"
 MODELLI = {
@@ -65,7 +69,7 @@ class ImportaForm(forms.Form):
     )
     foglio = forms.ChoiceField(
         label="foglio", required=False,
-        choices=[("", "tutti (per un CSV: dal nome del file)")] + [(f, f) for f in importazione.FOGLI],
+        choices=[("", "tutti (per un CSV: dal nome del file)")] + [(f, f) for f in FOGLI],
         help_text="Importa solo questo foglio; per un CSV, il foglio che contiene.",
     )
 
@@ -112,7 +116,7 @@ def _salva_caricato(file) -> str:
 
 def _esito_con_file(percorso, **kwargs):
     with default_storage.open(percorso, "rb") as file:
-        return importazione.importa_workbook(file=file, **kwargs)
+        return importa.importa_workbook(file=file, **kwargs)
 
 
 def importa_view(request):
@@ -181,12 +185,12 @@ def esporta_view(request):
         return redirect("admin:obiettivi_peg_importa")
     ciclo, formato = form.cleaned_data["ciclo"], form.cleaned_data["formato"]
     if form.cleaned_data["contenuto"] == "risultati":
-        contenuto = importazione.esporta_risultati(ciclo=ciclo, utente=request.user, formato=formato)
+        contenuto = esporta.esporta_risultati(ciclo=ciclo, utente=request.user, formato=formato)
         nome = f"risultati_{ciclo.ente.slug}_{ciclo.anno}.{formato}"
     else:
-        contenuto = importazione.esporta_workbook(ciclo=ciclo, utente=request.user, formato=formato)
+        contenuto = esporta.esporta_workbook(ciclo=ciclo, utente=request.user, formato=formato)
         nome = f"peg_{ciclo.ente.slug}_{ciclo.anno}.{formato}"
-    risposta = HttpResponse(contenuto, content_type=importazione.FORMATI[formato])
+    risposta = HttpResponse(contenuto, content_type=FORMATI[formato])
     risposta["Content-Disposition"] = f'attachment; filename="{nome}"'
     return risposta
 
@@ -199,17 +203,11 @@ def modello_view(request, nome):
     return FileResponse((CARTELLA_MODELLI / nome).open("rb"), as_attachment=True, filename=nome)
 
 
-def _con_peg(get_urls):
-    def urls():
-        vista = admin.site.admin_view
-        return [
-            path("obiettivi/peg/", vista(importa_view), name="obiettivi_peg_importa"),
-            path("obiettivi/peg/esporta/", vista(esporta_view), name="obiettivi_peg_esporta"),
-            path("obiettivi/peg/modello/<str:nome>", vista(modello_view), name="obiettivi_peg_modello"),
-        ] + get_urls()
-    urls._peg = True
-    return urls
-
-
-if not getattr(admin.site.get_urls, "_peg", False):
-    admin.site.get_urls = _con_peg(admin.site.get_urls)
+def urls(admin_site):
+    """The PEG pages, for ``CicloAdmin.get_urls`` (under ``obiettivi/ciclo/``)."""
+    vista = admin_site.admin_view
+    return [
+        path("peg/", vista(importa_view), name="obiettivi_peg_importa"),
+        path("peg/esporta/", vista(esporta_view), name="obiettivi_peg_esporta"),
+        path("peg/modello/<str:nome>", vista(modello_view), name="obiettivi_peg_modello"),
+    ]

@@ -9,20 +9,26 @@ function returns Italian messages keyed by the **model field** they are about::
 
 An empty dict (or list) means the values are fine. The same messages reach everyone:
 
-* **Models** (``RegoleMixin.clean_fields``, below, a base of every model with texts): every ``full_clean()`` — hence
-  every ModelForm of the admin — checks control characters in every text field and the
-  model's cross-field rules (``errori_obiettivo``, ``errori_indicatore``, ``errori_fase``).
+* **Models** (``RegoleMixin.clean_fields``, below, a base of every model with texts): every
+  ``full_clean()`` — hence every ModelForm of the admin — checks control characters in every
+  text field and the model's cross-field rules (``errori_obiettivo``, ``errori_indicatore``, ``errori_fase``).
   A message about a field the form does not carry (read-only for that user) goes to the form.
 * **Admin forms** (``obiettivi.forms``, ``valutazione.forms``): what needs more than one row —
   the phases of an objective summing to 100 (``errori_fasi``), the fields an action needs
   (``errori_invio``, ``errori_validazione``, ``errori_rinvio``) — through
   ``obiettivi.forms.aggiungi_errori(form, errori)``.
-* **Workflow** (``obiettivi.workflow``): ``errori_invio`` / ``errori_validazione`` on the
-  saved objective, prefixed with its code.
-* **PEG import**: after reading a cell (``seregno_perf.formati.leggi_numero`` / ``leggi_data``,
-  ``scelta`` for statuses and types), ``campo(model, field, value)`` for the field's limits and
-  control characters, then the same ``errori_*`` on the row's final values; each field name is
-  mapped to the sheet's column (e.g. ``motivazione_stato`` → ``motivazione``).
+* **Workflow** (``obiettivi.workflow``): ``errori_invio`` / ``errori_validazione`` /
+  ``errori_rinvio`` on the saved objective, prefixed with its code; grades against the cycle's
+  SMVP scale (``grado``, with ``workflow.gradi_smvp``).
+* **PEG import** (``obiettivi.peg.risorse``, one django-import-export Resource per sheet): after
+  reading a cell (``seregno_perf.formati.leggi_numero`` / ``leggi_data``, ``scelta`` for statuses
+  and types), ``errori_campi(model, values)`` for each field's limits and control characters,
+  then the same ``errori_*`` on the row's final values, and ``errori_fasi`` per objective
+  (``obiettivi.peg.piano``); each field name is mapped to the sheet's column (e.g.
+  ``motivazione_stato`` → ``motivazione``).
+
+``tests/obiettivi/test_regole_accordo.py`` feeds the same rows to the admin and to the import
+and checks that they answer alike, message for message.
 
 Numbers in messages are Italian (``formati.numero``); years and codes are printed as they are.
 """
@@ -30,7 +36,6 @@ Numbers in messages are Italian (``formati.numero``); years and codes are printe
 from __future__ import annotations
 
 import datetime
-import re
 import unicodedata
 from decimal import Decimal
 

@@ -21,7 +21,7 @@ from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,6 +32,7 @@ from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
 
+from seregno_perf.campi import INTERO_E_DECIMALE_ITALIANI
 from seregno_perf.tabelle import righe_csv
 
 from . import forms, permessi, services, workflow
@@ -41,9 +42,6 @@ from .models import (
 )
 from .peg import admin as peg_admin
 from .services import area_upsert, nodo_upsert
-
-DECIMALI_ITALIANI = {models.DecimalField: {"localize": True}}
-
 
 def data_breve(valore):
     return date_format(valore, "SHORT_DATE_FORMAT") if valore else "—"
@@ -115,6 +113,8 @@ class RuoliAdminMixin:
 
     percorso_area = None
     actions = ["esporta_csv"]
+    # numbers typed the Italian way ("40.000", "1.250,5"), stored values shown as "5"
+    formfield_overrides = INTERO_E_DECIMALE_ITALIANI
 
     # queryset: list, search, filters, change/delete/history URLs, bulk actions, export
     def get_queryset(self, request):
@@ -169,7 +169,10 @@ class RuoliAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (CicloNonBloccatoMixin, form), {})
+        basi = (CicloNonBloccatoMixin, form)
+        if not issubclass(form, forms.RegoleFormMixin):
+            basi = (CicloNonBloccatoMixin, forms.RegoleFormMixin, form)
+        return type(form.__name__, basi, {})
 
     # dropdowns
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -229,8 +232,6 @@ class CicloScopedMixin:
     """Cycles listed with their ente in one query; areas and nodes limited to the edited
     object's cycle (``request._ciclo_id`` is set by ``get_form``, before fields are built)."""
 
-    formfield_overrides = DECIMALI_ITALIANI
-
     def ciclo_dell_oggetto(self, obj):
         return getattr(obj, "ciclo_id", None)
 
@@ -285,7 +286,6 @@ class EnteAdmin(RuoliAdminMixin, admin.ModelAdmin):
     list_display = ["nome", "slug", "codice_istat", "abitanti"]
     search_fields = ["nome", "slug", "codice_istat"]
     prepopulated_fields = {"slug": ["nome"]}
-    formfield_overrides = DECIMALI_ITALIANI
     inlines = [VoceSchedaInline]
     fieldsets = [
         (None, {"fields": ["nome", "slug"]}),
@@ -685,7 +685,7 @@ class EsitoInlineMixin:
 class IndicatoreInline(EsitoInlineMixin, admin.TabularInline):
     model = Indicatore
     form = forms.IndicatoreAdminForm
-    formfield_overrides = DECIMALI_ITALIANI
+    formfield_overrides = INTERO_E_DECIMALE_ITALIANI
     extra = 0
     fields = [
         "codice", "nome", "unita", "tipo", "peso", "target", "consuntivo", "data_target",
@@ -697,7 +697,7 @@ class FaseInline(EsitoInlineMixin, admin.TabularInline):
     model = Fase
     form = forms.FaseAdminForm
     formset = forms.FaseInlineFormSet
-    formfield_overrides = DECIMALI_ITALIANI
+    formfield_overrides = INTERO_E_DECIMALE_ITALIANI
     extra = 0
     fields = ["codice", "descrizione", "peso", "percentuale", "inizio", "fine"]
 
@@ -857,7 +857,6 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
 class IndicatoreAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     percorso_area = "obiettivo__area"
     form = forms.IndicatoreAutonomoAdminForm
-    formfield_overrides = DECIMALI_ITALIANI
     list_display = ["codice", "nome", "obiettivo", "tipo", "target", "consuntivo"]
     list_filter = [CicloDellObiettivoFilter, "tipo"]
     list_select_related = ["obiettivo"]
@@ -875,7 +874,6 @@ class FaseAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
 
     percorso_area = "obiettivo__area"
     form = forms.FaseAutonomaAdminForm
-    formfield_overrides = DECIMALI_ITALIANI
     list_display = ["codice", "descrizione", "obiettivo", "peso", "percentuale", "inizio_", "fine_"]
     list_filter = [CicloDellObiettivoFilter]
     list_select_related = ["obiettivo"]

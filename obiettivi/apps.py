@@ -8,7 +8,7 @@ class ObiettiviConfig(AppConfig):
     verbose_name = "Pianificazione: enti, cicli, albero e obiettivi"
 
     def ready(self):
-        from .permessi import ruoli_crea
+        from .permessi import ruoli_allinea
 
-        # The role groups come from migration 0004; after a flush they are re-created here.
-        post_migrate.connect(ruoli_crea, sender=self, dispatch_uid="obiettivi_ruoli_crea")
+        # The role groups, as ``permessi`` defines them, after every migrate and flush.
+        post_migrate.connect(ruoli_allinea, sender=self, dispatch_uid="obiettivi_ruoli_allinea")

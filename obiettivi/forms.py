@@ -1,32 +1,34 @@
 """Forms of the plan's admin: the rules users must see as form errors, in Italian.
 
-The database constraints of ``obiettivi.models`` stay the last line of defence; these forms word
-the same rules for the people who fill them in (status reasons, postponement year, yes/no values,
-phases summing to 100, area and node of the objective's own cycle), so nobody meets an
-``IntegrityError``. Decimal fields accept Italian input ("12,5").
+The rules themselves live in ``obiettivi.regole`` (one home, shared with the PEG import and the
+workflow): each model's ``full_clean()`` checks texts and its rules across fields, so a
+ModelForm shows them on its fields. Here only what needs more than the one row: codes unique in
+the cycle, area and node of the objective's own cycle, the phases of an objective summing to 100,
+the fields a button («Invia», «Valida», «Rinvia») needs, and the lost-update guard. The database
+constraints of ``obiettivi.models`` stay the last line of defence. Numbers are typed the Italian
+way through ``seregno_perf.campi`` (the admin's ``formfield_overrides``).
 """
-
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Sum
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import F
 from mptt.forms import MPTTAdminForm
 
+from . import regole, workflow
 from .models import (
     Area, Fase, Indicatore, NodoStrategico, Obiettivo, TabellaReport, VariazioneObiettivo,
 )
 
-CENTO = Decimal("100")
 SEPARATORE_CELLE = ";"
 
 
-def numero_it(valore: Decimal) -> str:
-    """``Decimal('92.50')`` → ``'92,5'``; ``Decimal('90.00')`` → ``'90'`` (for messages)."""
-    testo = format(Decimal(valore).quantize(Decimal("0.01")), "f")
-    if "." in testo:
-        testo = testo.rstrip("0").rstrip(".")
-    return testo.replace(".", ",")
+def aggiungi_errori(form, errori: regole.Errori) -> None:
+    """Attach the messages of ``obiettivi.regole`` to their fields, or to the whole form when
+    the field is not in it (read-only for this user)."""
+    for campo, messaggi in errori.items():
+        for messaggio in messaggi:
+            form.add_error(campo if campo in form.fields else None, messaggio)
 
 
 def ciclo_id_del_form(form) -> int | None:
@@ -48,6 +50,29 @@ def controlla_codice_unico(form, model, ciclo_id) -> None:
         doppi = doppi.exclude(pk=form.instance.pk)
     if doppi.exists():
         form.add_error("codice", f"Il codice «{codice}» è già usato in questo ciclo.")
+
+
+class RegoleFormMixin(forms.BaseForm):
+    """Texts and choices answer with the words of ``obiettivi.regole``, as the PEG import does:
+    control characters — NUL included, which Django's own form check would word differently —
+    are refused by the model's ``full_clean``; a value outside a list of choices says which
+    values are accepted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in self.fields.values():
+            if isinstance(campo, forms.CharField):
+                campo.validators = [v for v in campo.validators
+                                    if not isinstance(v, ProhibitNullCharactersValidator)]
+            if isinstance(campo, forms.ChoiceField) and not isinstance(campo, forms.ModelChoiceField):
+                ammessi = [str(valore) for valore, _ in campo.choices if valore != ""]
+                campo.error_messages = {**campo.error_messages,
+                                        "invalid_choice": regole.messaggio_scelta(ammessi)}
+
+    def _post_clean(self):
+        # The model's rules skip the fields this form refused (``regole.RegoleMixin``).
+        self.instance._campi_rifiutati = frozenset(self.errors)
+        super()._post_clean()
 
 
 MESSAGGIO_VERSIONE = (
@@ -102,7 +127,7 @@ class ControlloVersioneMixin(forms.Form):
         return salvato
 
 
-class ObiettivoAdminForm(ControlloVersioneMixin, forms.ModelForm):
+class ObiettivoAdminForm(RegoleFormMixin, ControlloVersioneMixin, forms.ModelForm):
     """``azione`` is set by the admin from the button pressed («_invia», «_valida», «_rinvia»):
     the fields that action needs are then required, as form errors."""
 
@@ -119,123 +144,56 @@ class ObiettivoAdminForm(ControlloVersioneMixin, forms.ModelForm):
             return self.cleaned_data.get(campo)
         return getattr(self.instance, campo)
 
+    #: The objective's fields the buttons' rules read.
+    CAMPI_AZIONE = ("stato", "relazione", "grado_proposto", "grado_validato", "commento_nucleo")
+
     def clean(self):
         cleaned = super().clean()
         self._controlla_piano(cleaned)
-        self._controlla_azione()
+        regola = {"_invia": regole.errori_invio, "_valida": regole.errori_validazione,
+                  "_rinvia": regole.errori_rinvio}.get(self.azione)
+        if regola is not None:
+            aggiungi_errori(self, regola({c: self.valore(c) for c in self.CAMPI_AZIONE}))
         return cleaned
 
-    def _controlla_azione(self):
-        attivo = self.valore("stato") == Obiettivo.Stato.ATTIVO
-        richiesti = {
-            "_invia": [("relazione", "Per inviare al Nucleo scrivere la relazione sintetica.", True),
-                       ("grado_proposto", "Per inviare al Nucleo indicare il grado proposto.", attivo)],
-            "_valida": [("grado_validato", "Per validare indicare il grado validato.", attivo)],
-            "_rinvia": [("commento_nucleo",
-                         "Per rinviare al dirigente scrivere nel commento che cosa va corretto.",
-                         True)],
-        }.get(self.azione, [])
-        for campo, messaggio, obbligatorio in richiesti:
-            valore = self.valore(campo)
-            if obbligatorio and (valore is None or (isinstance(valore, str) and not valore.strip())):
-                if campo in self.fields:
-                    self.add_error(campo, messaggio)
-                else:
-                    self.add_error(None, messaggio)
-
     def _controlla_piano(self, cleaned):
+        """Area and node of the objective's own cycle, code unique in it (the rules of one row
+        are the model's, from ``obiettivi.regole``)."""
         ciclo_id = ciclo_id_del_form(self)
-        if ciclo_id is not None:
-            for campo, etichetta in (("area", "L'area"), ("nodo", "L'azione strategica")):
-                valore = cleaned.get(campo)
-                if valore is not None and valore.ciclo_id != ciclo_id:
-                    self._errore(
-                        campo,
-                        f"{etichetta} «{valore}» appartiene a un altro ciclo: "
-                        "sceglierne una del ciclo dell'obiettivo.",
-                    )
-            controlla_codice_unico(self, Obiettivo, ciclo_id)
-
-        stato = self.valore("stato") or self.instance.stato
-        motivazione = (self.valore("motivazione_stato") or "").strip()
-        anno_rinvio = self.valore("anno_rinvio")
-        if stato in (Obiettivo.Stato.SOSPESO, Obiettivo.Stato.NON_APPLICABILE) and not motivazione:
-            etichetta = Obiettivo.Stato(stato).label
-            self._errore(
-                "motivazione_stato",
-                f"Per un obiettivo «{etichetta}» indicare la motivazione (es. «causa COVID-19»).",
-            )
-        if stato == Obiettivo.Stato.RINVIATO and anno_rinvio is None:
-            self._errore("anno_rinvio", "Per un obiettivo «Rinviato» indicare l'anno del rinvio.")
-        if stato != Obiettivo.Stato.RINVIATO and anno_rinvio is not None:
-            self._errore(
-                "anno_rinvio",
-                "L'anno di rinvio si indica solo per gli obiettivi rinviati: svuotare il campo "
-                "o impostare lo stato «Rinviato».",
-            )
-
-        proposto, validato = self.valore("grado_proposto"), self.valore("grado_validato")
-        if stato and stato != Obiettivo.Stato.ATTIVO and (proposto or validato):
-            self._errore(
-                "grado_proposto" if proposto else "grado_validato",
-                "Solo gli obiettivi attivi ricevono un grado: svuotare i gradi o impostare lo "
-                "stato «Attivo».",
-            )
-        if (validato is not None and validato != proposto
-                and not (self.valore("motivazione_grado") or "").strip()):
-            self._errore(
-                "motivazione_grado",
-                "Il grado validato differisce da quello proposto: indicare la motivazione del "
-                "Nucleo.",
-            )
-
-    def _errore(self, campo, messaggio):
-        """An error on ``campo``, or on the whole form when ``campo`` is read-only here."""
-        self.add_error(campo if campo in self.fields else None, messaggio)
+        if ciclo_id is None:
+            return
+        for campo, etichetta in (("area", "L'area"), ("nodo", "L'azione strategica")):
+            valore = cleaned.get(campo)
+            if valore is not None and valore.ciclo_id != ciclo_id:
+                self.add_error(
+                    campo if campo in self.fields else None,
+                    f"{etichetta} «{valore}» appartiene a un altro ciclo: "
+                    "sceglierne una del ciclo dell'obiettivo.",
+                )
+        controlla_codice_unico(self, Obiettivo, ciclo_id)
+        # Grades within the field's own bounds (the model says those) and the SMVP's scale.
+        gradi = {c: cleaned.get(c) for c in ("grado_proposto", "grado_validato")
+                 if cleaned.get(c) is not None and not regole.campo(Obiettivo, c, cleaned[c])}
+        if gradi:
+            scala = workflow.gradi_smvp(ciclo_id)
+            aggiungi_errori(self, {c: regole.grado(v, scala) for c, v in gradi.items()})
 
 
-class IndicatoreAdminForm(forms.ModelForm):
+class IndicatoreAdminForm(RegoleFormMixin, forms.ModelForm):
+    """Its rules (expected date of a «scadenza», 1 or 0 for «sì / no») are the model's."""
+
     class Meta:
         model = Indicatore
         fields = "__all__"
-        localized_fields = "__all__"
-
-    def clean(self):
-        cleaned = super().clean()
-
-        def valore_di(campo):  # read-only fields (a dirigente's page) keep the stored value
-            return cleaned.get(campo) if campo in self.fields else getattr(self.instance, campo)
-
-        tipo = valore_di("tipo")
-        if (tipo == Indicatore.Tipo.SCADENZA and not valore_di("data_target")
-                and "data_target" in self.fields):
-            self.add_error(
-                "data_target", "Per un indicatore «Scadenza (data)» indicare la scadenza prevista."
-            )
-        if tipo == Indicatore.Tipo.SI_NO:
-            for campo in ("target", "consuntivo"):
-                valore = cleaned.get(campo)
-                if campo in self.fields and valore is not None and valore not in (Decimal(0), Decimal(1)):
-                    self.add_error(
-                        campo, "Per un indicatore «Sì / no» scrivere 1 (sì) oppure 0 (no)."
-                    )
-        return cleaned
 
 
-class FaseAdminForm(forms.ModelForm):
-    """A phase edited on its own page: the objective's phases must still sum to 100."""
+class FaseAdminForm(RegoleFormMixin, forms.ModelForm):
+    """Its rules (end not before start) are the model's; the sum of the weights is the
+    formset's (on the objective's page) or ``FaseAutonomaAdminForm``'s."""
 
     class Meta:
         model = Fase
         fields = "__all__"
-        localized_fields = "__all__"
-
-    def clean(self):
-        cleaned = super().clean()
-        inizio, fine = cleaned.get("inizio"), cleaned.get("fine")
-        if inizio and fine and fine < inizio:
-            self.add_error("fine", "La data di fine non può precedere la data di inizio.")
-        return cleaned
 
 
 class IndicatoreAutonomoAdminForm(ControlloVersioneMixin, IndicatoreAdminForm):
@@ -252,13 +210,12 @@ class FaseAutonomaAdminForm(ControlloVersioneMixin, FaseAdminForm):
         altre = Fase.objects.filter(obiettivo=obiettivo)
         if self.instance.pk:
             altre = altre.exclude(pk=self.instance.pk)
-        somma = (altre.aggregate(s=Sum("peso"))["s"] or Decimal(0)) + peso
-        if somma != CENTO:
-            raise ValidationError(
-                f"Con questa fase la somma dei pesi delle fasi dell'obiettivo {obiettivo.codice} "
-                f"è {numero_it(somma)}: deve essere 100. Per ridistribuire i pesi modificare le "
-                "fasi dalla pagina dell'obiettivo."
-            )
+        pesi = [*altre.values_list("peso", flat=True), peso]
+        errori = regole.errori_fasi(pesi, obiettivo=obiettivo.codice)
+        if errori:
+            raise ValidationError([
+                *errori, "Per ridistribuire i pesi modificare le fasi dalla pagina dell'obiettivo."
+            ])
         return cleaned
 
 
@@ -276,11 +233,9 @@ class FaseInlineFormSet(forms.BaseInlineFormSet):
             and not form.cleaned_data.get("DELETE")
             and form.cleaned_data.get("peso") is not None
         ]
-        somma = sum(pesi, Decimal(0))
-        if pesi and somma != CENTO:
-            raise ValidationError(
-                f"La somma dei pesi delle fasi è {numero_it(somma)}: deve essere 100."
-            )
+        errori = regole.errori_fasi(pesi, obiettivo=getattr(self.instance, "codice", "") or "")
+        if errori:
+            raise ValidationError(errori)
 
 
 class _AlberoAdminForm(MPTTAdminForm):

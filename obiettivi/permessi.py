@@ -1,7 +1,8 @@
 """Who may see and do what: the three roles and the areas a user answers for.
 
-Roles are Django groups (created by a data migration): ``Amministratore`` (Servizio
-Programmazione e controlli), ``Dirigente``, ``Nucleo di valutazione``. A superuser counts as an
+Roles are Django groups, defined once at the end of this module (``permessi_dei_ruoli``):
+``Amministratore`` (Servizio Programmazione e controlli), ``Dirigente``, ``Nucleo di
+valutazione``. A superuser counts as an
 Amministratore. Every admin path, import and export asks these functions — scoping lives here
 and nowhere else.
 """
@@ -205,11 +206,6 @@ def scopa_scelte(user, queryset):
     return queryset.none()
 
 
-def puo_esportare(user, obj):
-    """An export carries exactly what the user may see."""
-    return puo_vedere(user, obj)
-
-
 def campi_importabili(user, obj):
     """An import row may change on an existing ``obj`` only what the page would let ``user``
     change (``TUTTI`` or a frozenset); a new row only an Amministratore may create, outside a
@@ -217,11 +213,12 @@ def campi_importabili(user, obj):
     return campi_modificabili(user, obj)
 
 
-# --- the groups -----------------------------------------------------------------------------
+# --- the groups: defined here, once -------------------------------------------------------
 
-# Model permissions of each role (app_label, codename); the Nucleo also gets «view» on every
-# model of the three apps, the Amministratore every permission of the three apps. Keep in step
-# with migration obiettivi/0004_ruoli.
+# The Django model permissions of each role, which only open the admin pages (the rules by row
+# are above). The Amministratore has every permission of the three apps of the plan, the Nucleo
+# «view» on all of them; then each role's extras. ``ruoli_allinea`` makes the groups in the
+# database exactly this, after every ``migrate`` (so a model added later reaches its roles).
 APP_DEL_PIANO = ("obiettivi", "valutazione", "trasparenza")
 PERMESSI_DIRIGENTE = (
     ("obiettivi", "view_obiettivo"), ("obiettivi", "change_obiettivo"),
@@ -230,38 +227,40 @@ PERMESSI_DIRIGENTE = (
     ("valutazione", "view_standardbarometro"), ("valutazione", "change_standardbarometro"),
 )
 PERMESSI_NUCLEO_EXTRA = (("obiettivi", "change_obiettivo"),)
-PERMESSI_AMMINISTRATORE_EXTRA = (("auth", "view_user"),)
+PERMESSI_AMMINISTRATORE_EXTRA = (("auth", "view_user"),)  # to choose an area's dirigenti
 
 
-def ruoli_crea(**kwargs):
-    """Create the three groups with their permissions if a group is missing (idempotent).
+def permessi_dei_ruoli(disponibili) -> dict[str, frozenset]:
+    """Each role's permissions among ``disponibili`` ((app_label, codename) pairs): the one
+    definition of the groups, as plain data."""
+    del_piano = {p for p in disponibili if p[0] in APP_DEL_PIANO}
+    return {
+        AMMINISTRATORE: frozenset(del_piano | set(PERMESSI_AMMINISTRATORE_EXTRA)),
+        NUCLEO: frozenset({p for p in del_piano if p[1].startswith("view_")}
+                          | set(PERMESSI_NUCLEO_EXTRA)),
+        DIRIGENTE: frozenset(PERMESSI_DIRIGENTE),
+    }
 
-    Connected to ``post_migrate`` (``obiettivi.apps``): the migration creates the groups, but a
-    database flush (``TransactionTestCase``, ``manage.py flush``) empties them and Django then
-    re-creates only content types and permissions."""
+
+def ruoli_allinea(*, using="default", **kwargs):
+    """Make the three groups exactly ``permessi_dei_ruoli`` (created if missing; idempotent:
+    a group already right is not written).
+
+    Connected to ``post_migrate`` (``obiettivi.apps``): after ``migrate`` and after a database
+    flush (``TransactionTestCase``, ``manage.py flush``), which empties the groups."""
     from django.apps import apps as registro
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
-    from django.db.models import Q
 
-    if Group.objects.filter(name__in=RUOLI).count() == len(RUOLI):
-        return
     for etichetta in ("auth", *APP_DEL_PIANO):
-        create_permissions(registro.get_app_config(etichetta), verbosity=0)
-
-    def scelti(coppie):
-        filtro = Q(pk__in=[])
-        for app_label, codename in coppie:
-            filtro |= Q(content_type__app_label=app_label, codename=codename)
-        return list(Permission.objects.filter(filtro))
-
-    del_piano = Permission.objects.filter(content_type__app_label__in=APP_DEL_PIANO)
-    insiemi = {
-        AMMINISTRATORE: list(del_piano) + scelti(PERMESSI_AMMINISTRATORE_EXTRA),
-        NUCLEO: list(del_piano.filter(codename__startswith="view_")) + scelti(PERMESSI_NUCLEO_EXTRA),
-        DIRIGENTE: scelti(PERMESSI_DIRIGENTE),
+        create_permissions(registro.get_app_config(etichetta), verbosity=0, using=using)
+    disponibili = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename")
     }
-    for nome, permessi_del_ruolo in insiemi.items():
-        gruppo, creato = Group.objects.get_or_create(name=nome)
-        if creato:
-            gruppo.permissions.set(permessi_del_ruolo)
+    for nome, coppie in permessi_dei_ruoli(disponibili).items():
+        gruppo, _ = Group.objects.using(using).get_or_create(name=nome)
+        voluti = {disponibili[c] for c in coppie}
+        if set(gruppo.permissions.values_list("pk", flat=True)) != voluti:
+            gruppo.permissions.set(voluti)

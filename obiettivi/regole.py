@@ -9,20 +9,26 @@ function returns Italian messages keyed by the **model field** they are about::
 
 An empty dict (or list) means the values are fine. The same messages reach everyone:
 
-* **Models** (``RegoleMixin.clean_fields``, below, a base of every model with texts): every ``full_clean()`` — hence
-  every ModelForm of the admin — checks control characters in every text field and the
-  model's cross-field rules (``errori_obiettivo``, ``errori_indicatore``, ``errori_fase``).
+* **Models** (``RegoleMixin.clean_fields``, below, a base of every model with texts): every
+  ``full_clean()`` — hence every ModelForm of the admin — checks control characters in every
+  text field and the model's cross-field rules (``errori_obiettivo``, ``errori_indicatore``, ``errori_fase``).
   A message about a field the form does not carry (read-only for that user) goes to the form.
 * **Admin forms** (``obiettivi.forms``, ``valutazione.forms``): what needs more than one row —
   the phases of an objective summing to 100 (``errori_fasi``), the fields an action needs
   (``errori_invio``, ``errori_validazione``, ``errori_rinvio``) — through
   ``obiettivi.forms.aggiungi_errori(form, errori)``.
-* **Workflow** (``obiettivi.workflow``): ``errori_invio`` / ``errori_validazione`` on the
-  saved objective, prefixed with its code.
-* **PEG import**: after reading a cell (``seregno_perf.formati.leggi_numero`` / ``leggi_data``,
-  ``scelta`` for statuses and types), ``campo(model, field, value)`` for the field's limits and
-  control characters, then the same ``errori_*`` on the row's final values; each field name is
-  mapped to the sheet's column (e.g. ``motivazione_stato`` → ``motivazione``).
+* **Workflow** (``obiettivi.workflow``): ``errori_invio`` / ``errori_validazione`` /
+  ``errori_rinvio`` on the saved objective, prefixed with its code; grades against the cycle's
+  SMVP scale (``grado``, with ``workflow.gradi_smvp``).
+* **PEG import** (``obiettivi.peg.risorse``, one django-import-export Resource per sheet): after
+  reading a cell (``seregno_perf.formati.leggi_numero`` / ``leggi_data``, ``scelta`` for statuses
+  and types), ``errori_campi(model, values)`` for each field's limits and control characters,
+  then the same ``errori_*`` on the row's final values, and ``errori_fasi`` per objective
+  (``obiettivi.peg.piano``); each field name is mapped to the sheet's column (e.g.
+  ``motivazione_stato`` → ``motivazione``).
+
+``tests/obiettivi/test_regole_accordo.py`` feeds the same rows to the admin and to the import
+and checks that they answer alike, message for message.
 
 Numbers in messages are Italian (``formati.numero``); years and codes are printed as they are.
 """
@@ -30,13 +36,13 @@ Numbers in messages are Italian (``formati.numero``); years and codes are printe
 from __future__ import annotations
 
 import datetime
-import re
 import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.forms import Field as _FormField
+from django.forms import IntegerField as _IntegerField
 
 from seregno_perf import formati
 
@@ -48,6 +54,8 @@ CENTO = Decimal("100")
 
 #: A required value is missing: Django's own wording, so the admin and the import say the same.
 OBBLIGATORIO = _FormField.default_error_messages["required"]
+#: A whole number was expected (a year, a grade): Django's wording, as the admin's field says it.
+NON_INTERO = _IntegerField.default_error_messages["invalid"]
 
 # --- codes -----------------------------------------------------------------------------------
 
@@ -257,24 +265,22 @@ def errori_invio(valori: dict) -> Errori:
     return errori
 
 
-def errori_validazione(valori: dict, *, gradi=None) -> Errori:
-    """What the Nucleo must have given to validate: the validated grade of an active objective,
-    and its reason when it differs from the proposed one."""
-    errori: Errori = {}
+def errori_validazione(valori: dict) -> Errori:
+    """What the Nucleo must give to validate: the validated grade of an active objective (its
+    reason when it differs from the proposed one is a rule of ``errori_obiettivo``)."""
     if (valori.get("stato") or ATTIVO) == ATTIVO and valori.get("grado_validato") is None:
-        errori["grado_validato"] = ["Per validare indicare il grado validato."]
-    for nome, messaggi in errori_obiettivo(valori, gradi=gradi).items():
-        if nome in ("grado_validato", "motivazione_grado"):
-            errori.setdefault(nome, []).extend(messaggi)
-    return errori
+        return {"grado_validato": ["Per validare indicare il grado validato."]}
+    return {}
 
 
 def errori_rinvio(valori: dict) -> Errori:
     """The Nucleo sends an objective back only saying what to correct."""
-    if _vuoto(valori.get("commento_nucleo")):
+    commento = valori.get("commento_nucleo")
+    if _vuoto(commento):
         return {"commento_nucleo": [
             "Per rinviare al dirigente scrivere nel commento che cosa va corretto."]}
-    return {}
+    messaggi = testo(commento, multiriga=True)
+    return {"commento_nucleo": messaggi} if messaggi else {}
 
 
 # --- indicators ------------------------------------------------------------------------------
@@ -356,7 +362,11 @@ class RegoleMixin:
         valori = {f.name: getattr(self, f.attname) for f in campi_testo(type(self))
                   if f.name not in esclusi and f.name not in errori}
         trovati = unisci(errori_testi(type(self), valori), self.errori_regole())
+        # Fields a form already refused (``RegoleFormMixin``): their value here is the old one.
+        gia_rifiutati = getattr(self, "_campi_rifiutati", frozenset())
         for nome, messaggi in trovati.items():
+            if nome in gia_rifiutati:
+                continue
             chiave = nome if nome not in esclusi else NON_FIELD_ERRORS
             if chiave in errori and chiave != NON_FIELD_ERRORS:
                 continue  # the field's own error already says what is wrong with it

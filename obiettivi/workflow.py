@@ -33,7 +33,7 @@ with an Italian message; nothing is written when it refuses.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import permessi
+from . import permessi, regole
 from .models import Atto, Ciclo, Obiettivo, RiaperturaCiclo
 
 Stato = Ciclo.Stato
@@ -158,6 +158,8 @@ def ciclo_riapri(*, ciclo: Ciclo, utente, motivazione: str,
     motivazione = (motivazione or "").strip()
     if not motivazione:
         raise ValidationError("Per riaprire un ciclo indicare la motivazione.")
+    if regole.testo(motivazione, multiriga=True):
+        raise ValidationError(regole.testo(motivazione, multiriga=True))
     if stato not in STATI_DI_RIAPERTURA:
         raise ValidationError(
             "Un ciclo si riapre solo in «Rendicontazione» o in «Validazione»."
@@ -193,6 +195,19 @@ def _salva(obiettivo, utente, motivo, campi):
     return obiettivo
 
 
+def _valori(obiettivo) -> dict:
+    """The objective's values the rules of ``obiettivi.regole`` read."""
+    return {campo: getattr(obiettivo, campo) for campo in (
+        *Obiettivo.CAMPI_REGOLE, "relazione", "commento_nucleo",
+    )}
+
+
+def _con_codice(obiettivo, errori: regole.Errori) -> list[str]:
+    """The messages of ``obiettivi.regole``, each saying which objective (bulk actions report
+    many)."""
+    return [f"Obiettivo {obiettivo.codice}: {m}" for messaggi in errori.values() for m in messaggi]
+
+
 def errori_invio(obiettivo) -> list[str]:
     """What is missing before the dirigente can send ``obiettivo`` to the Nucleo."""
     errori = []
@@ -205,10 +220,7 @@ def errori_invio(obiettivo) -> list[str]:
         errori.append(
             f"L'obiettivo {obiettivo.codice} è già «{obiettivo.get_stato_rendicontazione_display()}»."
         )
-    if not (obiettivo.relazione or "").strip():
-        errori.append(f"Obiettivo {obiettivo.codice}: scrivere la relazione sintetica.")
-    if obiettivo.stato == Obiettivo.Stato.ATTIVO and obiettivo.grado_proposto is None:
-        errori.append(f"Obiettivo {obiettivo.codice}: indicare il grado proposto (1–5).")
+    errori += _con_codice(obiettivo, regole.errori_invio(_valori(obiettivo)))
     return errori
 
 
@@ -247,18 +259,24 @@ def errori_revisione(obiettivo, *, rinvio=False) -> list[str]:
     return []
 
 
+def gradi_smvp(ciclo_id) -> list[int] | None:
+    """The grade levels of the SMVP the cycle uses (None: no SMVP, or one without levels)."""
+    from valutazione.models import LivelloScala
+
+    gradi = sorted(LivelloScala.objects.filter(
+        smvp__cicli=ciclo_id, scala=LivelloScala.Scala.GRADO).values_list("valore", flat=True))
+    return gradi or None
+
+
 def errori_grado_validato(obiettivo) -> list[str]:
-    """The validated grade's rules (same wording as the admin form)."""
-    errori = []
-    if obiettivo.stato == Obiettivo.Stato.ATTIVO and obiettivo.grado_validato is None:
-        errori.append(f"Obiettivo {obiettivo.codice}: indicare il grado validato (1–5).")
-    if (obiettivo.grado_validato is not None and obiettivo.grado_validato != obiettivo.grado_proposto
-            and not (obiettivo.motivazione_grado or "").strip()):
-        errori.append(
-            f"Obiettivo {obiettivo.codice}: il grado validato differisce da quello proposto: "
-            "indicare la motivazione del Nucleo."
-        )
-    return errori
+    """The validated grade's rules (``obiettivi.regole``, the same the admin form applies)."""
+    valori = _valori(obiettivo)
+    errori = regole.errori_validazione(valori)
+    gradi = gradi_smvp(obiettivo.ciclo_id) if obiettivo.grado_validato is not None else None
+    for campo, messaggi in regole.errori_obiettivo(valori, gradi=gradi).items():
+        if campo in ("grado_validato", "motivazione_grado"):
+            errori.setdefault(campo, []).extend(messaggi)
+    return _con_codice(obiettivo, errori)
 
 
 def _richiedi_nucleo(utente, obiettivo):
@@ -306,11 +324,7 @@ def obiettivo_rinvia(*, obiettivo: Obiettivo, utente, commento: str) -> Obiettiv
     _richiedi_nucleo(utente, obiettivo)
     commento = (commento or "").strip()
     errori = errori_revisione(obiettivo, rinvio=True)
-    if not commento:
-        errori.append(
-            f"Obiettivo {obiettivo.codice}: per rinviarlo al dirigente scrivere nel commento "
-            "del Nucleo che cosa va corretto."
-        )
+    errori += _con_codice(obiettivo, regole.errori_rinvio({"commento_nucleo": commento}))
     if errori:
         raise ValidationError(errori)
     obiettivo.stato_rendicontazione = Rendicontazione.RINVIATO

@@ -1,6 +1,7 @@
 """Forms of the valutazione admin: the SMVP and its inlines validate the rules as a whole.
 
-The checks themselves live in ``valutazione.scoring`` (``valida_pesi``, ``valida_parametri``,
+Numbers are typed the Italian way through ``seregno_perf.campi`` (the admin's
+``formfield_overrides``). The checks themselves live in ``valutazione.scoring`` (``valida_pesi``, ``valida_parametri``,
 ``valida_scala``, ``valida_fasce``) and work on plain values; here we only collect the submitted
 rows and turn the messages into form errors. The admin saves nothing unless the form and every
 formset are valid (and its change view runs in one transaction).
@@ -13,23 +14,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from obiettivi.forms import RegoleFormMixin
+
 from . import scoring
 from .models import IndicatoreFinanziario, LivelloScala, Smvp, StandardBarometro
 from .services import BAROMETRO_SEREGNO, FASCE_DEFAULT, GRADI_SEREGNO
 
 
-class LocalizedDecimalsMixin:
-    """Accept Italian decimals ("12,5") in every DecimalField of the form."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for campo in self.fields.values():
-            if isinstance(campo, forms.DecimalField):
-                campo.localize = True
-                campo.widget.is_localized = True
-
-
-class SmvpForm(LocalizedDecimalsMixin, forms.ModelForm):
+class SmvpForm(forms.ModelForm):
     class Meta:
         model = Smvp
         fields = "__all__"
@@ -47,7 +39,7 @@ class SmvpForm(LocalizedDecimalsMixin, forms.ModelForm):
         return dati
 
 
-class PrecompilatoInlineForm(LocalizedDecimalsMixin, forms.ModelForm):
+class PrecompilatoInlineForm(RegoleFormMixin, forms.ModelForm):
     """A new row pre-filled with a default counts as entered even if left unchanged."""
 
     def has_changed(self):
@@ -132,7 +124,7 @@ class StandardBarometroForm(forms.ModelForm):
         return dati
 
 
-class IndicatoreFinanziarioForm(LocalizedDecimalsMixin, forms.ModelForm):
+class IndicatoreFinanziarioForm(forms.ModelForm):
     class Meta:
         model = IndicatoreFinanziario
         fields = "__all__"

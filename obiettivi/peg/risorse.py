@@ -134,12 +134,13 @@ class Scelta(widgets.Widget):
 
 
 def _si_no(value):
+    """«sì» / «no» (``regole.SI_NO_TESTO``), or a number read as the admin reads it: a number
+    other than 1 and 0 is then refused by ``regole.errori_indicatore``, text by ``formati`` —
+    the admin's words for both."""
     testo = testo_cella(value).lower()
-    if not testo:
-        return None
     if testo in regole.SI_NO_TESTO:
         return regole.SI_NO_TESTO[testo]
-    raise ValueError(regole.errori_indicatore({"tipo": "si_no", "target": "?"})["target"][0])
+    return Numero().clean(value)
 
 
 class Misura(widgets.Widget):

@@ -169,7 +169,8 @@ def test_phase_weights_must_sum_to_100(client_admin, ciclo):
 
     risposta = client_admin.post(indirizzo, dati)
     assert risposta.status_code == 200
-    assert "La somma dei pesi delle fasi è 90: deve essere 100." in risposta.content.decode()
+    assert (f"La somma dei pesi delle fasi dell&#x27;obiettivo {obiettivo.codice} è 90: deve essere "
+            "100.") in risposta.content.decode()
     obiettivo.refresh_from_db()
     assert obiettivo.titolo != dati["titolo"]
     assert sorted(obiettivo.fasi.values_list("codice", "peso")) == prima

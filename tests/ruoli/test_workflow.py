@@ -152,8 +152,8 @@ def test_submit_rules(mondo):
     with pytest.raises(ValidationError) as errore:
         workflow.obiettivo_invia(obiettivo=ob, utente=mondo.dirigente)
     assert errore.value.messages == [
-        "Obiettivo LP.01: scrivere la relazione sintetica.",
-        "Obiettivo LP.01: indicare il grado proposto (1–5).",
+        "Obiettivo LP.01: Per inviare al Nucleo scrivere la relazione sintetica.",
+        "Obiettivo LP.01: Per inviare al Nucleo indicare il grado proposto.",
     ]
     assert _ricarica(ob).stato_rendicontazione == R.BOZZA
     ob.relazione, ob.grado_proposto = "Fatto.", 5

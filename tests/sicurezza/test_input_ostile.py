@@ -150,8 +150,8 @@ def _indice_inline(dati, prefisso, **filtro):
         ("grado_proposto", "-1", "Assicurati che questo valore sia maggiore o uguale a 0."),
         ("peso", "-1", "Assicurati che questo valore sia maggiore o uguale a 0"),
         ("peso", str(10**30), "Assicurati che non vi siano più di 7 cifre in totale."),
-        ("peso", "NaN", "Inserisci un numero."),
-        ("peso", "1e400", "Assicurati che non vi siano più di 7 cifre in totale."),
+        ("peso", "NaN", "«NaN» non è un numero; scrivi 1.250,5"),
+        ("peso", "1e400", "«1e400» non è un numero; scrivi 1.250,5"),
         ("anno_rinvio", str(10**30), "Assicurati che questo valore sia minore o uguale a 2100."),
         ("indicatori-{i}-target", str(10**30), "Assicurati che non vi siano più di 16 cifre in totale."),
         ("indicatori-{i}-peso", "-1", "Assicurati che questo valore sia maggiore o uguale a 0"),
@@ -259,7 +259,10 @@ def test_a_nul_character_is_a_form_error(admin_client, obiettivo):
     dati["titolo"] = "Titolo\x00nascosto"
     risposta = admin_client.post(indirizzo, dati)
     assert risposta.status_code == 200
-    assert "I caratteri null non sono ammessi." in risposta.content.decode()
+    # The message of obiettivi.regole, the same the PEG import gives (issue 12).
+    assert risposta.context["adminform"].form.errors["titolo"] == [
+        "Il testo contiene un carattere di controllo invisibile (U+0000, carattere 7) che non si "
+        "può salvare: cancellarlo e riscrivere il testo."]
     assert Obiettivo.objects.get(pk=obiettivo.pk).titolo == obiettivo.titolo
 
 

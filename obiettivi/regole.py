@@ -118,6 +118,20 @@ def campi_testo(model) -> list:
     ]
 
 
+def messaggi_validatore(errore: ValidationError) -> list[str]:
+    """The messages of a validator's error with its decimal bounds written the Italian way
+    ("maggiore o uguale a 0,01", not "0.01"); whole numbers — years, lengths, digits — as
+    they are."""
+    testi = []
+    for singolo in errore.error_list:
+        parametri = dict(singolo.params or {})
+        for chiave, valore in parametri.items():
+            if isinstance(valore, (Decimal, float)) and not isinstance(valore, bool):
+                parametri[chiave] = formati.numero(valore, None)
+        testi.append(str(singolo.message % parametri if parametri else singolo.message))
+    return testi
+
+
 def campo(model, nome: str, valore) -> list[str]:
     """One field's own limits, read from ``model._meta``: control characters (texts), then the
     model field's validators — ``max_length``, digits and decimal places, minimum and maximum,
@@ -129,7 +143,7 @@ def campo(model, nome: str, valore) -> list[str]:
     try:
         campo_modello.run_validators(valore)
     except ValidationError as errore:
-        errori.extend(errore.messages)
+        errori.extend(messaggi_validatore(errore))
     return errori
 
 
@@ -356,7 +370,9 @@ class RegoleMixin:
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as errore:
-            errori = errore.error_dict
+            # the fields' own validators, with their decimal bounds written the Italian way
+            errori = {nome: [ValidationError(m) for e in elenco for m in messaggi_validatore(e)]
+                      for nome, elenco in errore.error_dict.items()}
         else:
             errori = {}
         valori = {f.name: getattr(self, f.attname) for f in campi_testo(type(self))

@@ -51,6 +51,16 @@ def test_limiti_letti_dai_modelli():
         "Assicurati che questo valore sia minore o uguale a 100."]
     assert regole.campo(Obiettivo, "peso", D("1.255")) == [
         "Assicurati che non vi siano più di 2 cifre decimali."]
+    # decimal bounds written the Italian way, years as they are
+    assert regole.campo(Obiettivo, "peso", D("0")) == [
+        "Assicurati che questo valore sia maggiore o uguale a 0,01."]
+    assert regole.campo(Obiettivo, "anno_rinvio", 2101) == [
+        "Assicurati che questo valore sia minore o uguale a 2100."]
+    oggetto = Obiettivo(peso=D("0"))
+    with pytest.raises(ValidationError) as errore:
+        oggetto.clean_fields(exclude=[f.name for f in Obiettivo._meta.fields if f.name != "peso"])
+    assert errore.value.message_dict == {
+        "peso": ["Assicurati che questo valore sia maggiore o uguale a 0,01."]}
     assert regole.campo(Obiettivo, "descrizione", "riga\nriga") == []
     assert regole.campo(Obiettivo, "titolo", "riga\nriga") != []
 

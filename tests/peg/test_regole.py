@@ -31,7 +31,7 @@ def o(colonna):
 CASI = [
     (_con("fasi", 1, 3, "X"), "Foglio fasi, riga 3, colonna peso: «X» non è un numero; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali."),
     (_con("obiettivi", 0, o("peso"), "1,2,3"), "Foglio obiettivi, riga 2, colonna peso: «1,2,3» non si legge in un solo modo; scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali."),
-    (_con("obiettivi", 0, o("peso"), "0"), "Foglio obiettivi, riga 2, colonna peso: Assicurati che questo valore sia maggiore o uguale a 0.01."),
+    (_con("obiettivi", 0, o("peso"), "0"), "Foglio obiettivi, riga 2, colonna peso: Assicurati che questo valore sia maggiore o uguale a 0,01."),
     (_con("obiettivi", 0, o("area"), "ZZ"), "Foglio obiettivi, riga 2, colonna area: l'area 'ZZ' non esiste nel ciclo né nel foglio aree"),
     (_con("obiettivi", 0, o("nodo"), "9.9"), "Foglio obiettivi, riga 2, colonna nodo: il nodo '9.9' non esiste nel ciclo né nel foglio albero"),
     (_con("obiettivi", 2, o("codice"), "O1"), "Foglio obiettivi, riga 4, colonna codice: il codice 'O1' è ripetuto (già alla riga 2)"),

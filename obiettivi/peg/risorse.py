@@ -185,17 +185,24 @@ class CaricatoreEsistenti(BaseInstanceLoader):
 
 class ColonneCambiate(Diff):
     """The library's diff (export values before and after), as the names of the changed
-    columns: what the preview lists for an updated row."""
+    columns: what the preview lists for an updated row. A new row has nothing to compare: its
+    values are not read twice."""
+
+    def __init__(self, resource, instance, new):
+        self.new = new
+        self.colonne = [f.column_name for f in resource.get_import_fields()]
+        self.left = [] if new else self._read_field_values(resource, instance)
+        self.right = []
+
+    def compare_with(self, resource, instance):
+        if not self.new:
+            super().compare_with(resource, instance)
 
     def as_html(self):
         if self.new:
             return []
         return [colonna for colonna, prima, dopo in zip(self.colonne, self.left, self.right)
                 if prima != dopo]
-
-    def __init__(self, resource, instance, new):
-        super().__init__(resource, instance, new)
-        self.colonne = [f.column_name for f in resource.get_import_fields()]
 
 
 class RigaPeg(RowResult):

@@ -46,7 +46,6 @@ class Letta:
     originale: object | None  # None: a new row
     azione: str  # creato / aggiornato / invariato
     colonne: tuple[str, ...] = ()  # changed columns (the library's diff)
-    presenti: frozenset = frozenset()
     valida: bool = True
 
     @property
@@ -210,7 +209,6 @@ class Piano:
             return []
         dati = tablib.Dataset(*righe, headers=colonne)
         risultato = risorsa.import_data(dati, use_transactions=False, raise_errors=False)
-        presenti = frozenset(colonne)
         lette = []
         for (numero, chiave), rr in zip(tenuti, risultato.rows):
             if rr.import_type == rr.IMPORT_TYPE_INVALID:
@@ -226,7 +224,7 @@ class Piano:
             if azione == "aggiornato" and not colonne_cambiate:
                 azione = "invariato"
             lette.append(Letta(numero, chiave, rr.instance, rr.original, azione,
-                               colonne_cambiate, presenti))
+                               colonne_cambiate))
         return lette
 
     # --- bookkeeping ----------------------------------------------------------------------

@@ -206,10 +206,8 @@ class ColonneCambiate(Diff):
 
 
 class RigaPeg(RowResult):
-    """A row result that keeps its sheet row number and skips the library's ``str(instance)``
-    (a new indicator has no objective yet)."""
-
-    numero = None
+    """A row result without the library's ``str(instance)`` (a new indicator has no objective
+    yet; the plan names rows by their key)."""
 
     def add_instance_info(self, instance):
         pass
@@ -238,10 +236,9 @@ class RisorsaPeg(resources.ModelResource):
         instance_loader_class = CaricatoreEsistenti
         store_instance = True
 
-    def __init__(self, *, esistenti=None, numeri_riga=None, **kwargs):
+    def __init__(self, *, esistenti=None, **kwargs):
         super().__init__(**kwargs)
         self.esistenti = esistenti if esistenti is not None else {}
-        self.numeri_riga = numeri_riga or []
         self._riga = {}
         self._nuova = False
         self._campi_import = None
@@ -304,11 +301,6 @@ class RisorsaPeg(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         instance.__dict__.pop("__deepcopy__", None)
         super().import_instance(instance, row, **kwargs)
-
-    def after_import_row(self, row, row_result, **kwargs):
-        numero = kwargs.get("row_number")
-        row_result.numero = self.numeri_riga[numero - 1] if numero and self.numeri_riga else numero
-        row_result.nuova = self._nuova
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Nothing is saved row by row: the plan writes every sheet at the end, in one

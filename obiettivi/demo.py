@@ -41,6 +41,7 @@ from .models import (
     VariazioneObiettivo,
     VoceScheda,
 )
+from .peg.esito import Conteggio
 from .services import area_upsert, nodo_upsert
 
 CARTELLA_DEMO = Path(settings.BASE_DIR) / "fixtures" / "seregno_2021"
@@ -51,16 +52,6 @@ MOTIVO_STORICO = "Caricamento dei dati dimostrativi Seregno 2021"
 class ErroreDatiDemo(Exception):
     """The demo fixture is missing, malformed or inconsistent (message in Italian)."""
 
-
-@dataclass
-class Conteggio:
-    creati: int = 0
-    aggiornati: int = 0
-    invariati: int = 0
-
-    @property
-    def totale(self) -> int:
-        return self.creati + self.aggiornati + self.invariati
 
 
 @dataclass(frozen=True)

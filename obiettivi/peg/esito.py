@@ -76,12 +76,14 @@ class Modifica:
 
 @dataclass
 class Conteggio:
+    """Rows created, updated, left unchanged (of a sheet; also of a table of the demo load)."""
+
     creati: int = 0
     aggiornati: int = 0
     invariati: int = 0
 
     @property
-    def totale(self):
+    def totale(self) -> int:
         return self.creati + self.aggiornati + self.invariati
 
 

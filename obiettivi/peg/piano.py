@@ -10,6 +10,7 @@ and what the importing user may touch (``obiettivi.permessi``). Nothing is writt
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -46,7 +47,6 @@ class Letta:
     originale: object | None  # None: a new row
     azione: str  # creato / aggiornato / invariato
     colonne: tuple[str, ...] = ()  # changed columns (the library's diff)
-    presenti: frozenset = frozenset()
     valida: bool = True
 
     @property
@@ -210,7 +210,6 @@ class Piano:
             return []
         dati = tablib.Dataset(*righe, headers=colonne)
         risultato = risorsa.import_data(dati, use_transactions=False, raise_errors=False)
-        presenti = frozenset(colonne)
         lette = []
         for (numero, chiave), rr in zip(tenuti, risultato.rows):
             if rr.import_type == rr.IMPORT_TYPE_INVALID:
@@ -226,7 +225,7 @@ class Piano:
             if azione == "aggiornato" and not colonne_cambiate:
                 azione = "invariato"
             lette.append(Letta(numero, chiave, rr.instance, rr.original, azione,
-                               colonne_cambiate, presenti))
+                               colonne_cambiate))
         return lette
 
     # --- bookkeeping ----------------------------------------------------------------------
@@ -337,14 +336,13 @@ class Piano:
             .exclude(ciclo=self.ciclo).order_by("-ciclo__anno").values_list("codice", "slug")
         ):
             slug_precedenti.setdefault(codice, slug)
-        ordine = max((a.ordine for a in esistenti.values()), default=0)
+        ordini = _ordini_nuovi(esistenti)
         for letta in lette:
             if not letta.valida:
                 continue
             extra = {}
             if letta.nuova:
-                ordine += 1
-                extra = {"ordine": ordine, "slug": _slug_libero(
+                extra = {"ordine": next(ordini), "slug": _slug_libero(
                     slug_precedenti.get(letta.chiave) or slugify(letta.istanza.nome)
                     or slugify(letta.chiave) or "area", slug_usati,
                 )}
@@ -355,15 +353,11 @@ class Piano:
         esistenti = _con_padre(NodoStrategico, self.ciclo)
         lette = self.leggi("albero", dataset, esistenti) or []
         padri = self._albero("albero", lette, esistenti, "il nodo")
-        ordine = max((n.ordine for n in esistenti.values()), default=0)
+        ordini = _ordini_nuovi(esistenti)
         for letta in lette:
-            if not letta.valida:
-                continue
-            extra = {}
-            if letta.nuova:
-                ordine += 1
-                extra = {"ordine": ordine}
-            self.registra("albero", letta, letta.chiave, extra)
+            if letta.valida:
+                self.registra("albero", letta, letta.chiave,
+                              {"ordine": next(ordini)} if letta.nuova else {})
         return padri
 
     # --- objectives -------------------------------------------------------------------------
@@ -371,7 +365,7 @@ class Piano:
     def obiettivi(self, dataset, codici_aree, codici_nodi):
         esistenti = _obiettivi_esistenti(self.ciclo)
         lette = self.leggi("obiettivi", dataset, esistenti) or []
-        ordine = max((o.ordine for o in esistenti.values()), default=0)
+        ordini = _ordini_nuovi(esistenti)
         for letta in lette:
             o, codice = letta.istanza, letta.chiave
             if o.area_codice not in codici_aree:
@@ -389,11 +383,8 @@ class Piano:
                 continue
             if not letta.valida:
                 continue
-            extra = {}
-            if letta.nuova:
-                ordine += 1
-                extra = {"ordine": ordine}
-            self.solo_esiti(self.registra("obiettivi", letta, codice, extra), "obiettivi")
+            op = self.registra("obiettivi", letta, codice, {"ordine": next(ordini)} if letta.nuova else {})
+            self.solo_esiti(op, "obiettivi")
         finali = {codice: o.area_codice for codice, o in esistenti.items()}
         for op in self.operazioni.get("obiettivi", []):
             finali[op.chiave] = op.istanza.area_codice
@@ -480,6 +471,11 @@ def codici_nel_foglio(dataset) -> set[str]:
     if dataset is None or "codice" not in (dataset.headers or []):
         return set()
     return {c for c in (testo_cella(v) for v in dataset["codice"]) if c}
+
+
+def _ordini_nuovi(esistenti: dict):
+    """``ordine`` of the new rows: in the file's order, after the rows already there."""
+    return itertools.count(max((o.ordine for o in esistenti.values()), default=0) + 1)
 
 
 def _slug_libero(base: str, usati: set) -> str:

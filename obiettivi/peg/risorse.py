@@ -185,7 +185,18 @@ class CaricatoreEsistenti(BaseInstanceLoader):
 
 class ColonneCambiate(Diff):
     """The library's diff (export values before and after), as the names of the changed
-    columns: what the preview lists for an updated row."""
+    columns: what the preview lists for an updated row. A new row has nothing to compare: its
+    values are not read twice."""
+
+    def __init__(self, resource, instance, new):
+        self.new = new
+        self.colonne = [f.column_name for f in resource.get_import_fields()]
+        self.left = [] if new else self._read_field_values(resource, instance)
+        self.right = []
+
+    def compare_with(self, resource, instance):
+        if not self.new:
+            super().compare_with(resource, instance)
 
     def as_html(self):
         if self.new:
@@ -193,16 +204,10 @@ class ColonneCambiate(Diff):
         return [colonna for colonna, prima, dopo in zip(self.colonne, self.left, self.right)
                 if prima != dopo]
 
-    def __init__(self, resource, instance, new):
-        super().__init__(resource, instance, new)
-        self.colonne = [f.column_name for f in resource.get_import_fields()]
-
 
 class RigaPeg(RowResult):
-    """A row result that keeps its sheet row number and skips the library's ``str(instance)``
-    (a new indicator has no objective yet)."""
-
-    numero = None
+    """A row result without the library's ``str(instance)`` (a new indicator has no objective
+    yet; the plan names rows by their key)."""
 
     def add_instance_info(self, instance):
         pass
@@ -231,10 +236,9 @@ class RisorsaPeg(resources.ModelResource):
         instance_loader_class = CaricatoreEsistenti
         store_instance = True
 
-    def __init__(self, *, esistenti=None, numeri_riga=None, **kwargs):
+    def __init__(self, *, esistenti=None, **kwargs):
         super().__init__(**kwargs)
         self.esistenti = esistenti if esistenti is not None else {}
-        self.numeri_riga = numeri_riga or []
         self._riga = {}
         self._nuova = False
         self._campi_import = None
@@ -297,11 +301,6 @@ class RisorsaPeg(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         instance.__dict__.pop("__deepcopy__", None)
         super().import_instance(instance, row, **kwargs)
-
-    def after_import_row(self, row, row_result, **kwargs):
-        numero = kwargs.get("row_number")
-        row_result.numero = self.numeri_riga[numero - 1] if numero and self.numeri_riga else numero
-        row_result.nuova = self._nuova
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Nothing is saved row by row: the plan writes every sheet at the end, in one

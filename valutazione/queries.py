@@ -1,6 +1,6 @@
 """Reads of the valutazione app: load a whole cycle as plain values and score it.
 
-``risultati_ciclo(ciclo)`` runs 9 queries whatever the size of the cycle (SMVP, its levels, its
+``risultati_ciclo(ciclo)`` runs 10 queries whatever the size of the cycle (SMVP, its levels, its
 bands, the tree, the objectives with their area, indicators, phases, barometro, financial
 indicators) and hands plain values to the pure ``valutazione.scoring``.
 """
@@ -9,7 +9,7 @@ from collections import defaultdict
 from itertools import groupby
 from operator import itemgetter
 
-from obiettivi.models import Ciclo, Fase, Indicatore, NodoStrategico, Obiettivo
+from obiettivi.models import Area, Ciclo, Fase, Indicatore, NodoStrategico, Obiettivo
 
 from . import scoring
 from .models import Fascia, IndicatoreFinanziario, LivelloScala, Smvp, StandardBarometro
@@ -57,7 +57,7 @@ def regole_smvp(smvp_id: int) -> scoring.Regole:
 
 
 def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
-    """Everything scoring needs for ``ciclo``, as plain values (9 queries)."""
+    """Everything scoring needs for ``ciclo``, as plain values (10 queries)."""
     if ciclo.smvp_id is None:
         raise CicloSenzaSmvp(
             f"Il ciclo {ciclo.anno} non ha un sistema di valutazione (SMVP): "
@@ -93,20 +93,27 @@ def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
     obiettivi = tuple(
         scoring.DatiObiettivo(
             id=id_, codice=codice, titolo=titolo, nodo_id=nodo_id, area_id=area_id,
-            area_nome=area_nome, tipologia=tipologia,
+            area_nome=area_nome, area_codice=area_codice, tipologia=tipologia,
             tipologia_etichetta=tipologie.get(tipologia, tipologia), peso=peso, stato=stato,
             stato_etichetta=stati.get(stato, stato), motivazione_stato=motivazione_stato,
             anno_rinvio=anno_rinvio, grado_proposto=grado_proposto,
             grado_validato=grado_validato, indicatori=indicatori.get(id_, ()),
             fasi=fasi.get(id_, ()),
         )
-        for (id_, codice, titolo, nodo_id, area_id, area_nome, tipologia, peso, stato,
-             motivazione_stato, anno_rinvio, grado_proposto, grado_validato)
+        for (id_, codice, titolo, nodo_id, area_id, area_nome, area_codice, tipologia, peso,
+             stato, motivazione_stato, anno_rinvio, grado_proposto, grado_validato)
         in Obiettivo.objects.filter(ciclo=ciclo)
         .order_by("ordine", "codice")
-        .values_list("id", "codice", "titolo", "nodo_id", "area_id", "area__nome", "tipologia",
-                     "peso", "stato", "motivazione_stato", "anno_rinvio", "grado_proposto",
-                     "grado_validato")
+        .values_list("id", "codice", "titolo", "nodo_id", "area_id", "area__nome",
+                     "area__codice", "tipologia", "peso", "stato", "motivazione_stato",
+                     "anno_rinvio", "grado_proposto", "grado_validato")
+    )
+    # The organigramma in one query, in its order (mptt): results per area follow it.
+    aree = tuple(
+        scoring.DatiArea(*riga)
+        for riga in Area.objects.filter(ciclo=ciclo)
+        .order_by("tree_id", "lft")
+        .values_list("id", "codice", "nome")
     )
     standard = tuple(
         scoring.DatiStandard(
@@ -125,7 +132,7 @@ def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
     )
     return scoring.DatiCiclo(
         regole=regole, nodi=nodi, obiettivi=obiettivi, standard=standard, finanziari=finanziari,
-        etichetta=f"Ciclo {ciclo.anno}",
+        etichetta=f"Ciclo {ciclo.anno}", aree=aree,
     )
 
 

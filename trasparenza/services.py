@@ -18,9 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from obiettivi.models import Ciclo
+from seregno_perf import formati
 
 from . import opendata, pagine, presenter, queries, snapshot
 from .models import Pubblicazione
+from .performance import esito_obiettivo
 from .report import relazione_dati
 
 STAMPA_CSS = Path(settings.BASE_DIR) / "static" / "css" / "stampa.css"
@@ -45,8 +47,7 @@ def render_html_stampa(dati):
 def _data_pubblicazione(dati):
     if not dati.get("pubblicata_il"):
         return ""
-    momento = timezone.localtime(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
-    return f"{momento:%d/%m/%Y}"
+    return formati.data(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
 
 
 def render_pdf(dati, *, archivio=True):
@@ -61,12 +62,10 @@ def render_pdf(dati, *, archivio=True):
     return html.write_pdf(stylesheets=[css], font_config=fonts, **opzioni)
 
 
-def _etichetta_grado(ob):
-    if ob.get("stato") != "attivo":
-        return ob.get("stato_etichetta") or ob.get("stato")
-    if ob.get("grado") is None:
-        return "non valutato"
-    return f"grado {ob['grado']}"
+def _esito(ob):
+    """The objective's outcome as its data print it (publications made before ``esito`` was in
+    the data get it from the same function)."""
+    return ob.get("esito") or esito_obiettivo(ob)
 
 
 def confronta(prima, dopo):
@@ -75,7 +74,7 @@ def confronta(prima, dopo):
 
     def cifra(etichetta, a, b):
         if a != b:
-            modifiche.append(f"{etichetta}: da {presenter._it(a)} a {presenter._it(b)}.")
+            modifiche.append(f"{etichetta}: da {formati.numero(a)} a {formati.numero(b)}.")
 
     cifra("Livello di performance di ente", prima.get("livello_performance_ente"),
           dopo.get("livello_performance_ente"))
@@ -95,15 +94,13 @@ def confronta(prima, dopo):
         a, b = vecchi[codice], nuovi[codice]
         if a.get("titolo") != b.get("titolo"):
             modifiche.append(f"Obiettivo {codice}: titolo modificato.")
-        if _etichetta_grado(a) != _etichetta_grado(b):
-            modifiche.append(
-                f"Obiettivo {codice}: da {_etichetta_grado(a)} a {_etichetta_grado(b)}."
-            )
+        if _esito(a) != _esito(b):
+            modifiche.append(f"Obiettivo {codice}: da «{_esito(a)}» a «{_esito(b)}».")
         if a.get("percentuale_raggiungimento") != b.get("percentuale_raggiungimento"):
             modifiche.append(
                 f"Obiettivo {codice}: raggiungimento da "
-                f"{presenter._it(a.get('percentuale_raggiungimento'))} % a "
-                f"{presenter._it(b.get('percentuale_raggiungimento'))} %."
+                f"{formati.percentuale(a.get('percentuale_raggiungimento'))} a "
+                f"{formati.percentuale(b.get('percentuale_raggiungimento'))}."
             )
     if not modifiche and prima.get("impronta") != dopo.get("impronta"):
         modifiche.append("Modifiche ai testi, alle tabelle o ai dettagli dei dati.")

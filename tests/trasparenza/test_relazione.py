@@ -167,7 +167,7 @@ def test_objective_linea_and_area_pages(demo, client):
     assert ob.titolo.replace("'", "&#x27;") in html and "Rinviato al 2023" in html
     attivo = Obiettivo.objects.filter(ciclo_id=demo["ciclo_id"], stato="attivo").first()
     html = client.get(f"{URL}obiettivi/{attivo.codice}/").content.decode()
-    assert "Come è calcolato" in html and f"<strong>{attivo.grado_validato}</strong>" in html
+    assert "Come è calcolato" in html and f"<strong>{attivo.grado_validato} — " in html
     html = client.get(f"{URL}linee/2/").content.decode()
     assert "NON SONO STATI PREVISTI SPECIFICI OBIETTIVI" in html
     assert "Copertura: <strong>67 %</strong>" in html

@@ -63,14 +63,14 @@ def spiegazione(sp: scoring.Spiegazione):
     }
 
 
-def _smvp(regole: scoring.Regole, smvp):
+def _smvp(regole: scoring.Regole, smvp, atto):
     fasce = lambda lista: [  # noqa: E731
         {"da": _num(f.da), "a": _num(f.a), "grado": f.valore, "descrizione": f.descrizione()}
         for f in lista
     ]
     return {
         "nome": regole.nome,
-        "atto": str(smvp.atto) if smvp and smvp.atto_id else None,
+        "atto": atto,
         "descrizione": smvp.descrizione if smvp else "",
         "formula": "PFin × {f}% + PObj_Gen × {o}% + PQua_Gen × {q}%".format(
             f=formati.numero(regole.peso_finanziaria, None),
@@ -258,7 +258,7 @@ def _risultato_area(a: scoring.RisultatoArea):
     }
 
 
-def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, nodi):
+def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, nodi, atto_smvp):
     regole = risultati.regole
     righe = {o["id"]: o for o in obiettivi}
     nodi_modello = {n.pk: n for n in nodi}
@@ -273,7 +273,7 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
     bar = risultati.barometro
     fin = risultati.finanziario
     return {
-        "smvp": _smvp(regole, ciclo.smvp),
+        "smvp": _smvp(regole, ciclo.smvp, atto_smvp),
         "livello_performance_ente": _num(ente.valore),
         "provvisorio": risultati.provvisorio,
         "spiegazione_livello": spiegazione(ente.spiegazione),

@@ -1,7 +1,8 @@
 """Writes of the trasparenza app: rendering and publishing the Relazione.
 
-A publication is written once, in one transaction, and never changed: ``relazione_pubblica``
-creates a new ``Pubblicazione`` (version N+1) with the frozen data, the page body and the PDF.
+A publication is written once, in one transaction, and never changed: ``pubblicazione_crea``
+(called by ``obiettivi.workflow.ciclo_pubblica``, the one road to «pubblicata») creates a new
+``Pubblicazione`` (version N+1) with the frozen data, the page body and the PDF.
 Nothing in the code base updates or deletes a Pubblicazione or its file.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,9 +23,9 @@ from obiettivi.models import Ciclo
 from seregno_perf import formati
 
 from . import opendata, pagine, presenter, queries, snapshot
-from .models import Pubblicazione
+from .models import ContestoCongelato, Pubblicazione
 from .performance import esito_obiettivo
-from .report import relazione_dati
+from .report import carica_ciclo, contesto_esterno, relazione_dati
 
 STAMPA_CSS = Path(settings.BASE_DIR) / "static" / "css" / "stampa.css"
 
@@ -114,25 +116,20 @@ class EsitoPubblicazione:
 
 
 @transaction.atomic
-def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPubblicazione:
+def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
+                       nuova_versione: bool) -> EsitoPubblicazione:
     """Freeze the cycle's current report as a new version (data, page body, PDF).
 
-    Only an approved (or already published) cycle can be published (``workflow.puo_pubblicare``);
-    the first publication moves the cycle to «pubblicata» (recorded in the cycle's history).
+    Called by ``obiettivi.workflow.ciclo_pubblica`` only — the one road to «pubblicata», which
+    checks the role, locks the cycle's row, freezes its context and moves its state. Nothing
+    here changes the cycle.
 
     If the data are identical to the latest version (same fingerprint), nothing is written and
-    the latest version is returned (``nuova=False``): publishing is idempotent.
+    the latest version is returned (``nuova=False``): publishing is idempotent. Otherwise a new
+    version is created if ``nuova_versione`` (the cycle was approved since its last
+    publication), and refused with the reason if not (a published cycle changes only after a
+    reopening).
     """
-    from django.core.exceptions import ValidationError
-
-    from obiettivi.workflow import puo_pubblicare
-
-    ciclo = Ciclo.objects.select_for_update().select_related("ente").get(pk=ciclo.pk)
-    if not puo_pubblicare(ciclo):
-        raise ValidationError(
-            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare: il ciclo è in "
-            f"«{ciclo.get_stato_display()}», deve essere approvato dalla Giunta."
-        )
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
     dati = relazione_dati(ciclo)
     if precedente is not None and precedente.impronta == dati["impronta"]:
@@ -140,6 +137,15 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
         # layout may have changed since, or a file may be missing).
         _file_dopo_il_commit(ciclo, forza=True)
         return EsitoPubblicazione(pubblicazione=precedente, nuova=False)
+    if not nuova_versione:
+        raise ValidationError(
+            f"La Relazione {ciclo.anno} di {ciclo.ente} è già pubblicata (versione "
+            f"{precedente.versione}) e i suoi dati risultano cambiati da allora: una nuova versione "
+            "si pubblica solo dopo aver riaperto il ciclo (con la motivazione) e averlo fatto "
+            "approvare di nuovo."
+            if precedente else
+            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare ora."
+        )
 
     versione = precedente.versione + 1 if precedente else 1
     dati["versione"] = versione
@@ -162,11 +168,26 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
         save=False,
     )
     pubblicazione.save()
-    if ciclo.stato != Ciclo.Stato.PUBBLICATA:
-        ciclo.stato = Ciclo.Stato.PUBBLICATA
-        ciclo.save(update_fields=["stato"])
     _file_dopo_il_commit(ciclo, forza=False)
     return EsitoPubblicazione(pubblicazione=pubblicazione, nuova=True)
+
+
+def contesto_congela(*, ciclo: Ciclo, sostituisci: bool = False) -> ContestoCongelato:
+    """Copy what the cycle's report reads from outside the cycle (``report.contesto_esterno``)
+    into ``ContestoCongelato``: called by ``obiettivi.workflow`` when the cycle is locked. An
+    existing copy is kept unless ``sostituisci`` (a new approval)."""
+    if not sostituisci:
+        esistente = ContestoCongelato.objects.filter(ciclo=ciclo).first()
+        if esistente is not None:
+            return esistente
+    dati = contesto_esterno(carica_ciclo(ciclo.pk))
+    contesto, _ = ContestoCongelato.objects.update_or_create(ciclo=ciclo, defaults={"dati": dati})
+    return contesto
+
+
+def contesto_scongela(*, ciclo: Ciclo) -> None:
+    """The cycle is reopened: its report reads the ente and the acts as they are again."""
+    ContestoCongelato.objects.filter(ciclo=ciclo).delete()
 
 
 def _file_dopo_il_commit(ciclo, *, forza):

@@ -14,9 +14,10 @@ from obiettivi.demo import carica_demo
 from obiettivi import models as om
 from obiettivi.models import Area, Ciclo, Ente, Indicatore, NodoStrategico, Obiettivo
 from obiettivi.synthetic import genera_ciclo
+from obiettivi.workflow import ciclo_pubblica
 from tests.sicurezza.crawler import visita
 from trasparenza import snapshot
-from trasparenza.services import file_pubblicati_scrivi, relazione_pubblica
+from trasparenza.services import file_pubblicati_scrivi
 
 # Markers: no spaces or hyphens, so that a PDF line break cannot split them.
 M_MOTIVAZIONE = "Zqmotivazionenucleo41"
@@ -70,7 +71,7 @@ def scenario(django_db_setup, django_db_blocker):
             storico.save()
             assert storico.history.filter(titolo__contains=M_STORICO).exists()
 
-            pubblicazione = relazione_pubblica(ciclo=ciclo).pubblicazione
+            pubblicazione = ciclo_pubblica(ciclo=ciclo, utente=None).pubblicazione
             # as after the commit: the published files on disk, served without the database
             file_pubblicati_scrivi(ciclo=ciclo)
 

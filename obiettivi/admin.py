@@ -435,7 +435,9 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         return self._pagina_transizione(
             request, ciclo, form, f"{ciclo}: passaggio a «{etichetta}»", f"Passa a «{etichetta}»",
             f"Stato attuale: «{ciclo.get_stato_display()}». Dopo «Validazione» i dati del ciclo "
-            "sono bloccati per tutti.",
+            "sono bloccati per tutti."
+            + (" Il passaggio pubblica la Relazione (dati, pagina e PDF con impronta) e la rende "
+               "visibile ai cittadini." if successivo == Ciclo.Stato.PUBBLICATA else ""),
         )
 
     def riapri_view(self, request, ciclo_id):

@@ -104,6 +104,7 @@ class ContestoCongelato(models.Model):
     class Meta:
         verbose_name = "contesto congelato di un ciclo"
         verbose_name_plural = "contesti congelati dei cicli"
+        default_permissions = ()  # written only by the workflow, in no admin page or role
 
     def __str__(self):
         return f"{self.ciclo}: contesto congelato"

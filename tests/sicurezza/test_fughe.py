@@ -187,9 +187,10 @@ def test_a_grade_overridden_by_the_nucleo_shows_only_the_validated_one(scenario)
     assert interne == set()
     assert "proposto" not in pagine["/seregno/2021/dati.csv"].testo.splitlines()[1].lower()
     pagina = pagine[f"/seregno/2021/obiettivi/{ob.codice}/"].testo
-    assert f"<strong>{ob.grado_validato}</strong>" in pagina
-    assert f"<strong>{ob.grado_proposto}</strong>" not in pagina
-    assert "(validato dal Nucleo di valutazione)" in pagina
+    # the outcome label (report data «esito») and the explanation name only the validated grade
+    assert f"<strong>{ob.grado_validato} — " in pagina
+    assert f"<strong>{ob.grado_proposto} — " not in pagina
+    assert f"grado validato dal Nucleo: {ob.grado_validato}" in pagina
     # the one only proposed is published as provisional, without the dirigente's draft report
     provvisorio = pagine[f"/seregno/2021/obiettivi/{scenario['solo_proposto'].codice}/"].testo
     assert "(proposto, in attesa di validazione)" in provvisorio

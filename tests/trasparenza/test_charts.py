@@ -80,6 +80,8 @@ def test_data_it_filter(settings):
 
     assert data_it(datetime.date(2021, 12, 31)) == "31/12/2021"
     assert data_it(datetime.date(2022, 3, 5)) == "05/03/2022"
+    assert data_it("2021-12-31") == "31/12/2021"  # dates of the report data are ISO text
+    assert data_it("entro l'anno") == "entro l'anno"
     # 23:30 UTC on 31/12 is already 1 January in Rome
     tardi = datetime.datetime(2021, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC"))
     assert data_it(tardi) == "01/01/2022"

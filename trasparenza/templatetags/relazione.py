@@ -120,5 +120,11 @@ def voce(dizionario, chiave):
 @register.filter
 def data_it(valore):
     """``seregno_perf.formati.data``: ``date(2021, 12, 31)`` → "31/12/2021"; an aware datetime
-    is shown in local time."""
+    is shown in local time; the ISO text of the report data ("2021-12-31") is read first (other
+    text is shown as it is)."""
+    if isinstance(valore, str) and valore.strip():
+        try:
+            valore = formati.leggi_data(valore)
+        except formati.DataNonValida:
+            return valore
     return formati.data(valore)

@@ -316,6 +316,7 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
                     "target": _num(e.target),
                     "valore": _num(e.valore),
                     "direzione": e.direzione,
+                    "unita": e.unita,
                     "rispettato": e.rispettato,
                 }
                 for e in fin.esiti

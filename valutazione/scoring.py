@@ -514,6 +514,7 @@ class EsitoIndicatoreFinanziario:
     valore: Decimal | None
     direzione: str
     rispettato: bool | None  # None: not measured
+    unita: str = ""
 
 
 @dataclass(frozen=True)
@@ -1288,7 +1289,9 @@ def copertura_finanziaria(indicatori: tuple[DatiIndicatoreFinanziario, ...]) -> 
     esiti = []
     for i in indicatori:
         rispettato = indicatore_finanziario_rispettato(i.valore, i.target, i.direzione)
-        esiti.append(EsitoIndicatoreFinanziario(i.codice, i.nome, i.target, i.valore, i.direzione, rispettato))
+        esiti.append(EsitoIndicatoreFinanziario(
+            i.codice, i.nome, i.target, i.valore, i.direzione, rispettato, i.unita
+        ))
     rilevati = [e for e in esiti if e.rispettato is not None]
     rispettati = sum(1 for e in rilevati if e.rispettato)
     non_rilevati = tuple(
@@ -1303,9 +1306,11 @@ def copertura_finanziaria(indicatori: tuple[DatiIndicatoreFinanziario, ...]) -> 
         Voce(
             f"{e.codice} {e.nome}".strip(),
             "rispettato" if e.rispettato else "non rispettato",
-            nota=f"valore {_n(e.valore)} {'≥' if e.direzione != DIREZIONE_BASSO else '≤'} "
-                 f"target {_n(e.target)}" if e.rispettato else
-                 f"valore {_n(e.valore)}, target {_n(e.target)} "
+            nota=f"valore {formati.misura(e.valore, e.unita)} "
+                 f"{'≥' if e.direzione != DIREZIONE_BASSO else '≤'} "
+                 f"target {formati.misura(e.target, e.unita)}" if e.rispettato else
+                 f"valore {formati.misura(e.valore, e.unita)}, "
+                 f"target {formati.misura(e.target, e.unita)} "
                  f"({'almeno' if e.direzione != DIREZIONE_BASSO else 'al massimo'})",
         )
         for e in rilevati

@@ -138,6 +138,9 @@ def test_numbers_have_thousands_and_units_and_dates_are_italian(pubblicata):
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", ob)  # no ISO dates on the page
     relazione = client.get(URL).content.decode()
     assert "<dd>43.163 (al 31.12.2010)</dd>" in relazione  # inhabitants, grouped
+    # the financial indicator of the seed: an amount in euro, with its cents and its unit
+    assert '<td class="numero">1.254.300,00 €</td>' in relazione
+    assert "valore 1.254.300,00 € ≥ target 0,00 €" in relazione
     dati = client.get(URL + "dati.json").json()
     ob, fase = next((o, f) for o in dati["obiettivi"] for f in o["fasi"] if f["fine"])
     anno, mese, giorno = fase["fine"].split("-")

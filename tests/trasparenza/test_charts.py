@@ -69,7 +69,9 @@ def test_con_unita_filter_groups_thousands_and_keeps_the_unit():
 
     assert con_unita(40000.0, "dosi") == "40.000 dosi"
     assert con_unita(Decimal("12.50"), "%") == "12,5 %"
-    assert con_unita(Decimal("1254300"), "€") == "1.254.300 €"
+    assert con_unita(Decimal("1254300"), "€") == "1.254.300,00 €"  # euro: with cents
+    assert con_unita(Decimal("812.5"), "€/abitante") == "812,50 €/abitante"
+    assert con_unita(30, "giorni") == "30 giorni"
     assert con_unita(5, "") == "5"
     assert con_unita(None, "dosi") == "—"
 

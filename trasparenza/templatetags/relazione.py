@@ -101,12 +101,12 @@ def numero_it(valore, decimali=2):
 
 @register.filter
 def con_unita(valore, unita=""):
-    """A measured value with its unit and only its significant digits (``formati.numero``):
-    40000, "dosi" → "40.000 dosi"; 12.5, "%" → "12,5 %"; ``None`` → "—"."""
+    """A measured value with its unit (``formati.misura``): 40000, "dosi" → "40.000 dosi";
+    12.5, "%" → "12,5 %"; 1254300, "€" → "1.254.300,00 €"; ``None`` → "—"."""
     if valore is None or valore == "":
         return formati.VUOTO
     try:
-        return formati.numero(valore, None, unita=unita or "")
+        return formati.misura(valore, unita)
     except ValueError:
         return valore
 

@@ -25,6 +25,7 @@ from obiettivi.models import (
     SezioneReport,
     VariazioneObiettivo,
 )
+from valutazione.scoring import arrotonda
 
 from .models import ContestoCongelato
 
@@ -41,7 +42,7 @@ def numero(value):
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return float(value.quantize(Decimal("0.01")))
+        return float(arrotonda(value))
     return value
 
 

@@ -1,6 +1,6 @@
 """Reads of the valutazione app: load a whole cycle as plain values and score it.
 
-``risultati_ciclo(ciclo)`` runs 10 queries whatever the size of the cycle (SMVP, its levels, its
+``risultati_ciclo(ciclo)`` runs 9 queries whatever the size of the cycle (SMVP, its levels, its
 bands, the tree, the objectives with their area, indicators, phases, barometro, financial
 indicators) and hands plain values to the pure ``valutazione.scoring``.
 """
@@ -9,7 +9,7 @@ from collections import defaultdict
 from itertools import groupby
 from operator import itemgetter
 
-from obiettivi.models import Area, Ciclo, Fase, Indicatore, NodoStrategico, Obiettivo
+from obiettivi.models import Ciclo, Fase, Indicatore, NodoStrategico, Obiettivo
 
 from . import scoring
 from .models import Fascia, IndicatoreFinanziario, LivelloScala, Smvp, StandardBarometro
@@ -57,7 +57,7 @@ def regole_smvp(smvp_id: int) -> scoring.Regole:
 
 
 def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
-    """Everything scoring needs for ``ciclo``, as plain values (10 queries)."""
+    """Everything scoring needs for ``ciclo``, as plain values (9 queries)."""
     if ciclo.smvp_id is None:
         raise CicloSenzaSmvp(
             f"Il ciclo {ciclo.anno} non ha un sistema di valutazione (SMVP): "
@@ -90,6 +90,21 @@ def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
     )
     tipologie = dict(Obiettivo.Tipologia.choices)
     stati = dict(Obiettivo.Stato.choices)
+    righe = list(
+        Obiettivo.objects.filter(ciclo=ciclo)
+        .order_by("ordine", "codice")
+        .values_list("id", "codice", "titolo", "nodo_id", "area_id", "area__nome",
+                     "area__codice", "tipologia", "peso", "stato", "motivazione_stato",
+                     "anno_rinvio", "grado_proposto", "grado_validato", "area__tree_id",
+                     "area__lft")
+    )
+    # The areas of the objectives, in the organigramma's order (mptt), from the same rows:
+    # results per area follow it (areas without objectives have none).
+    posizioni = {riga[4]: (riga[14], riga[15], riga[6], riga[5]) for riga in righe}
+    aree = tuple(
+        scoring.DatiArea(area_id, codice, nome)
+        for area_id, (_, _, codice, nome) in sorted(posizioni.items(), key=lambda v: v[1][:2])
+    )
     obiettivi = tuple(
         scoring.DatiObiettivo(
             id=id_, codice=codice, titolo=titolo, nodo_id=nodo_id, area_id=area_id,
@@ -101,19 +116,8 @@ def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
             fasi=fasi.get(id_, ()),
         )
         for (id_, codice, titolo, nodo_id, area_id, area_nome, area_codice, tipologia, peso,
-             stato, motivazione_stato, anno_rinvio, grado_proposto, grado_validato)
-        in Obiettivo.objects.filter(ciclo=ciclo)
-        .order_by("ordine", "codice")
-        .values_list("id", "codice", "titolo", "nodo_id", "area_id", "area__nome",
-                     "area__codice", "tipologia", "peso", "stato", "motivazione_stato",
-                     "anno_rinvio", "grado_proposto", "grado_validato")
-    )
-    # The organigramma in one query, in its order (mptt): results per area follow it.
-    aree = tuple(
-        scoring.DatiArea(*riga)
-        for riga in Area.objects.filter(ciclo=ciclo)
-        .order_by("tree_id", "lft")
-        .values_list("id", "codice", "nome")
+             stato, motivazione_stato, anno_rinvio, grado_proposto, grado_validato, _, _)
+        in righe
     )
     standard = tuple(
         scoring.DatiStandard(

@@ -1196,16 +1196,21 @@ def _tipologia(tipologia: str, lista: list[RisultatoObiettivo], regole: Regole) 
 
 
 def _spiegazione_tipologia(t: RisultatoTipologia) -> Spiegazione:
-    if t._contati:
-        _, formula, calcolo = media_obiettivi(t._contati, t._regole)
+    return _spiegazione_gruppo(t, "della tipologia")
+
+
+def _spiegazione_gruppo(g: RisultatoTipologia | RisultatoArea, di_chi: str) -> Spiegazione:
+    """The mean grade of a group of objectives (a tipologia, an area) and what it left out."""
+    if g._contati:
+        _, formula, calcolo = media_obiettivi(g._contati, g._regole)
     else:
         formula, calcolo = "nessun obiettivo valutato", "—"
     return Spiegazione(
-        formula=f"Grado medio della tipologia: {formula}", calcolo=calcolo,
-        input=_voci_obiettivi(t._contati, t._regole),
+        formula=f"Grado medio {di_chi}: {formula}", calcolo=calcolo,
+        input=_voci_obiettivi(g._contati, g._regole),
         esclusioni=tuple(
             Esclusione(r.codice, r.titolo, r.motivo_esclusione or "non valutato")
-            for r in t._non_contati
+            for r in g._non_contati
         ),
     )
 
@@ -1238,18 +1243,7 @@ def _risultato_area(lista: list[RisultatoObiettivo], regole: Regole) -> Risultat
 
 
 def _spiegazione_risultato_area(a: RisultatoArea) -> Spiegazione:
-    if a._contati:
-        _, formula, calcolo = media_obiettivi(a._contati, a._regole)
-    else:
-        formula, calcolo = "Nessun obiettivo valutato", ""
-    return Spiegazione(
-        formula=formula, calcolo=calcolo,
-        input=_voci_obiettivi(a._contati, a._regole),
-        esclusioni=tuple(
-            Esclusione(r.codice, r.titolo, r.motivo_esclusione or "non valutato")
-            for r in a._non_contati
-        ),
-    )
+    return _spiegazione_gruppo(a, "dell'area")
 
 
 def media_barometro(standard: tuple[DatiStandard, ...], regole: Regole) -> RisultatoBarometro:

@@ -123,12 +123,17 @@ def errori_avanzamento(ciclo, *, atto=None) -> list[str]:
 
 def errori_pubblicazione(ciclo) -> list[str]:
     """Why the Relazione of ``ciclo`` cannot be published now (empty list: it can)."""
-    if puo_pubblicare(ciclo):
-        return []
-    return [
-        f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare: il ciclo è in "
-        f"«{_etichetta(ciclo.stato)}», deve essere approvato dalla Giunta."
-    ]
+    if not puo_pubblicare(ciclo):
+        return [
+            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare: il ciclo è in "
+            f"«{_etichetta(ciclo.stato)}», deve essere approvato dalla Giunta."
+        ]
+    if ciclo.smvp_id is None:
+        return [
+            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare: il ciclo non ha un "
+            "sistema di valutazione (SMVP) con cui calcolare i risultati."
+        ]
+    return []
 
 
 def _richiedi_amministratore(utente, cosa):

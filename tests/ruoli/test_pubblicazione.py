@@ -50,6 +50,10 @@ def test_only_an_amministratore_publishes_and_a_refusal_writes_nothing(mondo, ch
     with pytest.raises(ValidationError, match="Solo un Amministratore può pubblicare"):
         workflow.ciclo_pubblica(ciclo=chiuso, utente=getattr(mondo, ruolo))
     assert (_stato(chiuso), _versioni(chiuso)) == (S.APPROVATA, [])
+    senza_smvp = Ciclo.objects.create(ente=mondo.ente, anno=2018, stato=S.APPROVATA)
+    with pytest.raises(ValidationError, match="non ha un sistema di valutazione"):
+        workflow.ciclo_pubblica(ciclo=senza_smvp, utente=mondo.amministratore)
+    assert (_stato(senza_smvp), _versioni(senza_smvp)) == (S.APPROVATA, [])
     with pytest.raises(ValidationError, match="deve essere approvato dalla Giunta"):
         workflow.ciclo_pubblica(ciclo=mondo.aperto, utente=mondo.amministratore)
     assert (_stato(mondo.aperto), _versioni(mondo.aperto)) == (S.RENDICONTAZIONE, [])

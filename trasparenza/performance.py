@@ -163,11 +163,6 @@ def _linea(linea: scoring.RisultatoLinea, risultati, nodi_modello, codici_obiett
     return dati
 
 
-def _con_esito(ob):
-    ob["esito"] = esito_obiettivo(ob)
-    return ob
-
-
 def _radici(risultati):
     """node id → (azione codice/titolo, linea codice) for every node."""
     radice = {}
@@ -182,7 +177,7 @@ def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole, tip
     linea = risultati.nodo(radice[r.nodo_id])
     ragg = r.raggiungimento
     per_codice = {ri.codice: ri for ri in ragg.indicatori + ragg.non_rilevati}
-    return {
+    voce = {
         "codice": r.codice,
         "titolo": r.titolo,
         "descrizione": ob["descrizione"],
@@ -240,6 +235,8 @@ def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole, tip
         "spiegazione": spiegazione(r.spiegazione),
         "spiegazione_raggiungimento": spiegazione(ragg.spiegazione),
     }
+    voce["esito"] = esito_obiettivo(voce)  # from the fields above, as for old publications
+    return voce
 
 
 def _risultato_area(a: scoring.RisultatoArea):
@@ -343,7 +340,7 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
         ],
         "risultati_aree": [_risultato_area(a) for a in risultati.aree],
         "obiettivi": [
-            _con_esito(_obiettivo(r, righe[r.id], risultati, radice, regole, tipi))
+            _obiettivo(r, righe[r.id], risultati, radice, regole, tipi)
             for r in risultati.obiettivi
         ],
         "non_valutati": [r.codice for r in risultati.non_valutati],

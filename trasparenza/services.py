@@ -126,9 +126,9 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
 
     If the data are identical to the latest version (same fingerprint), nothing is written and
     the latest version is returned (``nuova=False``): publishing is idempotent. Otherwise a new
-    version is created if ``nuova_versione`` (the cycle was approved since its last
-    publication), and refused with the reason if not (a published cycle changes only after a
-    reopening).
+    version is created if there is none yet or ``nuova_versione`` (the cycle was approved since
+    its last publication), and refused with the reason if not (a published cycle changes only
+    after a reopening).
     """
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
     dati = relazione_dati(ciclo)
@@ -137,14 +137,12 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
         # layout may have changed since, or a file may be missing).
         _file_dopo_il_commit(ciclo, forza=True)
         return EsitoPubblicazione(pubblicazione=precedente, nuova=False)
-    if not nuova_versione:
+    if precedente is not None and not nuova_versione:
         raise ValidationError(
             f"La Relazione {ciclo.anno} di {ciclo.ente} è già pubblicata (versione "
             f"{precedente.versione}) e i suoi dati risultano cambiati da allora: una nuova versione "
             "si pubblica solo dopo aver riaperto il ciclo (con la motivazione) e averlo fatto "
             "approvare di nuovo."
-            if precedente else
-            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare ora."
         )
 
     versione = precedente.versione + 1 if precedente else 1

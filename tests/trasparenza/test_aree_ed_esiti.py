@@ -145,3 +145,32 @@ def test_numbers_have_thousands_and_units_and_dates_are_italian(pubblicata):
     ob, fase = next((o, f) for o in dati["obiettivi"] for f in o["fasi"] if f["fine"])
     anno, mese, giorno = fase["fine"].split("-")
     assert f"{giorno}/{mese}/{anno}" in client.get(f"{URL}obiettivi/{ob['codice']}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_of_a_publication_made_before_esito_and_area_codes(pubblicata):
+    """Pages of an older version are rendered again when the files are rewritten: its data get
+    the same labels from the same functions (presenter._completa)."""
+    import copy
+
+    from trasparenza import pagine
+
+    pub = pubblicata["pub"]
+    vecchi = copy.deepcopy(pub.dati)
+    for ob in vecchi["obiettivi"]:
+        del ob["esito"]
+    for linea in vecchi["linee"]:
+        del linea["esito"]
+        for azione in linea["azioni"]:
+            del azione["esito"]
+    vecchi["risultati_aree"] = [
+        {k: v for k, v in r.items() if k not in ("area_codice", "esito")}
+        for r in vecchi["risultati_aree"] if r["area_codice"] not in OMONIME  # one per name then
+    ]
+    dettagli = pagine.Dettagli(vecchi, pub)
+    attuali = {o["codice"]: o for o in pub.dati["obiettivi"]}
+    proposto = attuali[pubblicata["proposto"]]
+    assert proposto["esito"] in html.unescape(dettagli.obiettivo(proposto["codice"]))
+    area = next(a for a in vecchi["aree"] if a["codice"] == "EF")
+    riga = next(r for r in pub.dati["risultati_aree"] if r["area_codice"] == "EF")
+    assert f"Grado medio: <strong>{riga['esito']}</strong>" in dettagli.area(area["slug"])

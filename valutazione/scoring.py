@@ -661,6 +661,9 @@ def _misura_indicatore(ind: DatiIndicatore, tetto: Decimal, testo: bool = False)
         x = max(ZERO, x)
         return min(x, tetto)
 
+    def misura(x):  # a value of the indicator with its unit («40.000 dosi»)
+        return formati.misura(x, ind.unita)
+
     if ind.tipo == TIPO_SCADENZA:
         if ind.data_consuntivo is None:
             return None, False, "non rilevato: data di realizzazione non inserita"
@@ -691,24 +694,25 @@ def _misura_indicatore(ind: DatiIndicatore, tetto: Decimal, testo: bool = False)
     if ind.tipo == TIPO_BASSO:
         if ind.consuntivo <= 0:
             return tetto, True, testo and (
-                f"consuntivo {_n(ind.consuntivo)} (più basso è meglio, nessun valore migliore "
+                f"consuntivo {misura(ind.consuntivo)} (più basso è meglio, nessun valore migliore "
                 f"possibile) → tetto {_n(tetto)}%"
             )
         grezzo = ind.target / ind.consuntivo * CENTO
         valore = limita(grezzo)
         return valore, True, testo and (
-            f"target {_n(ind.target)} / consuntivo {_n(ind.consuntivo)} × 100 = "
+            f"target {misura(ind.target)} / consuntivo {misura(ind.consuntivo)} × 100 = "
             f"{formatta(grezzo)}%" + (f", limitato a {_n(tetto)}%" if valore != grezzo else "")
         )
     # alto (default)
     if ind.target <= 0:
         return None, False, testo and (
-            f"non calcolabile: target {_n(ind.target)} (deve essere maggiore di zero)"
+            f"non calcolabile: target {misura(ind.target)} (deve essere maggiore di zero)"
         )
     grezzo = ind.consuntivo / ind.target * CENTO
     valore = limita(grezzo)
     return valore, True, testo and (
-        f"consuntivo {_n(ind.consuntivo)} / target {_n(ind.target)} × 100 = {formatta(grezzo)}%"
+        f"consuntivo {misura(ind.consuntivo)} / target {misura(ind.target)} × 100 = "
+        f"{formatta(grezzo)}%"
         + (f", limitato a {_n(valore)}%" if valore != grezzo else "")
     )
 

@@ -134,7 +134,7 @@ def test_numbers_have_thousands_and_units_and_dates_are_italian(pubblicata):
     client = Client()
     ob = client.get(f"{URL}obiettivi/{pubblicata['obiettivo_indicatore']}/").content.decode()
     assert ">40.000 dosi<" in ob and ">38.500 dosi<" in ob
-    assert "consuntivo 38.500 / target 40.000 × 100 = 96,25%" in ob
+    assert "consuntivo 38.500 dosi / target 40.000 dosi × 100 = 96,25%" in ob
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", ob)  # no ISO dates on the page
     relazione = client.get(URL).content.decode()
     assert "<dd>43.163 (al 31.12.2010)</dd>" in relazione  # inhabitants, grouped

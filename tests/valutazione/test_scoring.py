@@ -233,3 +233,16 @@ def test_results_per_area_are_grouped_by_the_area_never_by_its_name():
     assert [(c.area_codice, c.media) for c in r.linee[0].contributi_aree] == [
         ("S2", D("4.25")), ("S1", D("2.50")),
     ]
+
+
+def test_an_indicators_calculation_shows_thousands_and_its_unit():
+    ind = s.DatiIndicatore("I1", "Dosi somministrate", s.TIPO_ALTO, D(1), D(40000), D(38500),
+                           unita="dosi")
+    assert s.raggiungimento_indicatore(ind, D(120)).calcolo == (
+        "consuntivo 38.500 dosi / target 40.000 dosi × 100 = 96,25%"
+    )
+    spesa = s.DatiIndicatore("I2", "Spesa", s.TIPO_BASSO, D(1), D(1254300), D(1200000),
+                             unita="€")
+    assert s.raggiungimento_indicatore(spesa, D(120)).calcolo == (
+        "target 1.254.300,00 € / consuntivo 1.200.000,00 € × 100 = 104,53%"
+    )

@@ -1,6 +1,7 @@
 """The review workflow: the cycle's state machine and the objective's submit / validate / send back.
 
-Cycle states, in order, and who moves a cycle forward (always an Amministratore):
+Cycle states, in order, and who moves a cycle forward (an Amministratore; the last step also the
+``pubblica`` command, run on the server):
 
     pianificazione → monitoraggio → rendicontazione → validazione → approvata → pubblicata
 

@@ -424,8 +424,10 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
                 for messaggio in errore.messages:
                     form.add_error(None, messaggio)
             else:
+                versione = (f" (versione {ciclo.pubblicazioni.order_by('-versione').first().versione}"
+                            " visibile ai cittadini)" if successivo == Ciclo.Stato.PUBBLICATA else "")
                 self.message_user(
-                    request, f"Il ciclo {ciclo} è ora «{Ciclo.Stato(successivo).label}».",
+                    request, f"Il ciclo {ciclo} è ora «{Ciclo.Stato(successivo).label}»{versione}.",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
@@ -433,7 +435,9 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         return self._pagina_transizione(
             request, ciclo, form, f"{ciclo}: passaggio a «{etichetta}»", f"Passa a «{etichetta}»",
             f"Stato attuale: «{ciclo.get_stato_display()}». Dopo «Validazione» i dati del ciclo "
-            "sono bloccati per tutti.",
+            "sono bloccati per tutti."
+            + (" Il passaggio pubblica la Relazione (dati, pagina e PDF con impronta) e la rende "
+               "visibile ai cittadini." if successivo == Ciclo.Stato.PUBBLICATA else ""),
         )
 
     def riapri_view(self, request, ciclo_id):
@@ -460,15 +464,13 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
     @admin.action(description="Pubblica la Relazione sulla Performance dei cicli selezionati",
                   permissions=["pubblica"])
     def pubblica_relazione(self, request, queryset):
-        from trasparenza.services import relazione_pubblica
-
         for ciclo in queryset.select_related("ente"):
             try:
-                esito = relazione_pubblica(ciclo=ciclo, utente=request.user)
+                esito = workflow.ciclo_pubblica(ciclo=ciclo, utente=request.user)
             except ValidationError as errore:
                 self.message_user(request, f"{ciclo}: {' '.join(errore.messages)}", messages.ERROR)
                 continue
-            pub = esito.pubblicazione  # the service moved the cycle to «pubblicata»
+            pub = esito.pubblicazione  # published and «pubblicata», or neither
             if esito.nuova:
                 self.message_user(
                     request,

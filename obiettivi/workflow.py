@@ -1,6 +1,7 @@
 """The review workflow: the cycle's state machine and the objective's submit / validate / send back.
 
-Cycle states, in order, and who moves a cycle forward (always an Amministratore):
+Cycle states, in order, and who moves a cycle forward (an Amministratore; the last step also the
+``pubblica`` command, run on the server):
 
     pianificazione → monitoraggio → rendicontazione → validazione → approvata → pubblicata
 
@@ -8,13 +9,18 @@ Cycle states, in order, and who moves a cycle forward (always an Amministratore)
   validated).
 * validazione → approvata: every active objective validated by the Nucleo, and the Giunta's atto
   of approval (an Atto of the same ente) given.
-* approvata → pubblicata: the Relazione has at least one Pubblicazione.
+* approvata → pubblicata: ``ciclo_pubblica`` — the one road: it publishes the Relazione (a new
+  ``Pubblicazione``, or none if nothing changed since the last one) and moves the state in the same
+  transaction, or refuses and changes nothing. ``ciclo_avanza`` from «approvata» calls it, the
+  admin's «Pubblica» action and the ``pubblica`` command too. A «pubblicata» cycle publishes no new
+  version: after a correction it is reopened and approved again.
 
 **Locked** means the cycle's state is ``approvata`` or ``pubblicata`` (validation is over): nobody
 changes its figures — objectives, indicators, phases, barometro, financial indicators, report
 texts, the SMVP it uses — not even an Amministratore. Going back is ``ciclo_riapri``: an
 Amministratore's explicit action with a reason, kept in ``RiaperturaCiclo`` and in the cycle's
-history.
+history. What its report reads from outside the cycle (the ente, the acts, the dirigenti's names)
+is frozen with it (``trasparenza.models.ContestoCongelato``) at approval and dropped at reopening.
 
 An objective's reporting (``Obiettivo.stato_rendicontazione``):
 
@@ -29,6 +35,8 @@ validated grade itself, with its reason). Every service is atomic, keyword-only,
 ``save()`` (so django-simple-history records who changed what) and raises ``ValidationError``
 with an Italian message; nothing is written when it refuses.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -110,12 +118,23 @@ def errori_avanzamento(ciclo, *, atto=None) -> list[str]:
         elif atto.ente_id != ciclo.ente_id:
             errori.append(f"L'atto «{atto}» è di un altro ente.")
     elif nuovo == Stato.PUBBLICATA:
-        if not ciclo.pubblicazioni.exists():
-            errori.append(
-                "La Relazione non è ancora stata pubblicata: usare l'azione «Pubblica la "
-                "Relazione sulla Performance»."
-            )
+        errori += errori_pubblicazione(ciclo)
     return errori
+
+
+def errori_pubblicazione(ciclo) -> list[str]:
+    """Why the Relazione of ``ciclo`` cannot be published now (empty list: it can)."""
+    if not puo_pubblicare(ciclo):
+        return [
+            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare: il ciclo è in "
+            f"«{_etichetta(ciclo.stato)}», deve essere approvato dalla Giunta."
+        ]
+    if ciclo.smvp_id is None:
+        return [
+            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare: il ciclo non ha un "
+            "sistema di valutazione (SMVP) con cui calcolare i risultati."
+        ]
+    return []
 
 
 def _richiedi_amministratore(utente, cosa):
@@ -137,6 +156,8 @@ def ciclo_avanza(*, ciclo: Ciclo, utente, atto: Atto | None = None) -> Ciclo:
     if errori:
         raise ValidationError(errori)
     nuovo = stato_successivo(ciclo)
+    if nuovo == Stato.PUBBLICATA:  # publishing is the transition: the same road as «Pubblica»
+        return ciclo_pubblica(ciclo=ciclo, utente=utente).ciclo
     ciclo.stato = nuovo
     campi = ["stato"]
     if nuovo == Stato.APPROVATA:
@@ -145,9 +166,59 @@ def ciclo_avanza(*, ciclo: Ciclo, utente, atto: Atto | None = None) -> Ciclo:
     ciclo._change_reason = f"Passaggio a «{_etichetta(nuovo)}»"
     ciclo._history_user = utente
     ciclo.save(update_fields=campi)
-    if nuovo == Stato.APPROVATA and not ciclo.atti.filter(pk=atto.pk).exists():
-        ciclo.atti.add(atto)
+    if nuovo == Stato.APPROVATA:
+        if not ciclo.atti.filter(pk=atto.pk).exists():
+            ciclo.atti.add(atto)
+        # locked from now: what its report reads from outside the cycle is frozen with it
+        _trasparenza().contesto_congela(ciclo=ciclo, sostituisci=True)
     return ciclo
+
+
+def _trasparenza():
+    from trasparenza import services  # the publication's writes (trasparenza depends on obiettivi)
+
+    return services
+
+
+@dataclass(frozen=True)
+class EsitoPubblicazioneCiclo:
+    ciclo: Ciclo
+    pubblicazione: object  # trasparenza.models.Pubblicazione: citizens see it now
+    nuova: bool  # False: nothing had changed since that version
+
+
+@transaction.atomic
+def ciclo_pubblica(*, ciclo: Ciclo, utente, nota: str = "") -> EsitoPubblicazioneCiclo:
+    """Publish the Relazione of ``ciclo`` and move it to «pubblicata»: the one road there.
+
+    ``utente`` must be an Amministratore; ``None`` is the ``pubblica`` command, run on the server
+    by whoever administers it (the history records no user). Only an approved or published cycle
+    is published. From «approvata» a new version is created if the data changed since the last
+    one (none otherwise) and the state moves, recorded in the cycle's history with the version.
+    From «pubblicata» nothing changes if the data are the same (the files are rewritten); a
+    change is refused: a new version needs a reopening and a new approval. Either citizens see
+    the version the state speaks of, or nothing is written.
+    """
+    if utente is not None:
+        _richiedi_amministratore(utente, "pubblicare la Relazione sulla Performance")
+    ciclo = Ciclo.objects.select_for_update().select_related("ente").get(pk=ciclo.pk)
+    errori = errori_pubblicazione(ciclo)
+    if errori:
+        raise ValidationError(errori)
+    trasparenza = _trasparenza()
+    trasparenza.contesto_congela(ciclo=ciclo)  # a cycle approved before this existed
+    esito = trasparenza.pubblicazione_crea(
+        ciclo=ciclo, utente=utente, nota=nota, nuova_versione=ciclo.stato == Stato.APPROVATA
+    )
+    if ciclo.stato != Stato.PUBBLICATA:
+        ciclo.stato = Stato.PUBBLICATA
+        ciclo._change_reason = (
+            f"Passaggio a «{_etichetta(Stato.PUBBLICATA)}»: versione "
+            f"{esito.pubblicazione.versione}"
+        )
+        ciclo._history_user = utente
+        ciclo.save(update_fields=["stato"])
+    return EsitoPubblicazioneCiclo(ciclo=ciclo, pubblicazione=esito.pubblicazione, nuova=esito.nuova)
 
 
 @transaction.atomic
@@ -175,6 +246,7 @@ def ciclo_riapri(*, ciclo: Ciclo, utente, motivazione: str,
     ciclo._change_reason = f"Riapertura: {motivazione}"[:100]
     ciclo._history_user = utente
     ciclo.save(update_fields=["stato"])
+    _trasparenza().contesto_scongela(ciclo=ciclo)
     return RiaperturaCiclo.objects.create(
         ciclo=ciclo, utente=utente, da_stato=da_stato, a_stato=stato, motivazione=motivazione
     )

@@ -25,8 +25,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
-    "DataNonValida", "NumeroNonValido", "data", "euro", "leggi_data", "leggi_numero", "numero",
-    "numero_modulo", "percentuale",
+    "DataNonValida", "NumeroNonValido", "data", "euro", "leggi_data", "leggi_numero", "misura",
+    "numero", "numero_modulo", "percentuale",
 ]
 
 COME_SCRIVERE = "scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali"
@@ -175,6 +175,14 @@ def percentuale(valore, decimali: int | None = 2) -> str:
 def euro(valore, decimali: int | None = 2) -> str:
     """``Decimal("1254300")`` → ``"1.254.300,00 €"``."""
     return numero(valore, decimali, unita="€") if valore is not None else VUOTO
+
+
+def misura(valore, unita: str = "") -> str:
+    """A measured value with its unit: amounts in euro with their cents (``"1.254.300,00 €"``,
+    ``"12,50 €/abitante"``), any other unit with its significant digits (``"40.000 dosi"``,
+    ``"12,5 %"``, ``"30 giorni"``); ``None`` → ``"—"``."""
+    unita = (unita or "").strip()
+    return numero(valore, 2 if unita.startswith("€") else None, unita=unita)
 
 
 def data(valore) -> str:

@@ -14,7 +14,9 @@ silently overflows its axis would misstate a grade.
 import re
 import textwrap
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
+
+from seregno_perf import formati
 
 # Fills for bars and segments: each has a contrast of at least 3:1 against white (WCAG 1.4.11),
 # checked in tests/trasparenza/test_charts.py. Order matters: neighbouring segments differ in hue.
@@ -27,46 +29,27 @@ FONT_FAMILY = "'Titillium Web', 'DejaVu Sans', sans-serif"
 ID_VALIDO = re.compile(r"^[a-z][a-z0-9-]{0,59}$")
 
 
-# --- Italian number formatting -----------------------------------------------------------------
+# --- numbers: read and written by seregno_perf.formati --------------------------------------
 
 
 def _decimale(valore, *, dove="valore"):
-    """Turn an int, Decimal, float or numeric string into a Decimal, or raise ValueError."""
-    if isinstance(valore, bool):
-        raise ValueError(f"{dove}: atteso un numero, ricevuto «{valore}».")
-    if isinstance(valore, Decimal):
-        risultato = valore
-    elif isinstance(valore, (int, float)):
-        risultato = Decimal(str(valore))
-    elif isinstance(valore, str):
-        try:
-            risultato = Decimal(valore.strip().replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(f"{dove}: «{valore}» non è un numero.") from None
-    else:
+    """An int, Decimal, float or numeric text (read by ``formati.leggi_numero``) as a finite
+    Decimal, or ValueError with an Italian message."""
+    if isinstance(valore, bool) or valore is None or isinstance(valore, (list, dict, tuple)):
         raise ValueError(f"{dove}: atteso un numero, ricevuto «{valore!r}».")
-    if not risultato.is_finite():
-        raise ValueError(f"{dove}: «{valore}» non è un numero finito.")
+    try:
+        risultato = formati.leggi_numero(valore)
+    except formati.NumeroNonValido as errore:
+        raise ValueError(f"{dove}: {errore}") from None
+    if risultato is None:
+        raise ValueError(f"{dove}: atteso un numero, ricevuto «{valore!r}».")
     return risultato
 
 
-def formatta_numero(valore, decimali=2, migliaia=False):
-    """Format a number the Italian way: ``Decimal("4") -> "4,00"``, half-up rounding.
-
-    With ``migliaia=True`` the integer part is grouped with "." (``43878 -> "43.878"``).
-    """
-    numero = _decimale(valore)
-    if decimali < 0:
-        raise ValueError(f"decimali: atteso un intero non negativo, ricevuto {decimali}.")
-    quanto = Decimal(1).scaleb(-decimali)
-    arrotondato = numero.quantize(quanto, rounding=ROUND_HALF_UP)
-    if arrotondato == 0:
-        arrotondato = abs(arrotondato)  # never print "-0,00"
-    segno = "-" if arrotondato < 0 else ""
-    intero, _, frazione = f"{abs(arrotondato):f}".partition(".")
-    if migliaia:
-        intero = f"{int(intero):,}".replace(",", ".")
-    return f"{segno}{intero},{frazione}" if frazione else f"{segno}{intero}"
+def formatta_numero(valore, decimali=2, unita=""):
+    """A chart's label (``formati.numero``): ``Decimal("4")`` → "4,00", 43878 → "43.878,00",
+    with ``unita="%"``: "80 %"."""
+    return formati.numero(_decimale(valore), decimali, unita=unita.strip())
 
 
 # --- shared helpers --------------------------------------------------------------------------
@@ -277,7 +260,7 @@ def grafico_barre(
                 etichetta=etichetta,
                 linee_etichetta=linee,
                 valore=numero_valore,
-                valore_testo=formatta_numero(numero_valore, decimali) + unita,
+                valore_testo=formatta_numero(numero_valore, decimali, unita),
                 y_etichetta=y_etichetta,
                 y=y_barra,
                 larghezza=lunghezza,
@@ -292,7 +275,7 @@ def grafico_barre(
     if riferimento is not None:
         valore_rif = _nel_campo(riferimento, minimo, massimo, "Linea di riferimento")
         rif = Riferimento(
-            posizione(valore_rif), valore_rif, formatta_numero(valore_rif, decimali) + unita,
+            posizione(valore_rif), valore_rif, formatta_numero(valore_rif, decimali, unita),
             riferimento_etichetta,
         )
     decimali_tacche = _decimali_tacche(minimo, massimo, passo)
@@ -418,7 +401,7 @@ def grafico_composizione(
                 colore=PALETTE[indice],
                 y_legenda=y_barra + altezza_barra + 40 + indice * 24,
                 y_legenda_testo=y_barra + altezza_barra + 53 + indice * 24,
-                quota_testo=formatta_numero(quota, 0) + " %",
+                quota_testo=formatta_numero(quota, 0, "%"),
             )
         )
         x += lunghezza
@@ -530,7 +513,7 @@ def grafico_colonne(
                 etichetta=etichetta,
                 linee_etichetta=_a_capo(etichetta, caratteri, 2),
                 valore=numero,
-                valore_testo=formatta_numero(numero, decimali) + unita,
+                valore_testo=formatta_numero(numero, decimali, unita),
                 x=round(centro - larghezza_colonna / 2, 2),
                 y=round(y_base - h, 2),
                 altezza=h,
@@ -543,7 +526,7 @@ def grafico_colonne(
     if riferimento is not None:
         valore_rif = _nel_campo(riferimento, minimo, massimo, "Linea di riferimento")
         rif = Riferimento(posizione(valore_rif), valore_rif,
-                          formatta_numero(valore_rif, decimali) + unita, riferimento_etichetta)
+                          formatta_numero(valore_rif, decimali, unita), riferimento_etichetta)
     return GraficoColonne(
         id=chart_id,
         larghezza=larghezza,

@@ -80,3 +80,31 @@ class Pubblicazione(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PubblicazioneImmutabile("eliminare")
+
+
+class ContestoCongelato(models.Model):
+    """What the Relazione of a locked cycle reads from outside the cycle, frozen with it.
+
+    The ente's name, Scheda servizi and contacts, the acts the cycle cites (with the PEG
+    variations), the SMVP's act and the names of the areas' dirigenti are edited outside the
+    cycle's lock (an ente has many years, an atto or a user is shared). They are copied here
+    when the cycle is locked (``obiettivi.workflow``: approval, or its first publication), the
+    report reads this copy while the cycle stays locked, and the copy goes when the cycle is
+    reopened. So a change to the ente or to an atto never changes a published report, and a
+    new version of a locked cycle needs a reopening.
+    """
+
+    ciclo = models.OneToOneField(
+        "obiettivi.Ciclo", on_delete=models.CASCADE, primary_key=True,
+        related_name="contesto_congelato", verbose_name="ciclo",
+    )
+    dati = models.JSONField("dati congelati")
+    congelato_il = models.DateTimeField("congelato il", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "contesto congelato di un ciclo"
+        verbose_name_plural = "contesti congelati dei cicli"
+        default_permissions = ()  # written only by the workflow, in no admin page or role
+
+    def __str__(self):
+        return f"{self.ciclo}: contesto congelato"

@@ -34,8 +34,8 @@ class Dettagli:
     their context is built once, for rendering many pages in a row."""
 
     def __init__(self, dati, pubblicazione):
-        self.dati = dati
         self.base = presenter.contesto(dati, pubblicazione=pubblicazione)
+        self.dati = self.base["dati"]
 
     def _render(self, template, **extra):
         return render_to_string(template, {**self.base, **extra})
@@ -70,7 +70,7 @@ class Dettagli:
     def _render_area(self, a) -> str:
         obiettivi = [o for o in self.dati["obiettivi"] if o["area_slug"] == a["slug"]]
         risultato = next(
-            (r for r in self.dati["risultati_aree"] if r["area"] == a["nome"]), None
+            (r for r in self.dati["risultati_aree"] if r.get("area_codice") == a["codice"]), None
         )
         distribuzione = [
             {"etichetta": f"{d['grado']} — {d['etichetta']}", "valore": d["n"]}

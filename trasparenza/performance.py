@@ -2,14 +2,43 @@
 
 Turns the engine's results (``valutazione.scoring.RisultatiCiclo``) into plain dicts: numbers
 as JSON numbers, every computed figure with its ``spiegazione`` (formula, calcolo, input,
-esclusioni). Nothing is computed here except through ``valutazione.scoring``.
+esclusioni). Nothing is computed here except through ``valutazione.scoring``; results per area
+are the engine's (grouped by the area's id) and carry the area's code.
+
+The outcome of an objective, an azione, a linea or an area is written here once, as its
+``esito`` (the grade with its SMVP label, or the status with its reason): every template, page
+and PDF prints that text and never composes its own.
 """
 
 from decimal import Decimal
 
 from obiettivi.models import Indicatore
+from seregno_perf import formati
 from valutazione import scoring
 from valutazione.models import StandardBarometro
+
+NON_VALUTATO = "non valutato"
+NON_VALUTABILE = "non valutabile"
+PROPOSTO = "proposto, in attesa di validazione"
+
+
+def esito_obiettivo(ob) -> str:
+    """The one label of an objective's outcome, from its report data (also that of an earlier
+    publication): «4 — Obiettivo/i pienamente conseguito/i», «… (proposto, in attesa di
+    validazione)», the status with its reason («Rinviato al 2023»), or «non valutato»."""
+    if ob.get("stato") != scoring.STATO_ATTIVO:
+        return ob.get("stato_etichetta") or ob.get("stato") or ""
+    if ob.get("grado") is None:
+        return NON_VALUTATO
+    testo = f"{ob['grado']} — {ob['grado_etichetta']}" if ob.get("grado_etichetta") else str(ob["grado"])
+    if ob.get("fonte_grado") == scoring.FONTE_PROPOSTO:
+        testo += f" ({PROPOSTO})"
+    return testo
+
+
+def esito_grado(grado) -> str:
+    """The one label of the grade of a linea, an azione or an area: «3,50» or «non valutabile»."""
+    return NON_VALUTABILE if grado is None else formati.numero(grado)
 
 
 def _num(value):
@@ -34,19 +63,19 @@ def spiegazione(sp: scoring.Spiegazione):
     }
 
 
-def _smvp(regole: scoring.Regole, smvp):
+def _smvp(regole: scoring.Regole, smvp, atto):
     fasce = lambda lista: [  # noqa: E731
         {"da": _num(f.da), "a": _num(f.a), "grado": f.valore, "descrizione": f.descrizione()}
         for f in lista
     ]
     return {
         "nome": regole.nome,
-        "atto": str(smvp.atto) if smvp and smvp.atto_id else None,
+        "atto": atto,
         "descrizione": smvp.descrizione if smvp else "",
         "formula": "PFin × {f}% + PObj_Gen × {o}% + PQua_Gen × {q}%".format(
-            f=scoring.formatta(regole.peso_finanziaria, None),
-            o=scoring.formatta(regole.peso_obiettivi, None),
-            q=scoring.formatta(regole.peso_qualita, None),
+            f=formati.numero(regole.peso_finanziaria, None),
+            o=formati.numero(regole.peso_obiettivi, None),
+            q=formati.numero(regole.peso_qualita, None),
         ),
         "pesi": {
             "finanziaria": _num(regole.peso_finanziaria),
@@ -87,6 +116,7 @@ def _nodo(r: scoring.RisultatoNodo, risultati, nodi_modello, codici_obiettivi):
         "livello": r.livello_nome,
         "nota": nodo.nota if nodo else "",
         "grado": _num(r.grado),
+        "esito": esito_grado(r.grado),
         "escluso": r.escluso,
         "motivo_esclusione": r.motivo_esclusione,
         "provvisorio": r.provvisorio,
@@ -117,6 +147,7 @@ def _linea(linea: scoring.RisultatoLinea, risultati, nodi_modello, codici_obiett
             ],
             "contributi_aree": [
                 {
+                    "area_codice": c.area_codice,
                     "area": c.area_nome,
                     "n_valutati": c.n_valutati,
                     "media": _num(c.media),
@@ -146,7 +177,7 @@ def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole, tip
     linea = risultati.nodo(radice[r.nodo_id])
     ragg = r.raggiungimento
     per_codice = {ri.codice: ri for ri in ragg.indicatori + ragg.non_rilevati}
-    return {
+    voce = {
         "codice": r.codice,
         "titolo": r.titolo,
         "descrizione": ob["descrizione"],
@@ -204,50 +235,27 @@ def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole, tip
         "spiegazione": spiegazione(r.spiegazione),
         "spiegazione_raggiungimento": spiegazione(ragg.spiegazione),
     }
+    voce["esito"] = esito_obiettivo(voce)  # from the fields above, as for old publications
+    return voce
 
 
-def _per_area(risultati, regole, aree_ordine):
-    per_area = {}
-    for r in risultati.obiettivi:
-        per_area.setdefault(r.area_nome, []).append(r)
-    righe = []
-    for nome in aree_ordine:
-        obiettivi = per_area.get(nome, [])
-        if not obiettivi:
-            continue
-        contati = [r for r in obiettivi if r.conteggiato]
-        media = formula = calcolo = None
-        if contati:
-            media, formula, calcolo = scoring.media_obiettivi(contati, regole)
-        righe.append(
-            {
-                "area": nome,
-                "n_obiettivi": len(obiettivi),
-                "n_attivi": sum(1 for r in obiettivi if r.attivo),
-                "n_valutati": len(contati),
-                "media": _num(media),
-                "distribuzione": [
-                    {"grado": v.valore, "etichetta": v.etichetta,
-                     "n": sum(1 for r in contati if r.grado == v.valore)}
-                    for v in regole.scala_gradi
-                ],
-                "spiegazione": {
-                    "formula": formula or "Nessun obiettivo valutato",
-                    "calcolo": calcolo or "",
-                    "input": [],
-                    "esclusioni": [
-                        {"codice": r.codice, "descrizione": r.titolo,
-                         "motivo": r.motivo_esclusione or "non valutato"}
-                        for r in obiettivi if not r.conteggiato
-                    ],
-                    "note": [],
-                },
-            }
-        )
-    return righe
+def _risultato_area(a: scoring.RisultatoArea):
+    return {
+        "area_codice": a.codice,
+        "area": a.nome,
+        "n_obiettivi": a.n_obiettivi,
+        "n_attivi": a.n_attivi,
+        "n_valutati": a.n_conteggiati,
+        "media": _num(a.media),
+        "esito": esito_grado(a.media),
+        "distribuzione": [
+            {"grado": d.grado, "etichetta": d.etichetta, "n": d.n} for d in a.distribuzione
+        ],
+        "spiegazione": spiegazione(a.spiegazione),
+    }
 
 
-def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, nodi):
+def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, nodi, atto_smvp):
     regole = risultati.regole
     righe = {o["id"]: o for o in obiettivi}
     nodi_modello = {n.pk: n for n in nodi}
@@ -261,9 +269,8 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
     componenti = {c.codice: c for c in ente.componenti}
     bar = risultati.barometro
     fin = risultati.finanziario
-    aree_ordine = [a.nome for a in ciclo.aree.all()]
     return {
-        "smvp": _smvp(regole, ciclo.smvp),
+        "smvp": _smvp(regole, ciclo.smvp, atto_smvp),
         "livello_performance_ente": _num(ente.valore),
         "provvisorio": risultati.provvisorio,
         "spiegazione_livello": spiegazione(ente.spiegazione),
@@ -306,6 +313,7 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
                     "target": _num(e.target),
                     "valore": _num(e.valore),
                     "direzione": e.direzione,
+                    "unita": e.unita,
                     "rispettato": e.rispettato,
                 }
                 for e in fin.esiti
@@ -330,7 +338,7 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
             }
             for t in risultati.tipologie
         ],
-        "risultati_aree": _per_area(risultati, regole, aree_ordine),
+        "risultati_aree": [_risultato_area(a) for a in risultati.aree],
         "obiettivi": [
             _obiettivo(r, righe[r.id], risultati, radice, regole, tipi)
             for r in risultati.obiettivi

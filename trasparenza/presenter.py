@@ -1,10 +1,15 @@
 """From the frozen data of a Relazione to what its templates need: chart rows and lookups.
 
 Only selection and labelling happens here; every figure comes from the data as published.
+Areas are told apart by their code (two areas may share a name), never grouped by name.
 """
+
+import copy
 
 from django.conf import settings
 from django.urls import reverse
+
+from seregno_perf import formati
 
 
 def _righe(voci, etichetta, valore):
@@ -21,13 +26,26 @@ def _scala_sopra(valori, passo=5):
     return max(passo, int(-(-massimo // passo)) * passo)
 
 
-def grafici(dati):
+def etichette_aree(dati):
+    """area code → how pages name it: its name, followed by its code when another area of the
+    cycle has the same name («Servizi (S1)», «Servizi (S2)»)."""
+    aree = dati.get("aree", [])
+    nomi = [a["nome"] for a in aree]
+    return {
+        a["codice"]: f"{a['nome']} ({a['codice']})" if nomi.count(a["nome"]) > 1 else a["nome"]
+        for a in aree
+    }
+
+
+def grafici(dati, etichette=None):
     linee = dati.get("linee", [])
     componenti = dati.get("componenti", {})
     bar = dati.get("barometro_qualita", {})
+    etichette = etichette_aree(dati) if etichette is None else etichette
     return {
         "aree": _righe(
-            dati.get("risultati_aree", []), lambda a: a["area"], lambda a: a["media"]
+            dati.get("risultati_aree", []),
+            lambda a: etichette.get(a.get("area_codice"), a["area"]), lambda a: a["media"],
         ),
         "linee_grado": _righe(
             linee, lambda l: f"{l['codice']} {l['titolo']}", lambda l: l["grado"]
@@ -50,7 +68,7 @@ def grafici(dati):
             {
                 "etichetta": f"{c['codice']} ({c['nome']})",
                 "valore": c["contributo"],
-                "nota": f"{_it(c['valore'])} × {_it(c['peso'], 0)} %",
+                "nota": f"{formati.numero(c['valore'])} × {formati.percentuale(c['peso'], 0)}",
             }
             for c in (componenti.get(k) for k in ("finanziaria", "obiettivi", "qualita"))
             if c and c.get("contributo") is not None
@@ -58,30 +76,54 @@ def grafici(dati):
     }
 
 
-def _it(valore, decimali=2):
-    from .charts import formatta_numero
-
-    return formatta_numero(valore, decimali) if valore is not None else "—"
-
-
-def obiettivi_per_area(dati):
-    """[(area name, [objective dicts])] in the order of the organigramma."""
+def obiettivi_per_area(dati, etichette=None):
+    """[(area label, [objective dicts])] in the order of the organigramma, one group per area
+    code."""
+    etichette = etichette_aree(dati) if etichette is None else etichette
     gruppi = {}
     for ob in dati.get("obiettivi", []):
-        gruppi.setdefault(ob["area"], []).append(ob)
-    ordine = [a["nome"] for a in dati.get("aree", [])]
-    ordinati = [(nome, gruppi.pop(nome)) for nome in ordine if nome in gruppi]
-    return ordinati + list(gruppi.items())
+        gruppi.setdefault(ob["area_codice"], []).append(ob)
+    ordine = [a["codice"] for a in dati.get("aree", [])]
+    ordinati = [codice for codice in ordine if codice in gruppi]
+    ordinati += [codice for codice in gruppi if codice not in set(ordinati)]
+    return [(etichette.get(codice, gruppi[codice][0]["area"]), gruppi[codice]) for codice in ordinati]
+
+
+def _completa(dati):
+    """The data of a publication made before outcomes (``esito``) and area codes were in the
+    report data, completed with the same functions that write them now (its pages are rendered
+    again when the files are rewritten). Data that have them are returned as they are."""
+    obiettivi = dati.get("obiettivi", [])
+    if all("esito" in ob for ob in obiettivi) and all(
+        "area_codice" in r for r in dati.get("risultati_aree", [])
+    ):
+        return dati
+    from .performance import esito_grado, esito_obiettivo
+
+    dati = copy.deepcopy(dati)
+    for ob in dati.get("obiettivi", []):
+        ob.setdefault("esito", esito_obiettivo(ob))
+    nodi = [n for linea in dati.get("linee", []) for n in (linea, *linea.get("azioni", []))]
+    for nodo in nodi:
+        nodo.setdefault("esito", esito_grado(nodo.get("grado")))
+    codici = {a["nome"]: a["codice"] for a in dati.get("aree", [])}  # old rows: one per name
+    for riga in dati.get("risultati_aree", []):
+        riga.setdefault("area_codice", codici.get(riga["area"], ""))
+        riga.setdefault("esito", esito_grado(riga.get("media")))
+    return dati
 
 
 def contesto(dati, *, pubblicazione=None, anteprima=False):
     """Context shared by the page and the PDF."""
+    dati = _completa(dati)
     sezioni = dati.get("sezioni", {})
+    etichette = etichette_aree(dati)
     return {
         "dati": dati,
         "sezioni": sezioni,
-        "grafici": grafici(dati),
-        "obiettivi_per_area": obiettivi_per_area(dati),
+        "grafici": grafici(dati, etichette),
+        "obiettivi_per_area": obiettivi_per_area(dati, etichette),
+        "etichette_aree": etichette,
         "anteprima": anteprima,
         "pubblicazione": pubblicazione,
         "url_base": f"/{dati['ente']['slug']}/{dati['anno']}/",

@@ -25,6 +25,9 @@ from obiettivi.models import (
     SezioneReport,
     VariazioneObiettivo,
 )
+from valutazione.scoring import arrotonda
+
+from .models import ContestoCongelato
 
 LICENZA = {
     "nome": "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)",
@@ -39,7 +42,7 @@ def numero(value):
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return float(value.quantize(Decimal("0.01")))
+        return float(arrotonda(value))
     return value
 
 
@@ -127,7 +130,7 @@ def _sezioni(ciclo):
 def carica_ciclo(ciclo_id):
     """Load a cycle with everything the report prints, in a bounded number of queries."""
     return (
-        Ciclo.objects.select_related("ente", "smvp")
+        Ciclo.objects.select_related("ente", "smvp__atto", "contesto_congelato")
         .prefetch_related(
             "ente__voci_scheda",
             "testi",
@@ -204,6 +207,38 @@ def _obiettivi(ciclo):
     return obiettivi
 
 
+def contesto_esterno(ciclo):
+    """What the report reads from outside the cycle's lock: the ente (name, Scheda servizi,
+    contacts), the acts the cycle cites and the PEG variations, the SMVP's act, the names of the
+    areas' dirigenti (by area code). ``ContestoCongelato`` keeps a copy of it per locked cycle.
+    ``ciclo`` as loaded by ``carica_ciclo``."""
+    return {
+        "ente": _ente(ciclo.ente),
+        "atti": [
+            _atto(a) for a in sorted(ciclo.atti.all(), key=lambda a: (a.anno, a.organo, a.numero))
+        ],
+        "variazioni_peg": _variazioni(ciclo),
+        "atto_smvp": str(ciclo.smvp.atto) if ciclo.smvp and ciclo.smvp.atto_id else None,
+        "dirigenti": {
+            area.codice: [u.get_full_name() for u in area.dirigenti.all() if u.get_full_name()]
+            for area in ciclo.aree.all()
+        },
+    }
+
+
+def contesto_del_ciclo(ciclo):
+    """The frozen copy of ``contesto_esterno`` while the cycle is locked and has one; otherwise
+    read now (a cycle being planned or reviewed shows the ente as it is today)."""
+    from obiettivi.workflow import ciclo_bloccato
+
+    if ciclo_bloccato(ciclo):
+        try:
+            return ciclo.contesto_congelato.dati
+        except ContestoCongelato.DoesNotExist:
+            pass
+    return contesto_esterno(ciclo)
+
+
 def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
     """The whole Relazione of ``ciclo`` as one JSON-ready dict (see module docstring)."""
     from valutazione.queries import risultati_ciclo
@@ -211,6 +246,7 @@ def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
     from .performance import sezione_performance
 
     ciclo = carica_ciclo(ciclo.pk)
+    esterno = contesto_del_ciclo(ciclo)
     risultati = risultati_ciclo(ciclo)
     obiettivi = _obiettivi(ciclo)
     nodi = list(NodoStrategico.objects.filter(ciclo=ciclo).order_by("tree_id", "lft"))
@@ -218,7 +254,7 @@ def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
     codici_aree = {area.pk: area.codice for area in ciclo.aree.all()}
     dati = {
         "schema": SCHEMA_VERSIONE,
-        "ente": _ente(ciclo.ente),
+        "ente": esterno["ente"],
         "anno": ciclo.anno,
         "versione": versione,
         "impronta": None,
@@ -226,8 +262,8 @@ def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
         "licenza": LICENZA,
         "dati_dimostrativi": ciclo.dati_dimostrativi,
         "nota_dati_dimostrativi": ciclo.nota_dati_dimostrativi,
-        "atti": [_atto(a) for a in sorted(ciclo.atti.all(), key=lambda a: (a.anno, a.organo, a.numero))],
-        "variazioni_peg": _variazioni(ciclo),
+        "atti": esterno["atti"],
+        "variazioni_peg": esterno["variazioni_peg"],
         "sezioni": _sezioni(ciclo),
         "aree": [
             {
@@ -236,9 +272,7 @@ def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
                 "nome": area.nome,
                 "livello": area.level,
                 "superiore": codici_aree.get(area.parent_id),
-                "dirigenti": [
-                    u.get_full_name() for u in area.dirigenti.all() if u.get_full_name()
-                ],
+                "dirigenti": esterno["dirigenti"].get(area.codice, []),
             }
             for area in ciclo.aree.all()
         ],
@@ -252,6 +286,9 @@ def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
             for r in ciclo.risposte_rpct.all()
         ],
     }
-    dati.update(sezione_performance(ciclo=ciclo, risultati=risultati, obiettivi=obiettivi, nodi=nodi))
+    dati.update(sezione_performance(
+        ciclo=ciclo, risultati=risultati, obiettivi=obiettivi, nodi=nodi,
+        atto_smvp=esterno["atto_smvp"],
+    ))
     dati["impronta"] = impronta(dati)
     return dati

@@ -1,7 +1,8 @@
 """Writes of the trasparenza app: rendering and publishing the Relazione.
 
-A publication is written once, in one transaction, and never changed: ``relazione_pubblica``
-creates a new ``Pubblicazione`` (version N+1) with the frozen data, the page body and the PDF.
+A publication is written once, in one transaction, and never changed: ``pubblicazione_crea``
+(called by ``obiettivi.workflow.ciclo_pubblica``, the one road to «pubblicata») creates a new
+``Pubblicazione`` (version N+1) with the frozen data, the page body and the PDF.
 Nothing in the code base updates or deletes a Pubblicazione or its file.
 """
 
@@ -12,16 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from obiettivi.models import Ciclo
+from seregno_perf import formati
 
 from . import opendata, pagine, presenter, queries, snapshot
-from .models import Pubblicazione
-from .report import relazione_dati
+from .models import ContestoCongelato, Pubblicazione
+from .performance import esito_obiettivo
+from .report import carica_ciclo, contesto_esterno, relazione_dati
 
 STAMPA_CSS = Path(settings.BASE_DIR) / "static" / "css" / "stampa.css"
 
@@ -45,8 +49,7 @@ def render_html_stampa(dati):
 def _data_pubblicazione(dati):
     if not dati.get("pubblicata_il"):
         return ""
-    momento = timezone.localtime(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
-    return f"{momento:%d/%m/%Y}"
+    return formati.data(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
 
 
 def render_pdf(dati, *, archivio=True):
@@ -61,12 +64,10 @@ def render_pdf(dati, *, archivio=True):
     return html.write_pdf(stylesheets=[css], font_config=fonts, **opzioni)
 
 
-def _etichetta_grado(ob):
-    if ob.get("stato") != "attivo":
-        return ob.get("stato_etichetta") or ob.get("stato")
-    if ob.get("grado") is None:
-        return "non valutato"
-    return f"grado {ob['grado']}"
+def _esito(ob):
+    """The objective's outcome as its data print it (publications made before ``esito`` was in
+    the data get it from the same function)."""
+    return ob.get("esito") or esito_obiettivo(ob)
 
 
 def confronta(prima, dopo):
@@ -75,7 +76,7 @@ def confronta(prima, dopo):
 
     def cifra(etichetta, a, b):
         if a != b:
-            modifiche.append(f"{etichetta}: da {presenter._it(a)} a {presenter._it(b)}.")
+            modifiche.append(f"{etichetta}: da {formati.numero(a)} a {formati.numero(b)}.")
 
     cifra("Livello di performance di ente", prima.get("livello_performance_ente"),
           dopo.get("livello_performance_ente"))
@@ -95,15 +96,13 @@ def confronta(prima, dopo):
         a, b = vecchi[codice], nuovi[codice]
         if a.get("titolo") != b.get("titolo"):
             modifiche.append(f"Obiettivo {codice}: titolo modificato.")
-        if _etichetta_grado(a) != _etichetta_grado(b):
-            modifiche.append(
-                f"Obiettivo {codice}: da {_etichetta_grado(a)} a {_etichetta_grado(b)}."
-            )
+        if _esito(a) != _esito(b):
+            modifiche.append(f"Obiettivo {codice}: da «{_esito(a)}» a «{_esito(b)}».")
         if a.get("percentuale_raggiungimento") != b.get("percentuale_raggiungimento"):
             modifiche.append(
                 f"Obiettivo {codice}: raggiungimento da "
-                f"{presenter._it(a.get('percentuale_raggiungimento'))} % a "
-                f"{presenter._it(b.get('percentuale_raggiungimento'))} %."
+                f"{formati.percentuale(a.get('percentuale_raggiungimento'))} a "
+                f"{formati.percentuale(b.get('percentuale_raggiungimento'))}."
             )
     if not modifiche and prima.get("impronta") != dopo.get("impronta"):
         modifiche.append("Modifiche ai testi, alle tabelle o ai dettagli dei dati.")
@@ -117,25 +116,20 @@ class EsitoPubblicazione:
 
 
 @transaction.atomic
-def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPubblicazione:
+def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
+                       nuova_versione: bool) -> EsitoPubblicazione:
     """Freeze the cycle's current report as a new version (data, page body, PDF).
 
-    Only an approved (or already published) cycle can be published (``workflow.puo_pubblicare``);
-    the first publication moves the cycle to «pubblicata» (recorded in the cycle's history).
+    Called by ``obiettivi.workflow.ciclo_pubblica`` only — the one road to «pubblicata», which
+    checks the role, locks the cycle's row, freezes its context and moves its state. Nothing
+    here changes the cycle.
 
     If the data are identical to the latest version (same fingerprint), nothing is written and
-    the latest version is returned (``nuova=False``): publishing is idempotent.
+    the latest version is returned (``nuova=False``): publishing is idempotent. Otherwise a new
+    version is created if there is none yet or ``nuova_versione`` (the cycle was approved since
+    its last publication), and refused with the reason if not (a published cycle changes only
+    after a reopening).
     """
-    from django.core.exceptions import ValidationError
-
-    from obiettivi.workflow import puo_pubblicare
-
-    ciclo = Ciclo.objects.select_for_update().select_related("ente").get(pk=ciclo.pk)
-    if not puo_pubblicare(ciclo):
-        raise ValidationError(
-            f"La Relazione {ciclo.anno} di {ciclo.ente} non si può pubblicare: il ciclo è in "
-            f"«{ciclo.get_stato_display()}», deve essere approvato dalla Giunta."
-        )
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
     dati = relazione_dati(ciclo)
     if precedente is not None and precedente.impronta == dati["impronta"]:
@@ -143,6 +137,13 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
         # layout may have changed since, or a file may be missing).
         _file_dopo_il_commit(ciclo, forza=True)
         return EsitoPubblicazione(pubblicazione=precedente, nuova=False)
+    if precedente is not None and not nuova_versione:
+        raise ValidationError(
+            f"La Relazione {ciclo.anno} di {ciclo.ente} è già pubblicata (versione "
+            f"{precedente.versione}) e i suoi dati risultano cambiati da allora: una nuova versione "
+            "si pubblica solo dopo aver riaperto il ciclo (con la motivazione) e averlo fatto "
+            "approvare di nuovo."
+        )
 
     versione = precedente.versione + 1 if precedente else 1
     dati["versione"] = versione
@@ -165,11 +166,26 @@ def relazione_pubblica(*, ciclo: Ciclo, utente=None, nota: str = "") -> EsitoPub
         save=False,
     )
     pubblicazione.save()
-    if ciclo.stato != Ciclo.Stato.PUBBLICATA:
-        ciclo.stato = Ciclo.Stato.PUBBLICATA
-        ciclo.save(update_fields=["stato"])
     _file_dopo_il_commit(ciclo, forza=False)
     return EsitoPubblicazione(pubblicazione=pubblicazione, nuova=True)
+
+
+def contesto_congela(*, ciclo: Ciclo, sostituisci: bool = False) -> ContestoCongelato:
+    """Copy what the cycle's report reads from outside the cycle (``report.contesto_esterno``)
+    into ``ContestoCongelato``: called by ``obiettivi.workflow`` when the cycle is locked. An
+    existing copy is kept unless ``sostituisci`` (a new approval)."""
+    if not sostituisci:
+        esistente = ContestoCongelato.objects.filter(ciclo=ciclo).first()
+        if esistente is not None:
+            return esistente
+    dati = contesto_esterno(carica_ciclo(ciclo.pk))
+    contesto, _ = ContestoCongelato.objects.update_or_create(ciclo=ciclo, defaults={"dati": dati})
+    return contesto
+
+
+def contesto_scongela(*, ciclo: Ciclo) -> None:
+    """The cycle is reopened: its report reads the ente and the acts as they are again."""
+    ContestoCongelato.objects.filter(ciclo=ciclo).delete()
 
 
 def _file_dopo_il_commit(ciclo, *, forza):

@@ -90,23 +90,34 @@ def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
     )
     tipologie = dict(Obiettivo.Tipologia.choices)
     stati = dict(Obiettivo.Stato.choices)
+    righe = list(
+        Obiettivo.objects.filter(ciclo=ciclo)
+        .order_by("ordine", "codice")
+        .values_list("id", "codice", "titolo", "nodo_id", "area_id", "area__nome",
+                     "area__codice", "tipologia", "peso", "stato", "motivazione_stato",
+                     "anno_rinvio", "grado_proposto", "grado_validato", "area__tree_id",
+                     "area__lft")
+    )
+    # The areas of the objectives, in the organigramma's order (mptt), from the same rows:
+    # results per area follow it (areas without objectives have none).
+    posizioni = {riga[4]: (riga[14], riga[15], riga[6], riga[5]) for riga in righe}
+    aree = tuple(
+        scoring.DatiArea(area_id, codice, nome)
+        for area_id, (_, _, codice, nome) in sorted(posizioni.items(), key=lambda v: v[1][:2])
+    )
     obiettivi = tuple(
         scoring.DatiObiettivo(
             id=id_, codice=codice, titolo=titolo, nodo_id=nodo_id, area_id=area_id,
-            area_nome=area_nome, tipologia=tipologia,
+            area_nome=area_nome, area_codice=area_codice, tipologia=tipologia,
             tipologia_etichetta=tipologie.get(tipologia, tipologia), peso=peso, stato=stato,
             stato_etichetta=stati.get(stato, stato), motivazione_stato=motivazione_stato,
             anno_rinvio=anno_rinvio, grado_proposto=grado_proposto,
             grado_validato=grado_validato, indicatori=indicatori.get(id_, ()),
             fasi=fasi.get(id_, ()),
         )
-        for (id_, codice, titolo, nodo_id, area_id, area_nome, tipologia, peso, stato,
-             motivazione_stato, anno_rinvio, grado_proposto, grado_validato)
-        in Obiettivo.objects.filter(ciclo=ciclo)
-        .order_by("ordine", "codice")
-        .values_list("id", "codice", "titolo", "nodo_id", "area_id", "area__nome", "tipologia",
-                     "peso", "stato", "motivazione_stato", "anno_rinvio", "grado_proposto",
-                     "grado_validato")
+        for (id_, codice, titolo, nodo_id, area_id, area_nome, area_codice, tipologia, peso,
+             stato, motivazione_stato, anno_rinvio, grado_proposto, grado_validato, _, _)
+        in righe
     )
     standard = tuple(
         scoring.DatiStandard(
@@ -125,7 +136,7 @@ def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
     )
     return scoring.DatiCiclo(
         regole=regole, nodi=nodi, obiettivi=obiettivi, standard=standard, finanziari=finanziari,
-        etichetta=f"Ciclo {ciclo.anno}",
+        etichetta=f"Ciclo {ciclo.anno}", aree=aree,
     )
 
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, cached_property
 
+from seregno_perf import formati
+
 ZERO = Decimal("0")
 CENTO = Decimal("100")
 _DUE_DECIMALI = Decimal("0.01")
@@ -71,13 +73,15 @@ def arrotonda(valore) -> Decimal:
 
 
 def formatta(valore, decimali: int | None = 2) -> str:
-    """Italian format: ``Decimal("2.3")`` → ``"2,30"``; ``decimali=None`` keeps only the
-    significant digits (``Decimal("50.00")`` → ``"50"``, ``Decimal("1.50")`` → ``"1,5"``)."""
+    """Italian format, as ``seregno_perf.formati.numero`` writes it (the one formatter):
+    ``Decimal("2.3")`` → ``"2,30"``, ``Decimal("40000")`` → ``"40.000,00"``; ``decimali=None``
+    keeps only the significant digits (``Decimal("50.00")`` → ``"50"``, ``Decimal("1.50")`` →
+    ``"1,5"``). Remembered here because explanations repeat the same numbers thousands of times."""
     if valore is None:
-        return "—"
+        return formati.VUOTO
     # The text depends only on the numeric value (equal numbers hash alike across int and
     # Decimal): weights, grades and percentages repeat thousands of times in a large cycle's
-    # explanations, so remember them. Zero is left out (-0 and 0 are equal but print apart).
+    # explanations, so remember them.
     chiave = (valore, decimali)
     try:
         return _FORMATTATI[chiave]
@@ -86,28 +90,18 @@ def formatta(valore, decimali: int | None = 2) -> str:
     except TypeError:  # unhashable (a signalling NaN): format it without remembering
         return _formatta(valore, decimali)
     testo = _formatta(valore, decimali)
-    if valore:
-        if len(_FORMATTATI) >= _FORMATTATI_MAX:
-            _FORMATTATI.clear()
-        _FORMATTATI[chiave] = testo
+    if len(_FORMATTATI) >= _FORMATTATI_MAX:
+        _FORMATTATI.clear()
+    _FORMATTATI[chiave] = testo
     return testo
 
 
 _FORMATTATI: dict = {}
 _FORMATTATI_MAX = 50_000
-_QUANTI = {d: Decimal(1).scaleb(-d) for d in range(7)}
 
 
 def _formatta(valore, decimali):
-    valore = Decimal(valore)
-    if decimali is None:
-        testo = format(valore.normalize(), "f") if valore != valore.to_integral() else str(
-            int(valore)
-        )
-    else:
-        quanto = _QUANTI.get(decimali) or Decimal(1).scaleb(-decimali)
-        testo = format(valore.quantize(quanto, rounding=ROUND_HALF_UP), "f")
-    return testo.replace(".", ",")
+    return formati.numero(valore, decimali)
 
 
 def _n(valore) -> str:
@@ -208,6 +202,15 @@ class DatiFase:
 
 
 @dataclass(frozen=True)
+class DatiArea:
+    """An area of the organigramma; ``DatiCiclo.aree`` lists them in the organigramma's order."""
+
+    id: int
+    codice: str
+    nome: str = ""
+
+
+@dataclass(frozen=True)
 class DatiObiettivo:
     id: int
     codice: str
@@ -215,6 +218,7 @@ class DatiObiettivo:
     titolo: str = ""
     area_id: int | None = None
     area_nome: str = ""
+    area_codice: str = ""
     tipologia: str = "sviluppo"
     tipologia_etichetta: str = ""
     peso: Decimal = Decimal("1")
@@ -267,6 +271,7 @@ class DatiCiclo:
     standard: tuple[DatiStandard, ...] = ()
     finanziari: tuple[DatiIndicatoreFinanziario, ...] = ()
     etichetta: str = ""
+    aree: tuple[DatiArea, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -351,6 +356,7 @@ class RisultatoObiettivo:
     nodo_id: int
     area_id: int | None
     area_nome: str
+    area_codice: str
     tipologia: str
     tipologia_etichetta: str
     peso: Decimal
@@ -403,6 +409,7 @@ class RisultatoNodo:
 @dataclass(frozen=True)
 class ContributoArea:
     area_id: int | None
+    area_codice: str
     area_nome: str
     n_valutati: int
     media: Decimal
@@ -467,6 +474,28 @@ class RisultatoTipologia:
 
 
 @dataclass(frozen=True)
+class RisultatoArea:
+    """The objectives of one area (identified by ``area_id``; its ``codice`` in the report):
+    how many, how many counted, their mean grade and the distribution of grades."""
+
+    area_id: int | None
+    codice: str
+    nome: str
+    n_obiettivi: int
+    n_attivi: int
+    n_conteggiati: int
+    media: Decimal | None
+    distribuzione: tuple[ConteggioGrado, ...]
+    _contati: tuple[RisultatoObiettivo, ...] = _interno()
+    _non_contati: tuple[RisultatoObiettivo, ...] = _interno()
+    _regole: Regole = _interno()
+
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return _spiegazione_risultato_area(self)
+
+
+@dataclass(frozen=True)
 class RisultatoBarometro:
     media: Decimal | None
     n_standard: int
@@ -485,6 +514,7 @@ class EsitoIndicatoreFinanziario:
     valore: Decimal | None
     direzione: str
     rispettato: bool | None  # None: not measured
+    unita: str = ""
 
 
 @dataclass(frozen=True)
@@ -526,6 +556,7 @@ class RisultatiCiclo:
     nodi: tuple[RisultatoNodo, ...]  # tree order (parents first)
     linee: tuple[RisultatoLinea, ...]  # one per root node
     tipologie: tuple[RisultatoTipologia, ...]
+    aree: tuple[RisultatoArea, ...]  # the organigramma's order; areas without objectives left out
     barometro: RisultatoBarometro
     finanziario: RisultatoFinanziario
     pfin: Componente
@@ -630,6 +661,9 @@ def _misura_indicatore(ind: DatiIndicatore, tetto: Decimal, testo: bool = False)
         x = max(ZERO, x)
         return min(x, tetto)
 
+    def misura(x):  # a value of the indicator with its unit («40.000 dosi»)
+        return formati.misura(x, ind.unita)
+
     if ind.tipo == TIPO_SCADENZA:
         if ind.data_consuntivo is None:
             return None, False, "non rilevato: data di realizzazione non inserita"
@@ -637,7 +671,8 @@ def _misura_indicatore(ind: DatiIndicatore, tetto: Decimal, testo: bool = False)
             return None, False, "non rilevato: scadenza prevista non indicata"
         rispettata = ind.data_consuntivo <= ind.data_target
         return CENTO if rispettata else ZERO, True, testo and (
-            f"realizzato il {ind.data_consuntivo:%d/%m/%Y}, scadenza {ind.data_target:%d/%m/%Y}: "
+            f"realizzato il {formati.data(ind.data_consuntivo)}, "
+            f"scadenza {formati.data(ind.data_target)}: "
             + ("scadenza rispettata → 100%" if rispettata else "scadenza non rispettata → 0%")
         )
     if ind.consuntivo is None:
@@ -659,24 +694,25 @@ def _misura_indicatore(ind: DatiIndicatore, tetto: Decimal, testo: bool = False)
     if ind.tipo == TIPO_BASSO:
         if ind.consuntivo <= 0:
             return tetto, True, testo and (
-                f"consuntivo {_n(ind.consuntivo)} (più basso è meglio, nessun valore migliore "
+                f"consuntivo {misura(ind.consuntivo)} (più basso è meglio, nessun valore migliore "
                 f"possibile) → tetto {_n(tetto)}%"
             )
         grezzo = ind.target / ind.consuntivo * CENTO
         valore = limita(grezzo)
         return valore, True, testo and (
-            f"target {_n(ind.target)} / consuntivo {_n(ind.consuntivo)} × 100 = "
+            f"target {misura(ind.target)} / consuntivo {misura(ind.consuntivo)} × 100 = "
             f"{formatta(grezzo)}%" + (f", limitato a {_n(tetto)}%" if valore != grezzo else "")
         )
     # alto (default)
     if ind.target <= 0:
         return None, False, testo and (
-            f"non calcolabile: target {_n(ind.target)} (deve essere maggiore di zero)"
+            f"non calcolabile: target {misura(ind.target)} (deve essere maggiore di zero)"
         )
     grezzo = ind.consuntivo / ind.target * CENTO
     valore = limita(grezzo)
     return valore, True, testo and (
-        f"consuntivo {_n(ind.consuntivo)} / target {_n(ind.target)} × 100 = {formatta(grezzo)}%"
+        f"consuntivo {misura(ind.consuntivo)} / target {misura(ind.target)} × 100 = "
+        f"{formatta(grezzo)}%"
         + (f", limitato a {_n(valore)}%" if valore != grezzo else "")
     )
 
@@ -812,7 +848,7 @@ def valuta_obiettivo(ob: DatiObiettivo, regole: Regole, nodo_noto: bool = True) 
 
     return RisultatoObiettivo(
         id=ob.id, codice=ob.codice, titolo=ob.titolo, nodo_id=ob.nodo_id, area_id=ob.area_id,
-        area_nome=ob.area_nome, tipologia=ob.tipologia,
+        area_nome=ob.area_nome, area_codice=ob.area_codice, tipologia=ob.tipologia,
         tipologia_etichetta=ob.tipologia_etichetta or ob.tipologia, peso=ob.peso, stato=ob.stato,
         stato_etichetta=ob.stato_etichetta or ob.stato, attivo=attivo, motivo_esclusione=motivo,
         raggiungimento=ragg, grado_calcolato=grado_calcolato, grado_proposto=ob.grado_proposto,
@@ -1087,13 +1123,10 @@ def _linea(radice: RisultatoNodo, indice: dict, obiettivi_per_nodo: dict, regole
     contati = [r for r in tutti if r.conteggiato]
     peso_linea = sum((_peso_obiettivo(r, regole) for r in contati), ZERO)
     per_area = defaultdict(list)
-    for r in contati:
-        per_area[(r.area_id, r.area_nome)].append(r)
-    contributi = [
-        _contributo_area(area_id, area_nome, lista, peso_linea, regole)
-        for (area_id, area_nome), lista in per_area.items()
-    ]
-    contributi.sort(key=lambda c: (-c.quota, c.area_nome))
+    for r in contati:  # by id: two areas may share a name, never an id
+        per_area[r.area_id].append(r)
+    contributi = [_contributo_area(lista, peso_linea, regole) for lista in per_area.values()]
+    contributi.sort(key=lambda c: (-c.quota, c.area_nome, c.area_codice))
     return RisultatoLinea(
         nodo=radice, n_azioni=n_azioni, n_azioni_coperte=len(coperte), copertura=copertura,
         n_obiettivi=len(tutti), n_obiettivi_attivi=attivi, densita=densita,
@@ -1102,11 +1135,12 @@ def _linea(radice: RisultatoNodo, indice: dict, obiettivi_per_nodo: dict, regole
     )
 
 
-def _contributo_area(area_id, area_nome, lista, peso_linea, regole: Regole) -> ContributoArea:
+def _contributo_area(lista, peso_linea, regole: Regole) -> ContributoArea:
     """The grade of an area's counted objectives within a linea, and its share of the weight."""
     peso_area = sum((_peso_obiettivo(r, regole) for r in lista), ZERO)
     return ContributoArea(
-        area_id=area_id, area_nome=area_nome, n_valutati=len(lista),
+        area_id=lista[0].area_id, area_codice=lista[0].area_codice,
+        area_nome=lista[0].area_nome, n_valutati=len(lista),
         media=grado_obiettivi(lista, regole), quota=arrotonda(peso_area * CENTO / peso_linea),
         _obiettivi=tuple(lista), _peso_area=peso_area, _peso_linea=peso_linea, _regole=regole,
     )
@@ -1166,18 +1200,54 @@ def _tipologia(tipologia: str, lista: list[RisultatoObiettivo], regole: Regole) 
 
 
 def _spiegazione_tipologia(t: RisultatoTipologia) -> Spiegazione:
-    if t._contati:
-        _, formula, calcolo = media_obiettivi(t._contati, t._regole)
+    return _spiegazione_gruppo(t, "della tipologia")
+
+
+def _spiegazione_gruppo(g: RisultatoTipologia | RisultatoArea, di_chi: str) -> Spiegazione:
+    """The mean grade of a group of objectives (a tipologia, an area) and what it left out."""
+    if g._contati:
+        _, formula, calcolo = media_obiettivi(g._contati, g._regole)
     else:
         formula, calcolo = "nessun obiettivo valutato", "—"
     return Spiegazione(
-        formula=f"Grado medio della tipologia: {formula}", calcolo=calcolo,
-        input=_voci_obiettivi(t._contati, t._regole),
+        formula=f"Grado medio {di_chi}: {formula}", calcolo=calcolo,
+        input=_voci_obiettivi(g._contati, g._regole),
         esclusioni=tuple(
             Esclusione(r.codice, r.titolo, r.motivo_esclusione or "non valutato")
-            for r in t._non_contati
+            for r in g._non_contati
         ),
     )
+
+
+def per_area(obiettivi: tuple[RisultatoObiettivo, ...], aree: tuple[DatiArea, ...],
+             regole: Regole) -> tuple[RisultatoArea, ...]:
+    """Results per area, grouped by the area's id (never by its name: two areas may share one),
+    in the order of ``aree`` (the organigramma); areas of objectives not in ``aree`` follow in
+    the order they first appear. Areas without objectives are left out."""
+    gruppi: dict = {}
+    for r in obiettivi:
+        gruppi.setdefault(r.area_id, []).append(r)
+    ordine = [a.id for a in aree if a.id in gruppi]
+    ordine += [area_id for area_id in gruppi if area_id not in set(ordine)]
+    return tuple(_risultato_area(gruppi[area_id], regole) for area_id in ordine)
+
+
+def _risultato_area(lista: list[RisultatoObiettivo], regole: Regole) -> RisultatoArea:
+    contati = [r for r in lista if r.conteggiato]
+    primo = lista[0]
+    return RisultatoArea(
+        area_id=primo.area_id, codice=primo.area_codice, nome=primo.area_nome,
+        n_obiettivi=len(lista), n_attivi=sum(1 for r in lista if r.attivo),
+        n_conteggiati=len(contati),
+        media=grado_obiettivi(contati, regole) if contati else None,
+        distribuzione=_distribuzione((r.grado for r in contati), regole.scala_gradi),
+        _contati=tuple(contati), _non_contati=tuple(r for r in lista if not r.conteggiato),
+        _regole=regole,
+    )
+
+
+def _spiegazione_risultato_area(a: RisultatoArea) -> Spiegazione:
+    return _spiegazione_gruppo(a, "dell'area")
 
 
 def media_barometro(standard: tuple[DatiStandard, ...], regole: Regole) -> RisultatoBarometro:
@@ -1217,7 +1287,9 @@ def copertura_finanziaria(indicatori: tuple[DatiIndicatoreFinanziario, ...]) -> 
     esiti = []
     for i in indicatori:
         rispettato = indicatore_finanziario_rispettato(i.valore, i.target, i.direzione)
-        esiti.append(EsitoIndicatoreFinanziario(i.codice, i.nome, i.target, i.valore, i.direzione, rispettato))
+        esiti.append(EsitoIndicatoreFinanziario(
+            i.codice, i.nome, i.target, i.valore, i.direzione, rispettato, i.unita
+        ))
     rilevati = [e for e in esiti if e.rispettato is not None]
     rispettati = sum(1 for e in rilevati if e.rispettato)
     non_rilevati = tuple(
@@ -1232,9 +1304,11 @@ def copertura_finanziaria(indicatori: tuple[DatiIndicatoreFinanziario, ...]) -> 
         Voce(
             f"{e.codice} {e.nome}".strip(),
             "rispettato" if e.rispettato else "non rispettato",
-            nota=f"valore {_n(e.valore)} {'≥' if e.direzione != DIREZIONE_BASSO else '≤'} "
-                 f"target {_n(e.target)}" if e.rispettato else
-                 f"valore {_n(e.valore)}, target {_n(e.target)} "
+            nota=f"valore {formati.misura(e.valore, e.unita)} "
+                 f"{'≥' if e.direzione != DIREZIONE_BASSO else '≤'} "
+                 f"target {formati.misura(e.target, e.unita)}" if e.rispettato else
+                 f"valore {formati.misura(e.valore, e.unita)}, "
+                 f"target {formati.misura(e.target, e.unita)} "
                  f"({'almeno' if e.direzione != DIREZIONE_BASSO else 'al massimo'})",
         )
         for e in rilevati
@@ -1348,7 +1422,8 @@ def _calcola_ciclo(dati: DatiCiclo) -> RisultatiCiclo:
     ente = livello_ente(pfin, pobj, pqua, provvisorio)
     return RisultatiCiclo(
         etichetta=dati.etichetta, regole=regole, obiettivi=obiettivi, nodi=nodi, linee=linee,
-        tipologie=per_tipologia(obiettivi, regole), barometro=barometro, finanziario=finanziario,
+        tipologie=per_tipologia(obiettivi, regole), aree=per_area(obiettivi, dati.aree, regole),
+        barometro=barometro, finanziario=finanziario,
         pfin=pfin, pobj=pobj, pqua=pqua, ente=ente, provvisorio=provvisorio,
         non_valutati=tuple(r for r in obiettivi if r.non_valutato),
         esclusi=tuple(r for r in obiettivi if r.motivo_esclusione),

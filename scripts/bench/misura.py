@@ -64,7 +64,7 @@ def get(client, url):
 
 
 def pubblica_senza_pdf(ciclo, dati):
-    """A publication as ``relazione_pubblica`` writes it, minus the PDF (measured apart)."""
+    """A publication as ``workflow.ciclo_pubblica`` writes it, minus the PDF (measured apart)."""
     dati = dict(dati, versione=1)
     pubblicazione = Pubblicazione.objects.create(
         ciclo=ciclo, versione=1, impronta=dati["impronta"], dati=dati, html=render_corpo(dati)
@@ -119,7 +119,7 @@ def misura_obiettivi(n, *, pdf, ripetizioni):
     q, t, dati = misura(lambda: relazione_dati(ciclo), ripetizioni)
     risultato["relazione_dati"] = {"query": q, "s": t}
     pubblica_senza_pdf(ciclo, dati)
-    # what relazione_pubblica does once committed: the files citizens are served
+    # what workflow.ciclo_pubblica does once committed: the files citizens are served
     inizio = time.perf_counter()
     scritti = file_pubblicati_scrivi(ciclo=ciclo, forza=True)
     risultato["file_pubblicati"] = {"s": time.perf_counter() - inizio, "file": len(scritti)}

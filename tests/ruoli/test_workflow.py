@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 
 from obiettivi import workflow
 from obiettivi.models import Ciclo, Indicatore, Obiettivo, RiaperturaCiclo
-from trasparenza.models import Pubblicazione
+from trasparenza.models import ContestoCongelato, Pubblicazione
+from valutazione.services import smvp_create_default
 
 from .conftest import admin_url, dati_della_pagina
 
@@ -43,7 +44,7 @@ def test_only_an_amministratore_moves_a_cycle(mondo, ruolo):
         workflow.ciclo_riapri(ciclo=mondo.chiuso, utente=getattr(mondo, ruolo), motivazione="x")
 
 
-def test_the_whole_cycle_from_planning_to_publication(mondo):
+def test_the_whole_cycle_from_planning_to_publication(mondo, monkeypatch):
     ciclo, amm = mondo.aperto, mondo.amministratore
     Ciclo.objects.filter(pk=ciclo.pk).update(stato=S.PIANIFICAZIONE)
     ciclo = workflow.ciclo_avanza(ciclo=ciclo, utente=amm)
@@ -72,11 +73,16 @@ def test_the_whole_cycle_from_planning_to_publication(mondo):
     assert (ciclo.stato, ciclo.atto_approvazione) == (S.APPROVATA, mondo.giunta)
     assert mondo.giunta in ciclo.atti.all()
 
-    # Publication only once the Relazione has a Pubblicazione.
-    with pytest.raises(ValidationError, match="non è ancora stata pubblicata"):
-        workflow.ciclo_avanza(ciclo=ciclo, utente=amm)
-    Pubblicazione.objects.create(ciclo=ciclo, versione=1, impronta="0" * 64, dati={}, html="")
-    assert workflow.ciclo_avanza(ciclo=ciclo, utente=amm).stato == S.PUBBLICATA
+    # Approval froze what the report reads from outside the cycle.
+    assert ContestoCongelato.objects.get(ciclo=ciclo).dati["ente"]["nome"] == "Comune di Prova"
+
+    # Publishing is the transition: «Pubblicata» publishes version 1 in the same step.
+    monkeypatch.setattr("trasparenza.services.render_pdf", lambda dati, **k: b"%PDF-1.7 prova")
+    Ciclo.objects.filter(pk=ciclo.pk).update(smvp=smvp_create_default(ente=mondo.ente))
+    assert not Pubblicazione.objects.filter(ciclo=ciclo).exists()
+    ciclo = workflow.ciclo_avanza(ciclo=ciclo, utente=amm)
+    assert ciclo.stato == S.PUBBLICATA
+    assert list(Pubblicazione.objects.filter(ciclo=ciclo).values_list("versione", flat=True)) == [1]
     with pytest.raises(ValidationError, match="non c'è uno stato successivo"):
         workflow.ciclo_avanza(ciclo=ciclo, utente=amm)
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from obiettivi.demo import carica_demo
 from obiettivi.models import Area, Ciclo, Obiettivo
+from obiettivi.workflow import ciclo_pubblica
 from tests.trasparenza.browser import apri_chromium
-from trasparenza.services import relazione_pubblica
 
 # Registered before any page script: records every violation the browser reports.
 SPIA_CSP = """
@@ -33,7 +33,7 @@ def test_report_and_admin_pages_load_without_csp_violations(live_server, tmp_pat
 
     carica_demo()
     ciclo = Ciclo.objects.get(ente__slug="seregno", anno=2021)
-    relazione_pubblica(ciclo=ciclo)
+    ciclo_pubblica(ciclo=ciclo, utente=None)
     obiettivo = Obiettivo.objects.filter(ciclo=ciclo).order_by("codice").first()
     pubbliche = [
         "/", "/seregno/2021/", f"/seregno/2021/obiettivi/{obiettivo.codice}/",

@@ -14,9 +14,10 @@ from obiettivi.demo import carica_demo
 from obiettivi import models as om
 from obiettivi.models import Area, Ciclo, Ente, Indicatore, NodoStrategico, Obiettivo
 from obiettivi.synthetic import genera_ciclo
+from obiettivi.workflow import ciclo_pubblica
 from tests.sicurezza.crawler import visita
 from trasparenza import snapshot
-from trasparenza.services import file_pubblicati_scrivi, relazione_pubblica
+from trasparenza.services import file_pubblicati_scrivi
 
 # Markers: no spaces or hyphens, so that a PDF line break cannot split them.
 M_MOTIVAZIONE = "Zqmotivazionenucleo41"
@@ -70,7 +71,7 @@ def scenario(django_db_setup, django_db_blocker):
             storico.save()
             assert storico.history.filter(titolo__contains=M_STORICO).exists()
 
-            pubblicazione = relazione_pubblica(ciclo=ciclo).pubblicazione
+            pubblicazione = ciclo_pubblica(ciclo=ciclo, utente=None).pubblicazione
             # as after the commit: the published files on disk, served without the database
             file_pubblicati_scrivi(ciclo=ciclo)
 
@@ -186,9 +187,10 @@ def test_a_grade_overridden_by_the_nucleo_shows_only_the_validated_one(scenario)
     assert interne == set()
     assert "proposto" not in pagine["/seregno/2021/dati.csv"].testo.splitlines()[1].lower()
     pagina = pagine[f"/seregno/2021/obiettivi/{ob.codice}/"].testo
-    assert f"<strong>{ob.grado_validato}</strong>" in pagina
-    assert f"<strong>{ob.grado_proposto}</strong>" not in pagina
-    assert "(validato dal Nucleo di valutazione)" in pagina
+    # the outcome label (report data «esito») and the explanation name only the validated grade
+    assert f"<strong>{ob.grado_validato} — " in pagina
+    assert f"<strong>{ob.grado_proposto} — " not in pagina
+    assert f"grado validato dal Nucleo: {ob.grado_validato}" in pagina
     # the one only proposed is published as provisional, without the dirigente's draft report
     provvisorio = pagine[f"/seregno/2021/obiettivi/{scenario['solo_proposto'].codice}/"].testo
     assert "(proposto, in attesa di validazione)" in provvisorio

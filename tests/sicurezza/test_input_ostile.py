@@ -18,8 +18,8 @@ from django.urls import reverse
 from obiettivi import models as om
 from obiettivi.models import Area, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo
 from obiettivi.synthetic import genera_ciclo
+from obiettivi.workflow import ciclo_pubblica
 from tests.sicurezza.crawler import visita
-from trasparenza.services import relazione_pubblica
 from valutazione.models import IndicatoreFinanziario, StandardBarometro
 
 OSTILE = "<script>alert('xss')</script><img src=x onerror=alert(1)>&amp;"
@@ -74,7 +74,7 @@ def test_markup_in_every_text_field_is_escaped_on_pages_and_plain_text_in_the_pd
     Obiettivo.objects.filter(ciclo=ciclo).update(motivazione_stato="")  # stato «attivo»
 
     Ciclo.objects.filter(pk=ciclo.pk).update(stato=Ciclo.Stato.APPROVATA)  # publishable
-    relazione_pubblica(ciclo=ciclo)
+    ciclo_pubblica(ciclo=ciclo, utente=None)
     pagine, _ = visita(Client())
     html = {u: p.testo for u, p in pagine.items() if p.tipo == "text/html"}
     assert "/ostile/2030/" in html and len(html) > 5

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from obiettivi.models import Ciclo, Obiettivo
 from obiettivi.synthetic import genera_ciclo
+from obiettivi.workflow import ciclo_pubblica
 from trasparenza.models import Pubblicazione, PubblicazioneImmutabile
-from trasparenza.services import relazione_pubblica
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_publishing_again_keeps_the_earlier_version_and_its_pdf(monkeypatch):
     )
     ciclo = genera_ciclo(ente_slug="immutabile", anno=2030, n_obiettivi=4, seme=5)
     Ciclo.objects.filter(pk=ciclo.pk).update(stato=Ciclo.Stato.APPROVATA)  # publishable
-    prima = relazione_pubblica(ciclo=ciclo).pubblicazione
+    prima = ciclo_pubblica(ciclo=ciclo, utente=None).pubblicazione
     percorso = prima.pdf.path
     with open(percorso, "rb") as fh:
         byte_prima = fh.read()
@@ -94,7 +94,8 @@ def test_publishing_again_keeps_the_earlier_version_and_its_pdf(monkeypatch):
     Obiettivo.objects.filter(pk=Obiettivo.objects.filter(ciclo=ciclo).first().pk).update(
         titolo="Titolo cambiato dopo la pubblicazione"
     )
-    seconda = relazione_pubblica(ciclo=ciclo).pubblicazione
+    Ciclo.objects.filter(pk=ciclo.pk).update(stato=Ciclo.Stato.APPROVATA)  # approved again
+    seconda = ciclo_pubblica(ciclo=ciclo, utente=None).pubblicazione
     assert seconda.versione == 2 and seconda.pdf.path != percorso
     riletta = Pubblicazione.objects.get(pk=prima.pk)
     assert (riletta.impronta, riletta.html, riletta.dati) == (prima.impronta, prima.html, prima.dati)

@@ -8,7 +8,7 @@ import pytest
 
 from obiettivi.demo import carica_demo
 from obiettivi.models import Ciclo
-from trasparenza.services import relazione_pubblica
+from obiettivi.workflow import ciclo_pubblica
 from tests.trasparenza.browser import WCAG, apri_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ def test_published_report_pages_are_accessible_without_javascript(live_server, t
     from playwright.sync_api import sync_playwright
 
     carica_demo()
-    relazione_pubblica(ciclo=Ciclo.objects.get(ente__slug="seregno", anno=2021))
+    ciclo_pubblica(ciclo=Ciclo.objects.get(ente__slug="seregno", anno=2021), utente=None)
     cartella = ROOT / "test-artifacts" / "screenshots"
     cartella.mkdir(parents=True, exist_ok=True)
     pagine = {

@@ -25,23 +25,26 @@ def _contrasto(colore, sfondo="#FFFFFF"):
 
 
 @pytest.mark.parametrize(
-    ("valore", "decimali", "migliaia", "atteso"),
+    ("valore", "decimali", "unita", "atteso"),
     [
-        (Decimal("2.3"), 2, False, "2,30"),
-        (Decimal("4"), 2, False, "4,00"),
-        (Decimal("2.305"), 2, False, "2,31"),  # half-up, not banker's rounding
-        (Decimal("2.345"), 1, False, "2,3"),
-        (43878, 0, True, "43.878"),
-        (Decimal("1234567.891"), 2, True, "1.234.567,89"),
-        (Decimal("1234567.891"), 2, False, "1234567,89"),
-        (Decimal("-0.001"), 2, False, "0,00"),
-        (Decimal("-1.5"), 1, False, "-1,5"),
-        ("12,5", 2, False, "12,50"),
-        (2.3, 2, False, "2,30"),
+        (Decimal("2.3"), 2, "", "2,30"),
+        (Decimal("4"), 2, "", "4,00"),
+        (Decimal("2.305"), 2, "", "2,31"),  # half-up, not banker's rounding
+        (Decimal("2.345"), 1, "", "2,3"),
+        (43878, 0, "", "43.878"),
+        # every figure has its thousands grouped (seregno_perf.formati), and its unit after a space
+        (Decimal("1234567.891"), 2, "", "1.234.567,89"),
+        (Decimal("92.5"), 0, "%", "93 %"),
+        (Decimal("92.5"), 0, " %", "93 %"),
+        (Decimal("-0.001"), 2, "", "0,00"),
+        (Decimal("-1.5"), 1, "", "-1,5"),
+        ("12,5", 2, "", "12,50"),
+        ("40.000", 0, "", "40.000"),
+        (2.3, 2, "", "2,30"),
     ],
 )
-def test_formatta_numero(valore, decimali, migliaia, atteso):
-    assert charts.formatta_numero(valore, decimali, migliaia) == atteso
+def test_formatta_numero(valore, decimali, unita, atteso):
+    assert charts.formatta_numero(valore, decimali, unita) == atteso
 
 
 @pytest.mark.parametrize("cattivo", ["abc", None, True, Decimal("NaN"), [1]])
@@ -53,11 +56,24 @@ def test_formatta_numero_rejects_non_numbers(cattivo):
 def test_numero_it_filter():
     assert numero_it(Decimal("4")) == "4,00"
     assert numero_it(Decimal("2.3"), 1) == "2,3"
-    assert numero_it(43878, "0g") == "43.878"
+    assert numero_it(43878, 0) == "43.878"
+    assert numero_it(Decimal("1254300")) == "1.254.300,00"
     assert numero_it(None) == ""
     assert numero_it("n.d.") == "n.d."
     with pytest.raises(TemplateSyntaxError):
         numero_it(Decimal("1"), "due")
+
+
+def test_con_unita_filter_groups_thousands_and_keeps_the_unit():
+    from trasparenza.templatetags.relazione import con_unita
+
+    assert con_unita(40000.0, "dosi") == "40.000 dosi"
+    assert con_unita(Decimal("12.50"), "%") == "12,5 %"
+    assert con_unita(Decimal("1254300"), "€") == "1.254.300,00 €"  # euro: with cents
+    assert con_unita(Decimal("812.5"), "€/abitante") == "812,50 €/abitante"
+    assert con_unita(30, "giorni") == "30 giorni"
+    assert con_unita(5, "") == "5"
+    assert con_unita(None, "dosi") == "—"
 
 
 def test_data_it_filter(settings):
@@ -66,6 +82,8 @@ def test_data_it_filter(settings):
 
     assert data_it(datetime.date(2021, 12, 31)) == "31/12/2021"
     assert data_it(datetime.date(2022, 3, 5)) == "05/03/2022"
+    assert data_it("2021-12-31") == "31/12/2021"  # dates of the report data are ISO text
+    assert data_it("entro l'anno") == "entro l'anno"
     # 23:30 UTC on 31/12 is already 1 January in Rome
     tardi = datetime.datetime(2021, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC"))
     assert data_it(tardi) == "01/01/2022"

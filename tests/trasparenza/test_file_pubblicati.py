@@ -12,8 +12,9 @@ from django.test import Client, override_settings
 from obiettivi.demo import carica_demo
 from obiettivi.models import Ciclo, NodoStrategico, Obiettivo
 from obiettivi.synthetic import genera_ciclo
+from obiettivi.workflow import ciclo_pubblica
 from trasparenza import snapshot
-from trasparenza.services import file_pubblicati_scrivi, relazione_pubblica
+from trasparenza.services import file_pubblicati_scrivi
 
 URL = "/seregno/2021/"
 FILE = ["", "dati.json", "dati.csv", "relazione.pdf"]
@@ -43,7 +44,7 @@ def pubblicato(db, django_capture_on_commit_callbacks):
     carica_demo()
     ciclo = Ciclo.objects.get(ente__slug="seregno", anno=2021)
     with django_capture_on_commit_callbacks(execute=True):
-        relazione_pubblica(ciclo=ciclo)
+        ciclo_pubblica(ciclo=ciclo, utente=None)
     return ciclo
 
 
@@ -128,8 +129,9 @@ def test_a_new_version_moves_the_current_files_and_keeps_the_old_ones(
     ob = Obiettivo.objects.filter(ciclo=pubblicato).order_by("codice").first()
     ob.titolo = "Titolo corretto dopo la prima pubblicazione"
     ob.save()
+    Ciclo.objects.filter(pk=pubblicato.pk).update(stato=Ciclo.Stato.APPROVATA)  # approved again
     with django_capture_on_commit_callbacks(execute=True):
-        assert relazione_pubblica(ciclo=pubblicato).pubblicazione.versione == 2
+        assert ciclo_pubblica(ciclo=pubblicato, utente=None).pubblicazione.versione == 2
     assert os.readlink(ciclo_dir / "corrente") == "v2"
     assert (ciclo_dir / "v1" / "dati.json").read_bytes() == v1_json
     client = Client()
@@ -152,7 +154,7 @@ def test_a_rolled_back_publication_writes_no_file(db, cartella, django_capture_o
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError):
             with transaction.atomic():
-                relazione_pubblica(ciclo=ciclo)
+                ciclo_pubblica(ciclo=ciclo, utente=None)
                 raise RuntimeError("errore dopo la pubblicazione")
     assert callbacks == []
     assert not (cartella / "seregno").exists()
@@ -210,7 +212,7 @@ def test_a_failure_writing_the_files_keeps_the_publication_served_by_the_views(
 
     monkeypatch.setattr(snapshot, "scrivi_atomico", disco_pieno)
     with django_capture_on_commit_callbacks(execute=True):
-        esito = relazione_pubblica(ciclo=ciclo)
+        esito = ciclo_pubblica(ciclo=ciclo, utente=None)
     assert esito.nuova and ciclo.pubblicazioni.count() == 1
     assert "No space left on device" in caplog.text
     assert snapshot.file_per_url(URL) is None

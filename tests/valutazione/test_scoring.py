@@ -209,3 +209,40 @@ def test_spiegazioni_serializzabili_in_json():
     assert dati["nodi"][1]["spiegazione"]["calcolo"] == r.nodo(2).spiegazione.calcolo
     assert dati["ente"]["spiegazione"]["formula"].startswith("Livello di performance di ente = (PFin × 40%)")
     assert "_indice_nodi" not in dati
+
+
+def test_results_per_area_are_grouped_by_the_area_never_by_its_name():
+    """Two areas called «Servizi» keep their own rows, in the organigramma's order (issue 12)."""
+    def ob(id_, area_id, grado, peso=1):
+        return s.DatiObiettivo(
+            id=id_, codice=f"OB{id_}", nodo_id=1, area_id=area_id, area_nome="Servizi",
+            area_codice=f"S{area_id}", peso=D(peso), grado_validato=grado,
+        )
+
+    dati = s.DatiCiclo(
+        regole=regole(), nodi=(s.DatiNodo(1, "1", livello_nome="Linea"),),
+        obiettivi=(ob(1, 2, 5), ob(2, 1, 2), ob(3, 2, 4, peso=3), ob(4, 1, 3)),
+        aree=(s.DatiArea(1, "S1", "Servizi"), s.DatiArea(2, "S2", "Servizi"),
+              s.DatiArea(3, "S3", "Senza obiettivi")),
+    )
+    r = s.calcola_ciclo(dati)
+    assert [(a.codice, a.n_obiettivi, a.media) for a in r.aree] == [
+        ("S1", 2, D("2.50")), ("S2", 2, D("4.25")),
+    ]
+    assert r.aree[1].spiegazione.calcolo == "(5 × 1 + 4 × 3) / (1 + 3) = 4,25"
+    assert [(c.area_codice, c.media) for c in r.linee[0].contributi_aree] == [
+        ("S2", D("4.25")), ("S1", D("2.50")),
+    ]
+
+
+def test_an_indicators_calculation_shows_thousands_and_its_unit():
+    ind = s.DatiIndicatore("I1", "Dosi somministrate", s.TIPO_ALTO, D(1), D(40000), D(38500),
+                           unita="dosi")
+    assert s.raggiungimento_indicatore(ind, D(120)).calcolo == (
+        "consuntivo 38.500 dosi / target 40.000 dosi × 100 = 96,25%"
+    )
+    spesa = s.DatiIndicatore("I2", "Spesa", s.TIPO_BASSO, D(1), D(1254300), D(1200000),
+                             unita="€")
+    assert s.raggiungimento_indicatore(spesa, D(120)).calcolo == (
+        "target 1.254.300,00 € / consuntivo 1.200.000,00 € × 100 = 104,53%"
+    )

@@ -64,6 +64,8 @@ def _con_testi_pigri(r: s.RisultatiCiclo):
             yield c, "spiegazione"
     for t in r.tipologie:
         yield t, "spiegazione"
+    for a in r.aree:
+        yield a, "spiegazione"
 
 
 def test_calcolare_un_ciclo_non_scrive_le_spiegazioni():

@@ -2,24 +2,21 @@
 
     {% load relazione %}
     {% grafico_barre "grafico-aree" "Grado per area" "Descrizione…" righe 5 scala_min=1 %}
-    {{ livello|numero_it }}  → "4,00"      {{ abitanti|numero_it:"0g" }} → "43.878"
+    {{ livello|numero_it }}  → "4,00"      {{ abitanti|numero_it:0 }} → "43.878"
+    {{ i.target|con_unita:i.unita }} → "40.000 dosi"
     {{ ciclo.data|data_it }}  → "31/12/2021"
 
 See docs/frontend.md for the whole API.
 """
 
-import datetime
-import re
-
 from django import template
-from django.utils import timezone
 
+from seregno_perf import formati
 from trasparenza import charts
 
 register = template.Library()
 
 _ID_GIA_USATI = "_relazione_id_grafici"
-_ARGOMENTO_NUMERO = re.compile(r"^(\d{1,2})(g?)$")
 
 
 def _registra_id(context, chart_id):
@@ -84,34 +81,50 @@ def grafico_composizione(
 
 
 @register.filter
-def numero_it(valore, argomento=2):
-    """``Decimal("4") → "4,00"``. Argument: decimals, with "g" for the "." thousands separator
-    (``"0g"``: 43878 → "43.878"). ``None`` and "" give ""; text that is not a number is shown
-    as it is (e.g. "n.d.")."""
+def numero_it(valore, decimali=2):
+    """``seregno_perf.formati.numero``: ``Decimal("4")`` → "4,00", 1254300 → "1.254.300,00";
+    the argument is the number of decimals (``"0"``: 43878 → "43.878"). ``None`` and "" give "";
+    text that is not a number is shown as it is (e.g. "n.d.")."""
     if valore is None or valore == "":
         return ""
-    corrispondenza = _ARGOMENTO_NUMERO.match(str(argomento))
-    if not corrispondenza:
-        raise template.TemplateSyntaxError(
-            f"numero_it: argomento «{argomento}» non valido; usare un numero di decimali, "
-            "eventualmente seguito da «g» per il separatore delle migliaia (es. \"0g\")."
-        )
-    decimali, migliaia = int(corrispondenza[1]), bool(corrispondenza[2])
     try:
-        return charts.formatta_numero(valore, decimali, migliaia)
+        decimali = int(decimali)
+    except (TypeError, ValueError):
+        raise template.TemplateSyntaxError(
+            f"numero_it: argomento «{decimali}» non valido; usare un numero di decimali (es. \"0\")."
+        ) from None
+    try:
+        return formati.numero(valore, decimali)
     except ValueError:
         return valore
 
 
 @register.filter
+def con_unita(valore, unita=""):
+    """A measured value with its unit (``formati.misura``): 40000, "dosi" → "40.000 dosi";
+    12.5, "%" → "12,5 %"; 1254300, "€" → "1.254.300,00 €"; ``None`` → "—"."""
+    if valore is None or valore == "":
+        return formati.VUOTO
+    try:
+        return formati.misura(valore, unita)
+    except ValueError:
+        return valore
+
+
+@register.filter
+def voce(dizionario, chiave):
+    """``{{ etichette_aree|voce:c.area_codice }}``: a dict's value for a key ("" if missing)."""
+    return dizionario.get(chiave, "") if hasattr(dizionario, "get") else ""
+
+
+@register.filter
 def data_it(valore):
-    """``date(2021, 12, 31) → "31/12/2021"``; an aware datetime is shown in local time."""
-    if valore in (None, ""):
-        return ""
-    if isinstance(valore, datetime.datetime):
-        if timezone.is_aware(valore):
-            valore = timezone.localtime(valore)
-        valore = valore.date()
-    if isinstance(valore, datetime.date):
-        return f"{valore.day:02d}/{valore.month:02d}/{valore.year:04d}"
-    return valore
+    """``seregno_perf.formati.data``: ``date(2021, 12, 31)`` → "31/12/2021"; an aware datetime
+    is shown in local time; the ISO text of the report data ("2021-12-31") is read first (other
+    text is shown as it is)."""
+    if isinstance(valore, str) and valore.strip():
+        try:
+            valore = formati.leggi_data(valore)
+        except formati.DataNonValida:
+            return valore
+    return formati.data(valore)

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from obiettivi.models import Ciclo
-from trasparenza.services import relazione_pubblica
+from obiettivi.workflow import ciclo_pubblica
 
 
 class Command(BaseCommand):
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         if ciclo is None:
             raise CommandError(f"Ciclo non trovato: ente «{ente}», anno {anno}.")
         try:
-            esito = relazione_pubblica(ciclo=ciclo, nota=nota)
+            # the one road to «pubblicata»: publishes and moves the state, or refuses
+            esito = ciclo_pubblica(ciclo=ciclo, utente=None, nota=nota)
         except ValidationError as errore:
             raise CommandError(" ".join(errore.messages)) from errore
         pub = esito.pubblicazione

@@ -427,11 +427,11 @@ class Obiettivo(RegoleMixin, models.Model):
     @property
     def stato_esteso(self):
         """The status as the report prints it: «Rinviato al 2023», «Sospeso causa COVID-19»."""
-        if self.stato == self.Stato.RINVIATO and self.anno_rinvio:
-            return f"Rinviato al {self.anno_rinvio}"
-        if self.motivazione_stato and self.stato != self.Stato.ATTIVO:
-            return f"{self.get_stato_display()} ({self.motivazione_stato})"
-        return self.get_stato_display()
+        from valutazione.scoring import stato_esteso  # the one wording (pure, no models)
+
+        return stato_esteso(self.stato, anno_rinvio=self.anno_rinvio,
+                            motivazione=self.motivazione_stato,
+                            etichetta=self.get_stato_display())
 
 
 class VariazioneObiettivo(RegoleMixin, models.Model):

@@ -25,7 +25,7 @@ from obiettivi.models import (
     SezioneReport,
     VariazioneObiettivo,
 )
-from valutazione.scoring import arrotonda
+from valutazione.scoring import arrotonda, stato_esteso
 
 from .models import ContestoCongelato
 
@@ -155,7 +155,7 @@ def _variazioni(ciclo):
     per_atto = {}
     for var in righe:
         voce = per_atto.setdefault(
-            var.atto_id, {"atto": _atto(var.atto), "effetto": {}, "obiettivi": []}
+            var.atto_id, {"atto": _atto(var.atto), "obiettivi": []}
         )
         voce["obiettivi"].append(
             {
@@ -193,17 +193,14 @@ def _obiettivi(ciclo):
         .values("id", "codice", "descrizione", "area__codice", "area__slug", "stato",
                 "motivazione_stato", "anno_rinvio", "relazione")
     )
-    etichetta_attivo = Obiettivo.Stato.ATTIVO.label
+    etichette = dict(Obiettivo.Stato.choices)
     for ob in obiettivi:
         ob["indicatori"] = indicatori.get(ob["id"], [])
         ob["fasi"] = fasi.get(ob["id"], [])
-        if ob["stato"] == Obiettivo.Stato.ATTIVO:
-            ob["stato_esteso"] = etichetta_attivo
-        else:  # the model's own wording («Rinviato al 2023», «Sospeso (causa COVID-19)»)
-            ob["stato_esteso"] = Obiettivo(
-                stato=ob["stato"], motivazione_stato=ob["motivazione_stato"],
-                anno_rinvio=ob["anno_rinvio"],
-            ).stato_esteso
+        ob["stato_esteso"] = stato_esteso(  # «Rinviato al 2023», «Sospeso (causa COVID-19)»
+            ob["stato"], anno_rinvio=ob["anno_rinvio"], motivazione=ob["motivazione_stato"],
+            etichetta=str(etichette.get(ob["stato"], ob["stato"])),
+        )
     return obiettivi
 
 

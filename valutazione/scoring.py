@@ -42,6 +42,7 @@ TIPO_SI_NO = "si_no"
 TIPO_SCADENZA = "scadenza"
 
 STATO_ATTIVO = "attivo"
+STATO_RINVIATO = "rinviato"
 
 AGGREGAZIONE_PONDERATA = "ponderata"
 AGGREGAZIONE_SEMPLICE = "semplice"
@@ -818,15 +819,25 @@ def _spiegazione_raggiungimento(ragg: RisultatoRaggiungimento) -> Spiegazione:
     )
 
 
+def stato_esteso(stato, *, anno_rinvio=None, motivazione="", etichetta: str = "") -> str:
+    """The status as people read it, the one wording: «Attivo», «Rinviato al 2023»,
+    «Sospeso (causa COVID-19)», «Stralciato». ``etichetta`` is the status's label when the caller
+    has it (the model's label); without it, the stored value capitalised."""
+    etichetta = etichetta or stato.replace("_", " ").capitalize()
+    if stato == STATO_ATTIVO:
+        return etichetta
+    if stato == STATO_RINVIATO and anno_rinvio:
+        return f"{etichetta} al {anno_rinvio}"
+    motivazione = (motivazione or "").strip()
+    return f"{etichetta} ({motivazione})" if motivazione else etichetta
+
+
 def motivo_stato(ob: DatiObiettivo) -> str:
     """Why a non-active objective is not graded, as the report prints it."""
-    etichetta = ob.stato_etichetta or ob.stato.replace("_", " ").capitalize()
-    if ob.anno_rinvio:
-        testo = f"{etichetta} al {ob.anno_rinvio}"
-    elif ob.motivazione_stato:
-        testo = f"{etichetta} ({ob.motivazione_stato})"
-    else:
-        testo = etichetta
+    testo = stato_esteso(
+        ob.stato, anno_rinvio=ob.anno_rinvio, motivazione=ob.motivazione_stato,
+        etichetta=ob.stato_etichetta,
+    )
     return f"{testo}: obiettivo non attivo, escluso dalla valutazione"
 
 

@@ -246,3 +246,19 @@ def test_an_indicators_calculation_shows_thousands_and_its_unit():
     assert s.raggiungimento_indicatore(spesa, D(120)).calcolo == (
         "target 1.254.300,00 € / consuntivo 1.200.000,00 € × 100 = 104,53%"
     )
+
+
+@pytest.mark.parametrize("stato, anno, motivazione, etichetta, atteso", [
+    ("attivo", None, "", "Attivo", "Attivo"),
+    ("rinviato", 2023, "", "Rinviato", "Rinviato al 2023"),
+    ("sospeso", None, "causa COVID-19", "Sospeso", "Sospeso (causa COVID-19)"),
+    ("non_applicabile", None, "", "", "Non applicabile"),
+    ("stralciato", None, "  ", "Stralciato", "Stralciato"),
+])
+def test_stato_esteso_una_sola_dicitura(stato, anno, motivazione, etichetta, atteso):
+    """The one wording of a status with its reason, shared by the model, the report and the
+    explanation of an excluded objective."""
+    from valutazione.scoring import stato_esteso
+
+    assert stato_esteso(stato, anno_rinvio=anno, motivazione=motivazione,
+                        etichetta=etichetta) == atteso

@@ -194,6 +194,10 @@ def leggi_csv(contenuto: bytes, nome: str, limiti: Limiti = Limiti()) -> tablib.
 # Zip members
 # --------------------------------------------------------------------------------------------
 
+#: Bytes of a part that is parsed whole (workbook.xml, its relationships, styles.xml).
+MAX_PARTE_INTERA = 4 * 1024 * 1024
+
+
 class _Archivio:
     """A zip file whose members are opened only within the uncompressed-bytes budget."""
 
@@ -216,6 +220,10 @@ class _Archivio:
         return self.zip.open(info)
 
     def leggi(self, nome: str) -> bytes:
+        """A small part read whole and parsed as a tree (workbook, relationships, styles)."""
+        if self.nomi[nome].file_size > MAX_PARTE_INTERA:
+            raise FileNonValido(
+                f"la parte {nome[:60]} del file supera {MAX_PARTE_INTERA // 1048576} MB: non è un PEG")
         with self.apri(nome) as f:
             return f.read()
 

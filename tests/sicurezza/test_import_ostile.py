@@ -382,3 +382,19 @@ def test_an_xml_entity_bomb_in_a_sheet_is_refused(ciclo, tmp_path):
     assert [str(e) for e in esito.errori] == [
         "il file 'aree.ods' non è un ODS leggibile (EntitiesForbidden)"]
     assert durata < MAX_SECONDI and picco < MAX_HEAP
+
+
+def test_a_huge_styles_part_is_not_parsed_whole(ciclo, tmp_path):
+    """styles.xml is parsed as a tree: beyond 4 MB it is refused before parsing."""
+    buffer = io.BytesIO(_xlsx('<row r="2"><c r="A2" t="inlineStr"><is><t>A2</t></is></c></row>'))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as z:
+        with z.open("xl/styles.xml", "w") as f:
+            f.write(f"<styleSheet {_XLSX_NS}><numFmts>".encode())
+            f.write(b'<numFmt numFmtId="200" formatCode="0"/>' * 200_000)
+            f.write(b"</numFmts></styleSheet>")
+    file = tmp_path / "stili.xlsx"
+    file.write_bytes(buffer.getvalue())
+    esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
+    assert [str(e) for e in esito.errori] == [
+        "la parte xl/styles.xml del file supera 4 MB: non è un PEG"]
+    assert durata < MAX_SECONDI and picco < MAX_HEAP

@@ -35,6 +35,7 @@ def limiti() -> Limiti:
         colonne=getattr(settings, "PEG_IMPORT_MAX_COLONNE", predefiniti.colonne),
         celle=getattr(settings, "PEG_IMPORT_MAX_CELLE", predefiniti.celle),
         caratteri=predefiniti.caratteri,
+        elementi=getattr(settings, "PEG_IMPORT_MAX_ELEMENTI", predefiniti.elementi),
     )
 
 

@@ -7,13 +7,14 @@ sheet (1 = headers), for error messages.
 
 Spreadsheets are zip files, and a small file can describe a huge table (an 843-byte ODS with
 ``number-rows-repeated``, an XLSX with one cell at column ZZZ, a 1 GiB shared string). So every
-reader streams (``iterparse`` of the zip member, elements cleared as they are read) and checks the
+reader streams (``iterparse`` of the zip member, elements dropped as they are read) and checks the
 `Limiti` *before* anything is expanded:
 
 * the uncompressed size of each zip member read (``ZipInfo.file_size``: zipfile stops reading a
   member at that size and fails its CRC beyond it);
 * per sheet: non-empty rows, the column of a non-empty cell, non-empty cells, the length of a
   cell's text — a repeated cell or row is counted with its repeat count before it is repeated;
+  the XML elements of the sheet and of one row, empty ones included;
 * trailing empty cells and empty rows (repeated or not) are never materialised.
 
 A file beyond a limit raises `FileNonValido` with a short Italian message (never the file's
@@ -56,6 +57,7 @@ class Limiti:
     colonne: int = 200  # the column of a non-empty cell
     celle: int = 1_000_000  # non-empty cells per sheet
     caratteri: int = 32_767  # characters in one cell (Excel's own limit)
+    elementi: int = 1_000_000  # XML elements of one part (a sheet, the shared strings)
 
 
 def numeri_riga(dataset: tablib.Dataset) -> list[int]:
@@ -192,6 +194,10 @@ def leggi_csv(contenuto: bytes, nome: str, limiti: Limiti = Limiti()) -> tablib.
 # Zip members
 # --------------------------------------------------------------------------------------------
 
+#: Bytes of a part that is parsed whole (workbook.xml, its relationships, styles.xml).
+MAX_PARTE_INTERA = 4 * 1024 * 1024
+
+
 class _Archivio:
     """A zip file whose members are opened only within the uncompressed-bytes budget."""
 
@@ -214,15 +220,51 @@ class _Archivio:
         return self.zip.open(info)
 
     def leggi(self, nome: str) -> bytes:
+        """A small part read whole and parsed as a tree (workbook, relationships, styles)."""
+        if self.nomi[nome].file_size > MAX_PARTE_INTERA:
+            raise FileNonValido(
+                f"la parte {nome[:60]} del file supera {MAX_PARTE_INTERA // 1048576} MB: non è un PEG")
         with self.apri(nome) as f:
             return f.read()
 
 
-def _eventi(file, tag_fine: set[str]):
-    """``(tag, element)`` at the end of each element whose tag is in ``tag_fine``."""
-    for _, el in iterparse(file, events=("end",)):
-        if el.tag in tag_fine:
-            yield el.tag, el
+#: XML elements within one row (cells and their text): more than a row of Excel can hold.
+ELEMENTI_RIGA = 20_000
+
+
+def _scorri(file, tag_riga: str, limiti: Limiti, *, inizio=frozenset(), fine=frozenset()):
+    """Stream an XML part: ``("start", el)`` for the tags in ``inizio``, ``("end", el)`` for each
+    row (``tag_riga``, with its content) and for the tags in ``fine``. Whatever has been read is
+    dropped from the tree (a row once yielded, anything outside rows at once), so memory does not
+    grow with the rows; the elements of the part and of one row are counted against the limits
+    (a sheet of nine million empty ``<row/>`` is 79 KB zipped)."""
+    pila, in_riga, elementi, nella_riga = [], 0, 0, 0
+    for evento, el in iterparse(file, events=("start", "end")):
+        if evento == "start":
+            elementi += 1
+            if elementi > limiti.elementi:
+                raise FileNonValido(
+                    f"più di {_migliaia(limiti.elementi)} elementi XML in una parte del file")
+            if in_riga:
+                nella_riga += 1
+                if nella_riga > ELEMENTI_RIGA:
+                    raise FileNonValido(
+                        f"una riga con più di {_migliaia(ELEMENTI_RIGA)} elementi XML")
+            if el.tag == tag_riga:
+                in_riga += 1
+                nella_riga = 0
+            pila.append(el)
+            if el.tag in inizio:
+                yield "start", el
+            continue
+        pila.pop()
+        if el.tag == tag_riga:
+            in_riga -= 1
+            yield "end", el
+        elif el.tag in fine:
+            yield "end", el
+        if not in_riga and pila:
+            pila[-1].remove(el)  # the parent keeps no child it has finished with: O(1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -257,11 +299,10 @@ def _condivise(archivio: _Archivio, limiti: Limiti) -> list[str]:
         return []
     testi = []
     with archivio.apri("xl/sharedStrings.xml") as file:
-        for _, el in _eventi(file, {f"{_X}si"}):
+        for _, el in _scorri(file, f"{_X}si", limiti):
             # Plain text, or rich-text runs; phonetic runs (rPh) are not part of the text.
             parti = el.findall(f"{_X}t") + el.findall(f"{_X}r/{_X}t")
             testo = "".join(t.text or "" for t in parti)
-            el.clear()
             if len(testo) > limiti.caratteri:
                 raise FileNonValido(
                     f"il testo condiviso n. {len(testi) + 1} supera {_migliaia(limiti.caratteri)} caratteri"
@@ -349,7 +390,7 @@ def leggi_xlsx(contenuto: bytes, limiti: Limiti = Limiti()) -> list[tablib.Datas
         foglio = _Foglio(voce.get("name") or "", limiti)
         with archivio.apri(percorso) as file:
             numero = 0
-            for tag, el in _eventi(file, {f"{_X}row"}):
+            for _, el in _scorri(file, f"{_X}row", limiti):
                 numero = int(el.get("r") or numero + 1)
                 celle = []
                 for c in el:
@@ -369,7 +410,6 @@ def leggi_xlsx(contenuto: bytes, limiti: Limiti = Limiti()) -> list[tablib.Datas
                         celle[indice] = v
                     else:
                         celle.append(v)
-                el.clear()
                 foglio.aggiungi(numero, celle)
         fogli.append(foglio.dataset())
     return fogli
@@ -430,10 +470,10 @@ def leggi_ods(contenuto: bytes, limiti: Limiti = Limiti()) -> list[tablib.Datase
     foglio, numero = None, 0
     tag_cella = (f"{_T}table-cell", f"{_T}covered-table-cell")
     with archivio.apri("content.xml") as file:
-        for evento, el in iterparse(file, events=("start", "end")):
+        eventi = _scorri(file, f"{_T}table-row", limiti, inizio={f"{_T}table"}, fine={f"{_T}table"})
+        for evento, el in eventi:
             if evento == "start":
-                if el.tag == f"{_T}table":
-                    foglio, numero = _Foglio(el.get(f"{_T}name") or "", limiti), 0
+                foglio, numero = _Foglio(el.get(f"{_T}name") or "", limiti), 0
                 continue
             if el.tag == f"{_T}table-row" and foglio is not None:
                 ripetizioni = _ripetizioni(el, f"{_T}number-rows-repeated")
@@ -450,13 +490,11 @@ def leggi_ods(contenuto: bytes, limiti: Limiti = Limiti()) -> list[tablib.Datase
                         celle.extend([None] * (indice - len(celle)))
                         celle.extend([v] * volte)
                     indice += volte
-                el.clear()
                 foglio.aggiungi(numero + 1, celle, ripetizioni if celle else 1)
                 numero += ripetizioni
             elif el.tag == f"{_T}table" and foglio is not None:
                 fogli.append(foglio.dataset())
                 foglio = None
-                el.clear()
     return fogli
 
 

@@ -300,6 +300,35 @@ def test_empty_repeats_cost_nothing_and_the_rows_around_them_are_read(ciclo, tmp
     assert durata < MAX_SECONDI and picco < MAX_HEAP
 
 
+def _righe_vuote_xlsx(n):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", f'<workbook {_XLSX_NS} {_REL_NS}><sheets>'
+                   '<sheet name="aree" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels",
+                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>')
+        with z.open("xl/worksheets/sheet1.xml", "w") as f:
+            f.write(f"<worksheet {_XLSX_NS}><sheetData>".encode())
+            for _ in range(n // 100_000):
+                f.write(b"<row/>" * 100_000)
+            f.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+@override_settings(PEG_IMPORT_MAX_ELEMENTI=200_000)
+def test_millions_of_empty_rows_are_counted_while_streaming_and_never_kept(ciclo, tmp_path):
+    """Nine million ``<row/>`` in 79 KB: each read row leaves the tree at once (the heap does
+    not grow with them) and the elements are counted (PEG_IMPORT_MAX_ELEMENTI, 1.000.000 by
+    default; lowered here to keep the test short)."""
+    file = tmp_path / "righe_vuote.xlsx"
+    file.write_bytes(_righe_vuote_xlsx(9_000_000))
+    assert file.stat().st_size < 100_000
+    esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
+    assert [str(e) for e in esito.errori] == ["più di 200.000 elementi XML in una parte del file"]
+    assert durata < MAX_SECONDI and picco < 16 * 1024 * 1024, (durata, picco)
+
+
 def test_the_error_list_is_capped_with_a_count(ciclo):
     righe = "".join(f"O{i};Obiettivo {i};;A1;1.1;;X;attivo;;\n" for i in range(5000))
     esito = _obiettivi(ciclo, righe)
@@ -352,4 +381,20 @@ def test_an_xml_entity_bomb_in_a_sheet_is_refused(ciclo, tmp_path):
     esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
     assert [str(e) for e in esito.errori] == [
         "il file 'aree.ods' non è un ODS leggibile (EntitiesForbidden)"]
+    assert durata < MAX_SECONDI and picco < MAX_HEAP
+
+
+def test_a_huge_styles_part_is_not_parsed_whole(ciclo, tmp_path):
+    """styles.xml is parsed as a tree: beyond 4 MB it is refused before parsing."""
+    buffer = io.BytesIO(_xlsx('<row r="2"><c r="A2" t="inlineStr"><is><t>A2</t></is></c></row>'))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as z:
+        with z.open("xl/styles.xml", "w") as f:
+            f.write(f"<styleSheet {_XLSX_NS}><numFmts>".encode())
+            f.write(b'<numFmt numFmtId="200" formatCode="0"/>' * 200_000)
+            f.write(b"</numFmts></styleSheet>")
+    file = tmp_path / "stili.xlsx"
+    file.write_bytes(buffer.getvalue())
+    esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
+    assert [str(e) for e in esito.errori] == [
+        "la parte xl/styles.xml del file supera 4 MB: non è un PEG"]
     assert durata < MAX_SECONDI and picco < MAX_HEAP

@@ -32,7 +32,7 @@ from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
 
-from seregno_perf.campi import INTERO_E_DECIMALE_ITALIANI
+from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
 
 from . import forms, permessi, services, workflow
@@ -114,7 +114,7 @@ class RuoliAdminMixin:
     percorso_area = None
     actions = ["esporta_csv"]
     # numbers typed the Italian way ("40.000", "1.250,5"), stored values shown as "5"
-    formfield_overrides = INTERO_E_DECIMALE_ITALIANI
+    formfield_overrides = CAMPI_ITALIANI
 
     # queryset: list, search, filters, change/delete/history URLs, bulk actions, export
     def get_queryset(self, request):
@@ -687,7 +687,7 @@ class EsitoInlineMixin:
 class IndicatoreInline(EsitoInlineMixin, admin.TabularInline):
     model = Indicatore
     form = forms.IndicatoreAdminForm
-    formfield_overrides = INTERO_E_DECIMALE_ITALIANI
+    formfield_overrides = CAMPI_ITALIANI
     extra = 0
     fields = [
         "codice", "nome", "unita", "tipo", "peso", "target", "consuntivo", "data_target",
@@ -699,7 +699,7 @@ class FaseInline(EsitoInlineMixin, admin.TabularInline):
     model = Fase
     form = forms.FaseAdminForm
     formset = forms.FaseInlineFormSet
-    formfield_overrides = INTERO_E_DECIMALE_ITALIANI
+    formfield_overrides = CAMPI_ITALIANI
     extra = 0
     fields = ["codice", "descrizione", "peso", "percentuale", "inizio", "fine"]
 

@@ -1,6 +1,6 @@
 """Form fields that read and show numbers the Italian way, through `seregno_perf.formati`.
 
-Every admin form and inline gets them from `INTERO_E_DECIMALE_ITALIANI` (``formfield_overrides``)
+Every admin form and inline gets them from `CAMPI_ITALIANI` (``formfield_overrides``)
 or by declaring `NumeroField`: "40.000" is forty thousand, "1.250,5" is 1250.5, and a stored
 ``Decimal("5.0000")`` is shown as "5". Django's own localized ``DecimalField`` reads "40.000" as 40
 while ``USE_THOUSAND_SEPARATOR`` is off (as it must be, or years print as "2.021").
@@ -75,7 +75,22 @@ class NumeroInteroField(NumeroField):
         return None if numero is None else int(numero)
 
 
-#: For ``ModelAdmin.formfield_overrides`` (and inlines): every decimal typed the Italian way.
-INTERO_E_DECIMALE_ITALIANI = {
+class DataField(forms.DateField):
+    """A date read with `formati.leggi_data` ("31/12/2021", also "2021-12-31"): the PEG import
+    reads its cells the same way, so both say the same thing about a wrong date."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return formati.leggi_data(value)
+        except formati.DataNonValida as errore:
+            raise ValidationError(str(errore), code="invalid") from None
+
+
+#: For ``ModelAdmin.formfield_overrides`` (and inlines): every decimal and date typed the Italian
+#: way (the admin keeps its own date widget: Django merges these with its defaults).
+CAMPI_ITALIANI = {
     models.DecimalField: {"form_class": NumeroField},
+    models.DateField: {"form_class": DataField},
 }

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from seregno_perf.campi import INTERO_E_DECIMALE_ITALIANI
+from seregno_perf.campi import CAMPI_ITALIANI
 
 from obiettivi import permessi
 from obiettivi.admin import AreaFilter, CicloFilter, RuoliAdminMixin
@@ -84,7 +84,7 @@ class _SmvpBloccatoInline:
 
 class LivelloScalaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
     model = LivelloScala
-    formfield_overrides = INTERO_E_DECIMALE_ITALIANI
+    formfield_overrides = CAMPI_ITALIANI
     form = PrecompilatoInlineForm
     formset = LivelloScalaFormSet
     iniziali = staticmethod(livelli_iniziali)
@@ -93,7 +93,7 @@ class LivelloScalaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.Tabula
 
 class FasciaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
     model = Fascia
-    formfield_overrides = INTERO_E_DECIMALE_ITALIANI
+    formfield_overrides = CAMPI_ITALIANI
     form = PrecompilatoInlineForm
     formset = FasciaFormSet
     iniziali = staticmethod(fasce_iniziali)

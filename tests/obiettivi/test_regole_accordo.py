@@ -215,6 +215,11 @@ CASI = [
     ("percentuale negativa", fasi(prima={"percentuale": "-1"}), False),
     ("fine prima dell'inizio", fasi(prima={"inizio": "01/02/2021", "fine": "31/01/2021"}), False),
     ("fine uguale all'inizio", fasi(prima={"inizio": "01/02/2021", "fine": "01/02/2021"}), True),
+    ("data che non esiste", fasi(prima={"inizio": "31/02/2021", "fine": ""}), False),
+    ("data scritta all'inglese", fasi(prima={"inizio": "02/31/2021", "fine": ""}), False),
+    ("data in formato ISO", fasi(prima={"inizio": "2021-02-01", "fine": "2021-03-01"}), True),
+    ("scadenza con una data sbagliata", indicatore(direzione="scadenza", target="30/06/21x",
+                                                   consuntivo=""), False),
     ("descrizione della fase su due righe", fasi(prima={"descrizione": "Analisi\ne studio"}),
      False),
 ]

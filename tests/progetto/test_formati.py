@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seregno_perf import formati
-from seregno_perf.campi import NumeroField, NumeroInput, NumeroInteroField
+from seregno_perf.campi import DataField, NumeroField, NumeroInput, NumeroInteroField
 
 D = Decimal
 
@@ -165,3 +165,15 @@ def test_numero_intero_field():
 
     with pytest.raises(ValidationError, match="non è un numero intero"):
         campo.clean("4,5")
+
+
+def test_data_field_con_il_messaggio_dell_importazione():
+    from django.core.exceptions import ValidationError
+
+    campo = DataField(required=False)
+    assert campo.clean("31/12/2021") == datetime.date(2021, 12, 31)
+    assert campo.clean("2021-12-31") == datetime.date(2021, 12, 31)
+    assert campo.clean("") is None
+    with pytest.raises(ValidationError) as errore:
+        campo.clean("31/02/2021")
+    assert errore.value.messages == [str(formati.DataNonValida("31/02/2021"))]

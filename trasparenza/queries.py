@@ -1,6 +1,9 @@
 """Reads that feed the citizens' pages: cycles visible to the public and their publications."""
 
+from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import Http404
+
+from obiettivi.models import Ciclo, Ente
 
 from .models import Pubblicazione
 
@@ -37,3 +40,24 @@ def versioni(ciclo):
 def dati_pubblicati(pubblicazione):
     """The frozen data of a publication loaded without them (one query)."""
     return Pubblicazione.objects.filter(pk=pubblicazione.pk).values_list("dati", flat=True).get()
+
+
+def enti_pubblicati():
+    """Enti with at least one published report, each with its published cycles
+    (``cicli_pubblicati``, newest year first): 2 queries."""
+    pubblicato = Exists(Pubblicazione.objects.filter(ciclo=OuterRef("pk")))
+    cicli = (
+        Ciclo.objects.filter(pubblicato)
+        .annotate(ultima_pubblicazione=Max("pubblicazioni__pubblicata_il"))
+        .order_by("-anno")
+    )
+    return (
+        Ente.objects.filter(Exists(Ciclo.objects.filter(pubblicato, ente=OuterRef("pk"))))
+        .order_by("nome")
+        .prefetch_related(Prefetch("cicli", queryset=cicli, to_attr="cicli_pubblicati"))
+    )
+
+
+def ultima_versione(ciclo_id) -> int | None:
+    """The number of a cycle's latest publication."""
+    return Pubblicazione.objects.filter(ciclo_id=ciclo_id).aggregate(u=Max("versione"))["u"]

@@ -1,24 +1,11 @@
-from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.shortcuts import render
 
-from obiettivi.models import Ciclo, Ente
-from trasparenza.models import Pubblicazione
+from . import queries
 
 
 def home(request):
     """Enti with at least one published report, each with its published cycles: 2 queries."""
-    pubblicato = Exists(Pubblicazione.objects.filter(ciclo=OuterRef("pk")))
-    cicli = (
-        Ciclo.objects.filter(pubblicato)
-        .annotate(ultima_pubblicazione=Max("pubblicazioni__pubblicata_il"))
-        .order_by("-anno")
-    )
-    enti = (
-        Ente.objects.filter(Exists(Ciclo.objects.filter(pubblicato, ente=OuterRef("pk"))))
-        .order_by("nome")
-        .prefetch_related(Prefetch("cicli", queryset=cicli, to_attr="cicli_pubblicati"))
-    )
-    return render(request, "trasparenza/home.html", {"enti": enti})
+    return render(request, "trasparenza/home.html", {"enti": queries.enti_pubblicati()})
 
 
 # --- The published report: every view finds the publication, a separate function renders it. --
@@ -28,7 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse  # noqa: E402
 from django.utils.http import http_date  # noqa: E402
 from django.views.decorators.http import condition  # noqa: E402
 
-from . import opendata, pagine, queries, snapshot  # noqa: E402
+from . import opendata, pagine, snapshot  # noqa: E402
 
 # Files of a publication on disk are served by trasparenza.middleware before these views run;
 # the views answer, with the same bytes and headers (trasparenza.snapshot), when a file is missing.
@@ -100,9 +87,7 @@ def relazione(request, ente, anno):
 @condition(etag_func=_etag)
 def relazione_versione(request, ente, anno, versione):
     pub = _pubblicazione(request, ente, anno, versione)
-    ultima = Pubblicazione.objects.filter(ciclo_id=pub.ciclo_id).aggregate(
-        ultima=Max("versione")
-    )["ultima"]
+    ultima = queries.ultima_versione(pub.ciclo_id)
     return _relazione(request, pub, ultima=ultima, controllo=snapshot.controllo_cache(None, di_versione=True))
 
 

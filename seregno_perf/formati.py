@@ -25,7 +25,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
-    "DataNonValida", "NumeroNonValido", "data", "euro", "leggi_data", "leggi_numero", "misura",
+    "DataNonValida", "NumeroNonValido", "data", "dimensione_file", "euro", "leggi_data", "leggi_numero", "misura",
     "numero", "numero_modulo", "percentuale",
 ]
 
@@ -183,6 +183,15 @@ def misura(valore, unita: str = "") -> str:
     ``"12,5 %"``, ``"30 giorni"``); ``None`` → ``"—"``."""
     unita = (unita or "").strip()
     return numero(valore, 2 if unita.startswith("€") else None, unita=unita)
+
+
+def dimensione_file(byte: int) -> str:
+    """A file's size for people: 843 → ``"843 byte"``, 5242880 → ``"5 MB"``, 1536 → ``"1,5 KB"``
+    (binary multiples, at most one decimal)."""
+    for unita, quanto in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if byte >= quanto:
+            return numero(Decimal(byte) / quanto, 1).removesuffix(",0") + f" {unita}"
+    return f"{numero(byte, 0)} byte"
 
 
 def data(valore) -> str:

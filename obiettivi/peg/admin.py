@@ -30,6 +30,7 @@ from django.utils.text import get_valid_filename
 from .. import permessi
 from ..models import Area, Ciclo
 from . import esporta, importa
+from .importa import messaggio_file_troppo_grande
 from .risorse import FOGLI
 from .scrittura import FORMATI
 
@@ -84,10 +85,7 @@ class ImportaForm(forms.Form):
             raise forms.ValidationError(f"Formato «{estensione or file.name}» non previsto: usare .xlsx, .ods o .csv.")
         massimo = settings.PEG_IMPORT_MAX_BYTES
         if file.size > massimo:
-            raise forms.ValidationError(
-                f"Il file è di {file.size} byte: il massimo accettato è {massimo} byte "
-                f"({massimo / 1048576:.1f} MB)."
-            )
+            raise forms.ValidationError(messaggio_file_troppo_grande(file.name, file.size))
         return file
 
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from seregno_perf import formati
+
 from ..models import Area, Ciclo, Ente, NodoStrategico, Obiettivo
 from .esito import Errore, Esito
 from .lettura import FileNonValido, Limiti, leggi
@@ -55,6 +57,13 @@ def _apri(file) -> tuple[str, bytes | None]:
     return nome, (contenuto if len(contenuto) <= massimo else None)
 
 
+def messaggio_file_troppo_grande(nome_file: str, dimensione: int | None = None) -> str:
+    """The one wording of a file over ``PEG_IMPORT_MAX_BYTES`` (the command and the admin)."""
+    massimo = formati.dimensione_file(settings.PEG_IMPORT_MAX_BYTES)
+    di = f" è di {formati.dimensione_file(dimensione)} e" if dimensione is not None else ""
+    return f"Il file «{nome_file}»{di} supera il massimo accettato di {massimo}."
+
+
 def leggi_file(file, foglio: str | None = None, esito: Esito | None = None) -> dict:
     """The known sheets of ``file`` (a path or a binary file object with a name) as
     ``{sheet: tablib.Dataset}``; problems go to ``esito.errori``."""
@@ -62,11 +71,7 @@ def leggi_file(file, foglio: str | None = None, esito: Esito | None = None) -> d
     nome_file, contenuto = _apri(file)
     esito.file = nome_file
     if contenuto is None:
-        massimo = settings.PEG_IMPORT_MAX_BYTES
-        esito.errori.append(Errore(
-            f"il file '{nome_file}' supera il massimo accettato di {massimo} byte "
-            f"({massimo / 1048576:.1f} MB, impostazione PEG_IMPORT_MAX_BYTES)"
-        ))
+        esito.errori.append(Errore(messaggio_file_troppo_grande(nome_file)))
         return {}
     csv = Path(nome_file).suffix.lower() == ".csv"
     nome_csv = (foglio or Path(nome_file).stem).strip().lower()

@@ -177,3 +177,11 @@ def test_data_field_con_il_messaggio_dell_importazione():
     with pytest.raises(ValidationError) as errore:
         campo.clean("31/02/2021")
     assert errore.value.messages == [str(formati.DataNonValida("31/02/2021"))]
+
+
+@pytest.mark.parametrize("byte, atteso", [
+    (843, "843 byte"), (1536, "1,5 KB"), (5 * 1024 * 1024, "5 MB"),
+    (int(12.34 * 1024 * 1024), "12,3 MB"), (3 * 1024 ** 3, "3 GB"), (1_000, "1.000 byte"),
+])
+def test_dimensione_file(byte, atteso):
+    assert formati.dimensione_file(byte) == atteso

@@ -251,9 +251,9 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
     if not corrente:
         for nome in (*snapshot.DETTAGLI, snapshot.FIRMA_DETTAGLI):
             _rimuovi(v / nome)
-    if dettagli or "dati.json" in mancanti or "dati.csv" in mancanti:
+    if dettagli or any(nome in mancanti for nome in opendata.FILE_APERTI):
         dati = queries.dati_pubblicati(pub)
-        for nome, produci in (("dati.json", opendata.dati_json), ("dati.csv", opendata.dati_csv)):
+        for nome, produci in opendata.FILE_APERTI.items():
             if nome in mancanti:
                 snapshot.scrivi_atomico(v / nome, produci(dati), momento)
                 scritti.append(v / nome)

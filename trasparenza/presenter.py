@@ -64,6 +64,9 @@ def grafici(dati, etichette=None):
             {"etichetta": f"{d['grado']} — {d['etichetta']}", "valore": d["n"]}
             for d in bar.get("distribuzione", [])
         ],
+        "andamento": _righe(
+            dati.get("andamento", []), lambda a: str(a["anno"]), lambda a: a["livello_performance_ente"]
+        ),
         "composizione": [
             {
                 "etichetta": f"{c['codice']} ({c['nome']})",

@@ -137,7 +137,8 @@ def _dettaglio(ente, anno, pagina, chiave, non_trovato):
     """A page of an objective, linea or area of the current publication (the views answer
     when its file is missing: the whole frozen data are read)."""
     pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno)
-    corpo = getattr(pagine.Dettagli(pub.dati, pub), pagina)(chiave)
+    vicini = lambda: queries.anni_vicini(ente_id=pub.ciclo.ente_id, anno=pub.ciclo.anno)  # noqa: E731
+    corpo = getattr(pagine.Dettagli(pub.dati, pub, vicini=vicini), pagina)(chiave)
     if corpo is None:
         raise Http404(non_trovato)
     return _con_cache(HttpResponse(corpo), pub)

@@ -96,3 +96,14 @@ def test_objective_pages_link_the_same_objective_in_the_year_before_and_after(du
     # the view that answers when a file is missing gives the same links
     (cartella / "seregno/2021/v1/obiettivi/SGP.01/index.html").unlink()
     assert _testo(client.get("/seregno/2021/obiettivi/SGP.01/")) == p21
+
+
+def test_the_trend_follows_the_schema(due_anni):
+    import jsonschema
+
+    from trasparenza import opendata
+
+    validatore = jsonschema.Draft202012Validator(opendata.schema())
+    validatore.validate(due_anni["dati"][2022])
+    rotto = {**due_anni["dati"][2022], "andamento": [{"anno": 2021, "livello_performance_ente": "4,00"}]}
+    assert not validatore.is_valid(rotto)

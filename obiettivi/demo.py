@@ -685,8 +685,8 @@ def carica_demo_successivo(*, stdout=None) -> RiepilogoDemoSuccessivo:
             ciclo_pubblica(ciclo=ciclo, utente=None)
             pubblicato = True
             passo(f"Pubblicata la Relazione {ANNO_DEMO_SUCCESSIVO}.")
-    return RiepilogoDemoSuccessivo(ciclo=ciclo, creato=creato, pubblicato_2021=pubblicato_2021,
-                                   pubblicato=pubblicato)
+    return RiepilogoDemoSuccessivo(ciclo=Ciclo.objects.get(pk=ciclo.pk), creato=creato,
+                                   pubblicato_2021=pubblicato_2021, pubblicato=pubblicato)
 
 
 def _salva(riga, campi, valori):

@@ -328,8 +328,8 @@ def sintesi(*, risultati: scoring.RisultatiCiclo, aree_slug: dict) -> dict:
         "scala_max": valori[-1],
         "etichetta": etichetta,
         "significato": (
-            f"Su una scala da {valori[0]} a {valori[-1]}, il voto vuol dire: {etichetta}."
-            if etichetta else ""
+            f"La scala va da {valori[0]} ({parole_semplici(regole.etichetta_grado(valori[0]))}) "
+            f"a {valori[-1]} ({parole_semplici(regole.etichetta_grado(valori[-1]))})."
         ),
         "provvisorio": risultati.provvisorio,
         "componenti": [

@@ -13,6 +13,7 @@ from django.test import Client
 from obiettivi.demo import carica_demo
 from obiettivi.models import Ciclo, Obiettivo
 from obiettivi.workflow import ciclo_pubblica
+from seregno_perf import formati
 from trasparenza import leggibilita
 from trasparenza.report import relazione_dati
 from trasparenza.services import render_corpo, render_html_stampa, render_pdf
@@ -131,6 +132,10 @@ def test_summary_comes_first_and_downloads_versions_fingerprint_below_it(demo):
     assert 'href="#sez-non-raggiunti"' in sintesi and 'id="sez-non-raggiunti"' in html
     assert "Le 4 linee hanno tutte lo stesso voto: 4,00." in sintesi
     assert 'id="sintesi-andamento"' in sintesi  # the place of the multi-year trend
+    # dates in running text in words: «Versione 1, pubblicata il 2 dicembre 2026»
+    mesi = "|".join(formati.MESI)
+    assert re.search(rf"Versione 1</strong> \(quella che stai leggendo\), pubblicata il \d{{1,2}} ({mesi}) \d{{4}}", html)
+    assert re.search(rf"Versione 1, pubblicata il \d{{1,2}} ({mesi}) \d{{4}}\.", html)
 
 
 @pytest.mark.django_db

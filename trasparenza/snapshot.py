@@ -11,7 +11,9 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
 
     <ente>/<anno>/v<N>/index.html      the page of version N (lists every version)
     <ente>/<anno>/v<N>/dati.json       the frozen data, exactly as /dati.json serves them
-    <ente>/<anno>/v<N>/dati.csv
+    <ente>/<anno>/v<N>/dati.csv        the objectives for Italian spreadsheets (``;``, decimal comma)
+    <ente>/<anno>/v<N>/dati-rfc4180.csv  the same for programs (RFC 4180)
+    <ente>/<anno>/v<N>/dati.ods        the same as an OpenDocument spreadsheet
     <ente>/<anno>/v<N>/relazione.pdf   a hard link to (or copy of) the archived PDF
     <ente>/<anno>/v<N>/.pubblicazione  the fingerprint and time of the publication it holds
     <ente>/<anno>/v<N>/{obiettivi,linee,aree}/<codice>/index.html
@@ -42,7 +44,8 @@ CORRENTE = "corrente"
 FIRMA = ".pubblicazione"  # fingerprint and time of the publication the folder holds
 FIRMA_DETTAGLI = ".dettagli"  # the same, once the detail pages are written
 BLOCCO = ".blocco"  # the lock of the cycle's writers
-FILE_DATI = ("dati.json", "dati.csv", "relazione.pdf")
+FILE_APERTI = ("dati.json", "dati.csv", "dati-rfc4180.csv", "dati.ods")  # trasparenza.opendata
+FILE_DATI = (*FILE_APERTI, "relazione.pdf")
 
 # The current report of a cycle can change (a new version): browsers and proxies recheck it
 # after 5 minutes (ETag/Last-Modified make the recheck a 304). What a /versioni/<n>/ URL names
@@ -59,7 +62,7 @@ CODICE_SICURO = re.compile(r"^(?!\.+$)[-A-Za-z0-9._]{1,100}$")
 URL_FILE = re.compile(
     r"^/(?P<ente>[-a-zA-Z0-9_]+)/(?P<anno>[1-9][0-9]{3})/"
     r"(?:"
-    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>relazione\.pdf|dati\.json|dati\.csv)?"
+    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>relazione\.pdf|dati\.json|dati\.csv|dati-rfc4180\.csv|dati\.ods)?"
     r"|(?P<dettaglio>obiettivi|linee|aree)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
     r")$"
 )
@@ -90,6 +93,8 @@ def tipo_file(nome: str | None) -> str:
         None: "text/html; charset=utf-8",
         "dati.json": "application/json; charset=utf-8",
         "dati.csv": "text/csv; charset=utf-8",
+        "dati-rfc4180.csv": "text/csv; charset=utf-8; header=present",
+        "dati.ods": "application/vnd.oasis.opendocument.spreadsheet",
         "relazione.pdf": "application/pdf",
     }[nome]
 
@@ -100,6 +105,8 @@ def disposizione(nome: str | None, ente: str, anno, versione: int) -> str | None
         None: None,
         "dati.json": f'inline; filename="relazione-{ente}-{anno}-v{versione}.json"',
         "dati.csv": f'attachment; filename="obiettivi-{ente}-{anno}-v{versione}.csv"',
+        "dati-rfc4180.csv": f'attachment; filename="obiettivi-{ente}-{anno}-v{versione}-rfc4180.csv"',
+        "dati.ods": f'attachment; filename="obiettivi-{ente}-{anno}-v{versione}.ods"',
         "relazione.pdf": f'inline; filename="relazione-performance-{ente}-{anno}-v{versione}.pdf"',
     }[nome]
 

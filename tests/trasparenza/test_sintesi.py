@@ -211,3 +211,18 @@ def test_not_achieved_lists_the_nucleo_changes_with_its_public_reason_only(demo)
     assert "Zqpubblico1" in sezione
     assert "Zqinterno2" not in html and "Zqinterno2" not in str(dati)
     assert dati["sintesi"]["conteggi"]["non_raggiunti"] == 1
+
+
+@pytest.mark.django_db
+def test_the_multi_year_trend_is_shown_once_inside_the_summary(demo):
+    dati = dict(demo["dati"])
+    dati["andamento"] = [
+        {"anno": anno, "versione": 1, "livello_performance_ente": livello,
+         "componenti": {"finanziaria": 4.0, "obiettivi": livello, "qualita": 4.0}}
+        for anno, livello in ((2021, 4.0), (2022, 4.02))
+    ]
+    html = render_corpo(dati)
+    assert html.count('id="grafico-andamento"') == 1
+    posizione = html.index('id="grafico-andamento"')
+    assert html.index('<section id="sintesi"') < posizione < html.index('class="impronta"')
+    assert 'id="grafico-andamento"' not in render_corpo(demo["dati"])  # one year: no trend

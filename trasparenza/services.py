@@ -49,7 +49,7 @@ def render_html_stampa(dati):
 def _data_pubblicazione(dati):
     if not dati.get("pubblicata_il"):
         return ""
-    return formati.data(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
+    return formati.data_lunga(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
 
 
 def render_pdf(dati, *, archivio=True):

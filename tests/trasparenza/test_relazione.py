@@ -52,9 +52,9 @@ def test_page_has_every_section_and_the_published_figures(demo, client):
     html = response.content.decode()
     for sezione in [
         "Presentazione e quadro normativo", "Il Piano esecutivo di gestione e le sue variazioni",
-        "Il contesto territoriale", "Scheda servizi", "La popolazione", "L'organigramma",
+        "Il contesto territoriale", "Scheda servizi", "L'organigramma",
         "Il personale", "La salute finanziaria", "Il barometro della qualità",
-        "Le modalità di valutazione", "I nostri obiettivi rilevanti", "Andamento per tipologia",
+        "La scala dei voti", "I nostri obiettivi rilevanti", "Andamento per tipologia",
         "Azioni e linee strategiche", "Il livello di performance di ente",
         "Prevenzione della corruzione e trasparenza", "Come sono calcolati i risultati", "Contatti",
     ]:

@@ -10,6 +10,8 @@ database, never the only copy: ``python manage.py rigenera_file_pubblicati`` rew
 Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati``)::
 
     <ente>/<anno>/v<N>/index.html      the page of version N (lists every version)
+    <ente>/<anno>/v<N>/index.html.br   its brotli and gzip twins (so for dati.json, dati.csv
+    <ente>/<anno>/v<N>/index.html.gz   and every detail page; never for the PDF)
     <ente>/<anno>/v<N>/dati.json       the frozen data, exactly as /dati.json serves them
     <ente>/<anno>/v<N>/dati.csv
     <ente>/<anno>/v<N>/relazione.pdf   a hard link to (or copy of) the archived PDF
@@ -19,6 +21,11 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
     <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
     <ente>/<anno>/.blocco              the lock writers of the cycle take turns on
 
+Every page, ``dati.json`` and ``dati.csv`` has two compressed twins beside it, written with it:
+``<nome>.br`` (brotli) and ``<nome>.gz`` (gzip), which the middleware serves with
+``Content-Encoding`` to a browser that accepts them (``comprimi`` makes them, the same bytes
+every time, so the views give the same bytes when a file is missing).
+
 Every file is written to a temporary name and renamed into place, so a reader sees the old
 file or the new one, never half of one; ``corrente`` is switched the same way. A file's
 modification time is the moment it last changed (its publication, or for the pages, which list
@@ -27,6 +34,7 @@ size, the ``ETag``.
 """
 
 import fcntl
+import gzip
 import os
 import re
 import shutil
@@ -35,6 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 from django.conf import settings
 
 PAGINA = "index.html"
@@ -77,12 +86,55 @@ def cartella_ciclo(ente_slug: str, anno: int) -> Path:
 
 @dataclass(frozen=True)
 class FileServito:
-    """What one public URL answers with when its file is on disk."""
+    """What one public URL answers with when its file is on disk: ``percorso`` itself, or its
+    compressed twin (``codifica`` "br" or "gzip") when the browser accepts it."""
 
     percorso: Path
     content_type: str
     cache_control: str
     content_disposition: str | None
+    codifica: str | None = None
+    comprimibile: bool = False  # a page or a data file: its answer varies with Accept-Encoding
+
+
+# --- Compression: what is served to a browser that says it accepts it ---------------------------
+
+# (Content-Encoding, suffix of the twin file), in order of preference.
+CODIFICHE = (("br", ".br"), ("gzip", ".gz"))
+_ACCETTA = re.compile(r"\s*([a-z*-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$", re.IGNORECASE)
+
+
+def comprimibile(nome: str | None) -> bool:
+    """Pages, dati.json and dati.csv are text and shrink ten times; a PDF is compressed already."""
+    return nome != "relazione.pdf"
+
+
+def comprimi(contenuto: bytes, codifica: str) -> bytes:
+    """``contenuto`` compressed for ``codifica`` ("br" or "gzip"), the same bytes every time
+    (gzip without a time stamp), so a file and the view that stands in for it agree."""
+    if codifica == "br":
+        return brotli.compress(contenuto, quality=11)
+    if codifica == "gzip":
+        return gzip.compress(contenuto, compresslevel=9, mtime=0)
+    raise ValueError(f"Codifica sconosciuta: {codifica!r}")
+
+
+def codifica_accettata(accept_encoding: str) -> str | None:
+    """The preferred encoding of ``CODIFICHE`` that an ``Accept-Encoding`` header allows
+    (q=0 refuses one; ``*`` accepts any not named), or None for the plain file."""
+    pesi = {}
+    for parte in (accept_encoding or "").split(","):
+        trovato = _ACCETTA.match(parte)
+        if trovato:
+            try:
+                peso = float(trovato.group(2)) if trovato.group(2) is not None else 1.0
+            except ValueError:
+                continue
+            pesi[trovato.group(1).lower()] = peso
+    for codifica, _ in CODIFICHE:
+        if pesi.get(codifica, pesi.get("*", 0.0)) > 0:
+            return codifica
+    return None
 
 
 def tipo_file(nome: str | None) -> str:
@@ -110,8 +162,9 @@ def controllo_cache(nome: str | None, *, di_versione: bool) -> str:
     return CACHE_PAGINA_VERSIONE if nome is None else CACHE_VERSIONE
 
 
-def file_per_url(path_info: str) -> FileServito | None:
-    """The file that answers ``path_info``, or None (not a file URL, or nothing on disk).
+def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | None:
+    """The file that answers ``path_info``, or None (not a file URL, or nothing on disk); its
+    compressed twin when ``accept_encoding`` allows one and it is on disk.
 
     Costs a regular-expression match and, for a match, a ``readlink`` and a ``stat``: no
     database. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
@@ -143,11 +196,18 @@ def file_per_url(path_info: str) -> FileServito | None:
         percorso = ciclo / cartella / (nome or PAGINA)
     if not percorso.is_file():
         return None
+    codifica = None
+    if comprimibile(nome) and (scelta := codifica_accettata(accept_encoding)) is not None:
+        gemello = percorso.with_name(percorso.name + dict(CODIFICHE)[scelta])
+        if gemello.is_file():
+            percorso, codifica = gemello, scelta
     return FileServito(
         percorso=percorso,
         content_type=tipo_file(nome),
         cache_control=controllo_cache(nome, di_versione=versione is not None),
         content_disposition=disposizione(nome, ente, anno, versione_file),
+        codifica=codifica,
+        comprimibile=comprimibile(nome),
     )
 
 
@@ -195,6 +255,18 @@ def punta_corrente(ciclo: Path, versione: int) -> None:
     temporaneo.unlink(missing_ok=True)
     os.symlink(f"v{versione}", temporaneo)
     os.replace(temporaneo, ciclo / CORRENTE)
+
+
+def scrivi_con_gemelli(percorso: Path, contenuto: bytes, momento: float) -> list[Path]:
+    """``percorso`` and its compressed twins (``.br``, ``.gz``), each written atomically; the
+    twins first, so a plain file on disk always has its current twins. Returns the paths."""
+    scritti = []
+    for codifica, suffisso in CODIFICHE:
+        gemello = percorso.with_name(percorso.name + suffisso)
+        scrivi_atomico(gemello, comprimi(contenuto, codifica), momento)
+        scritti.append(gemello)
+    scrivi_atomico(percorso, contenuto, momento)
+    return [percorso, *scritti]
 
 
 @contextmanager

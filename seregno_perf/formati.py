@@ -211,6 +211,29 @@ def data(valore) -> str:
     return str(valore)
 
 
+MESI = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+        "settembre", "ottobre", "novembre", "dicembre")
+
+
+def data_lunga(valore) -> str:
+    """A date in words, for running text: ``date(2021, 2, 1)`` → ``"1 febbraio 2021"``; the ISO
+    text of the report data is read first; ``None`` → ``""``; other text is returned as it is."""
+    if isinstance(valore, str) and valore.strip():
+        try:
+            valore = leggi_data(valore)
+        except DataNonValida:
+            return valore
+    if isinstance(valore, datetime.datetime) and valore.tzinfo is not None:
+        from django.utils import timezone
+
+        valore = timezone.localtime(valore)
+    if isinstance(valore, datetime.datetime):
+        valore = valore.date()
+    if isinstance(valore, datetime.date):
+        return f"{valore.day} {MESI[valore.month - 1]} {valore.year}"
+    return "" if valore is None or valore == "" else str(valore)
+
+
 def leggi_data(valore) -> datetime.date | None:
     """``"31/12/2021"``, ``"2021-12-31"`` (also an ISO datetime's date), a ``date`` or a
     ``datetime`` → ``date``; empty → ``None``; anything else raises `DataNonValida`."""

@@ -157,14 +157,10 @@ def _righe(righe):
     return risultato
 
 
-def _a_capo(testo, caratteri, righe_max):
-    """Wrap a label into at most ``righe_max`` lines; the last one ends with "…" if cut."""
-    linee = textwrap.wrap(testo, caratteri) or [""]
-    if len(linee) > righe_max:
-        linee = linee[:righe_max]
-        ultima = linee[-1]
-        linee[-1] = (ultima[: caratteri - 1].rstrip() + "…") if len(ultima) >= caratteri else ultima + "…"
-    return tuple(linee)
+def _a_capo(testo, caratteri):
+    """Wrap a label into lines of at most ``caratteri`` characters. Never cut: a label is read
+    whole in the chart (issue 13: «…NON…» said nothing); the chart grows to hold its lines."""
+    return tuple(textwrap.wrap(testo, caratteri) or [""])
 
 
 def _larghezza(frazione, area):
@@ -251,7 +247,7 @@ def grafico_barre(
     barre = []
     for numero, (etichetta, valore) in enumerate(righe, start=1):
         numero_valore = _nel_campo(valore, minimo, massimo, f"Riga {numero} («{etichetta}»)")
-        linee = _a_capo(etichetta, caratteri, 2)
+        linee = _a_capo(etichetta, caratteri)
         y_etichetta = y + 12
         y_barra = y + len(linee) * interlinea + 2
         lunghezza = _larghezza((numero_valore - minimo) / (massimo - minimo), area)
@@ -511,7 +507,7 @@ def grafico_colonne(
         colonne.append(
             Colonna(
                 etichetta=etichetta,
-                linee_etichetta=_a_capo(etichetta, caratteri, 2),
+                linee_etichetta=_a_capo(etichetta, caratteri),
                 valore=numero,
                 valore_testo=formatta_numero(numero, decimali, unita),
                 x=round(centro - larghezza_colonna / 2, 2),
@@ -530,7 +526,7 @@ def grafico_colonne(
     return GraficoColonne(
         id=chart_id,
         larghezza=larghezza,
-        altezza=int(y_base + 16 + 2 * interlinea + 6),
+        altezza=int(y_base + 16 + max(len(c.linee_etichetta) for c in colonne) * interlinea + 6),
         x0=x0,
         x1=x1,
         x_tacche_testo=x0 - 6,

@@ -13,9 +13,13 @@ from . import presenter
 from .report import LICENZA
 
 
+SEGNAPOSTO_SCARICA = "<!-- scarica-e-versioni -->"
+
+
 def relazione(pubblicazione, versioni) -> str:
-    """The report page: the frozen body inside the layout, with the list of ``versioni``
-    (newest first)."""
+    """The report page: the frozen body inside the layout, with the downloads and the list of
+    ``versioni`` (newest first) right below «In sintesi» (where the body marks their place;
+    before the body in a publication made before the summary existed)."""
     ciclo = pubblicazione.ciclo
     contesto = {
         "pubblicazione": pubblicazione,
@@ -23,9 +27,15 @@ def relazione(pubblicazione, versioni) -> str:
         "ente_nome": ciclo.ente.nome,
         "url_base": f"/{ciclo.ente.slug}/{ciclo.anno}/",
         "licenza": LICENZA,
-        "corpo": mark_safe(pubblicazione.html),  # rendered by our templates at publication
         "versioni": versioni,
     }
+    scarica = render_to_string("trasparenza/relazione/_scarica.html", contesto)
+    corpo = pubblicazione.html  # rendered by our templates at publication
+    if SEGNAPOSTO_SCARICA in corpo:
+        corpo = corpo.replace(SEGNAPOSTO_SCARICA, scarica, 1)
+    else:
+        corpo = scarica + corpo
+    contesto["corpo"] = mark_safe(corpo)
     return render_to_string("trasparenza/relazione.html", contesto)
 
 

@@ -10,7 +10,8 @@ The outcome of an objective, an azione, a linea or an area is written here once,
 and PDF prints that text and never composes its own.
 """
 
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from obiettivi.models import Indicatore
 from seregno_perf import formati
@@ -202,6 +203,13 @@ def _obiettivo(r: scoring.RisultatoObiettivo, ob, risultati, radice, regole, tip
         "non_valutato": r.non_valutato,
         "motivo_esclusione": r.motivo_esclusione,
         "relazione": ob["relazione"] if r.fonte_grado == scoring.FONTE_VALIDATO else "",
+        "classe_esito": scoring.classe_esito(r, regole),
+        # public (LG DFP 3/2018): the Nucleo's reason when it validated another grade than the
+        # proposed one; the proposed grade itself and the comment on sending back stay internal
+        "grado_modificato_dal_nucleo": scoring.grado_nucleo_modificato(r),
+        "motivazione_nucleo": (
+            ob["motivazione_grado"] if scoring.grado_nucleo_modificato(r) else ""
+        ),
         "indicatori": [
             {
                 "codice": i["codice"],
@@ -255,7 +263,129 @@ def _risultato_area(a: scoring.RisultatoArea):
     }
 
 
-def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, nodi, atto_smvp):
+# The three components in plain words (the codes PFin, PObj_Gen, PQua_Gen only in «Come è
+# calcolato» and in the glossary).
+NOMI_COMPONENTI = {
+    "finanziaria": "salute finanziaria",
+    "obiettivi": "obiettivi raggiunti",
+    "qualita": "qualità dei servizi",
+}
+
+
+def parole_semplici(etichetta: str) -> str:
+    """An SMVP label as plain words: «Obiettivo/i pienamente conseguito/i» → «obiettivi
+    pienamente conseguiti» (the plural form, lower case)."""
+    testo = re.sub(r"(\w)o/i\b", r"\1i", etichetta or "")
+    testo = re.sub(r"(\w)a/e\b", r"\1e", testo)
+    return testo[:1].lower() + testo[1:]
+
+
+def _etichetta_livello(valore, regole) -> str:
+    if valore is None:
+        return ""
+    return parole_semplici(regole.etichetta_grado(int(scoring.arrotonda(valore).to_integral_value(
+        rounding=ROUND_HALF_UP))))
+
+
+def _conteggi(conteggio: dict) -> dict:
+    return {
+        "raggiunti": conteggio[scoring.ESITO_RAGGIUNTO],
+        "parziali": conteggio[scoring.ESITO_PARZIALE],
+        "non_raggiunti": conteggio[scoring.ESITO_NON_RAGGIUNTO],
+        "esclusi": conteggio[scoring.ESITO_ESCLUSO],
+        "non_valutati": conteggio[scoring.ESITO_NON_VALUTATO],
+        "totale": sum(conteggio.values()),
+    }
+
+
+def _linea_breve(linea):
+    return None if linea is None else {
+        "codice": linea.nodo.codice, "titolo": linea.nodo.titolo, "grado": _num(linea.nodo.grado),
+        "esito": esito_grado(linea.nodo.grado),
+    }
+
+
+def sintesi(*, risultati: scoring.RisultatiCiclo, aree_slug: dict) -> dict:
+    """«In sintesi»: the ente's level in words, the three components in plain words, the count of
+    objectives per class of outcome (``scoring.classe_esito``), one card per area, the strongest
+    and the weakest linea. Every figure from ``valutazione.scoring``; templates only print."""
+    regole = risultati.regole
+    valori = sorted(l.valore for l in regole.scala_gradi) or [1, 5]
+    ente = risultati.ente
+    etichetta = _etichetta_livello(ente.valore, regole)
+    componenti = {c.codice: c for c in ente.componenti}
+    fonti = {"finanziaria": componenti.get("PFin", risultati.pfin),
+             "obiettivi": componenti.get("PObj_Gen", risultati.pobj),
+             "qualita": componenti.get("PQua_Gen", risultati.pqua)}
+    per_area = {}
+    for r in risultati.obiettivi:
+        per_area.setdefault(r.area_codice, []).append(r)
+    estremi = scoring.estremi_linee(risultati.linee)
+    graduate = [l for l in risultati.linee if l.nodo.grado is not None]  # noqa: E741
+    return {
+        "livello": _num(ente.valore),
+        "scala_min": valori[0],
+        "scala_max": valori[-1],
+        "etichetta": etichetta,
+        "significato": (
+            f"La scala va da {valori[0]} ({parole_semplici(regole.etichetta_grado(valori[0]))}) "
+            f"a {valori[-1]} ({parole_semplici(regole.etichetta_grado(valori[-1]))})."
+        ),
+        "provvisorio": risultati.provvisorio,
+        "componenti": [
+            {"chiave": chiave, "nome": NOMI_COMPONENTI[chiave], "valore": _num(c.valore),
+             "peso": _num(c.peso)}
+            for chiave, c in fonti.items()
+        ],
+        "conteggi": _conteggi(scoring.conteggio_esiti(risultati.obiettivi, regole)),
+        "aree": [
+            {
+                "area_codice": a.codice,
+                "area": a.nome,
+                "slug": aree_slug.get(a.codice, ""),
+                "media": _num(a.media),
+                "esito": esito_grado(a.media),
+                "etichetta": _etichetta_livello(a.media, regole),
+                "conteggi": _conteggi(scoring.conteggio_esiti(per_area.get(a.codice, []), regole)),
+            }
+            for a in risultati.aree
+        ],
+        "linea_migliore": _linea_breve(estremi[0] if estremi else None),
+        "linea_peggiore": _linea_breve(estremi[1] if estremi else None),
+        "linee_pari": (
+            {"n": len(graduate), "esito": esito_grado(graduate[0].nodo.grado)}
+            if graduate and not estremi else None
+        ),
+    }
+
+
+def non_raggiunti(obiettivi: list[dict]) -> dict:
+    """«Cosa non è stato raggiunto e perché», from the objectives' report data: those whose grade
+    is «non raggiunto» or «parziale», those excluded with their reason, those whose grade the
+    Nucleo changed with its public reason."""
+    def voce(o, motivo):
+        return {"codice": o["codice"], "titolo": o["titolo"], "area": o["area"],
+                "area_codice": o["area_codice"], "esito": o["esito"], "motivo": motivo}
+
+    return {
+        "non_raggiunti": [
+            voce(o, o["motivazione_nucleo"] or o["relazione"]) for o in obiettivi
+            if o["classe_esito"] in (scoring.ESITO_NON_RAGGIUNTO, scoring.ESITO_PARZIALE)
+        ],
+        "esclusi": [
+            voce(o, "" if o["motivazione_stato"] in o["esito"] else o["motivazione_stato"])
+            for o in obiettivi
+            if o["classe_esito"] == scoring.ESITO_ESCLUSO
+        ],
+        "modificati_dal_nucleo": [
+            voce(o, o["motivazione_nucleo"]) for o in obiettivi if o["grado_modificato_dal_nucleo"]
+        ],
+    }
+
+
+def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, nodi, atto_smvp,
+                        aree_slug=None):
+    aree_slug = aree_slug or {}
     regole = risultati.regole
     righe = {o["id"]: o for o in obiettivi}
     nodi_modello = {n.pk: n for n in nodi}
@@ -269,7 +399,12 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
     componenti = {c.codice: c for c in ente.componenti}
     bar = risultati.barometro
     fin = risultati.finanziario
+    voci_obiettivi = [
+        _obiettivo(r, righe[r.id], risultati, radice, regole, tipi) for r in risultati.obiettivi
+    ]
     return {
+        "sintesi": sintesi(risultati=risultati, aree_slug=aree_slug),
+        "non_raggiunti": non_raggiunti(voci_obiettivi),
         "smvp": _smvp(regole, ciclo.smvp, atto_smvp),
         "livello_performance_ente": _num(ente.valore),
         "provvisorio": risultati.provvisorio,
@@ -339,10 +474,7 @@ def sezione_performance(*, ciclo, risultati: scoring.RisultatiCiclo, obiettivi, 
             for t in risultati.tipologie
         ],
         "risultati_aree": [_risultato_area(a) for a in risultati.aree],
-        "obiettivi": [
-            _obiettivo(r, righe[r.id], risultati, radice, regole, tipi)
-            for r in risultati.obiettivi
-        ],
+        "obiettivi": voci_obiettivi,
         "non_valutati": [r.codice for r in risultati.non_valutati],
         "esclusi": [
             {"codice": r.codice, "titolo": r.titolo, "motivo": r.motivo_esclusione}

@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from seregno_perf import formati
 
+from .performance import NOMI_COMPONENTI
+
 
 def _righe(voci, etichetta, valore):
     return [
@@ -35,6 +37,33 @@ def etichette_aree(dati):
         a["codice"]: f"{a['nome']} ({a['codice']})" if nomi.count(a["nome"]) > 1 else a["nome"]
         for a in aree
     }
+
+
+ETICHETTE_ESITI = (
+    ("raggiunti", "Raggiunti"),
+    ("parziali", "Raggiunti in parte"),
+    ("non_raggiunti", "Non raggiunti"),
+    ("esclusi", "Tolti dal piano, rinviati o sospesi"),
+    ("non_valutati", "Ancora senza voto"),
+)
+
+
+def _esiti(sintesi):
+    """The rows of the «In sintesi» chart: objectives per class of outcome (the counts of the
+    report data), on a scale up to their total."""
+    if not sintesi:
+        return {"esiti": [], "esiti_max": 1}
+    n = sintesi["conteggi"]
+    righe = [{"etichetta": etichetta, "valore": n[chiave]} for chiave, etichetta in ETICHETTE_ESITI
+             if chiave != "non_valutati" or n[chiave]]
+    return {"esiti": righe, "esiti_max": max(n["totale"], 1)}
+
+
+def sezioni_da_mostrare(dati):
+    """section code → whether it has texts or tables: a section without data is left out of
+    the page and of the index, never printed as a placeholder."""
+    return {codice: bool(s.get("testi") or s.get("tabelle"))
+            for codice, s in dati.get("sezioni", {}).items()}
 
 
 def grafici(dati, etichette=None):
@@ -64,13 +93,14 @@ def grafici(dati, etichette=None):
             {"etichetta": f"{d['grado']} — {d['etichetta']}", "valore": d["n"]}
             for d in bar.get("distribuzione", [])
         ],
+        **_esiti(dati.get("sintesi")),
         "composizione": [
             {
-                "etichetta": f"{c['codice']} ({c['nome']})",
+                "etichetta": NOMI_COMPONENTI.get(k, c["nome"]).capitalize(),
                 "valore": c["contributo"],
                 "nota": f"{formati.numero(c['valore'])} × {formati.percentuale(c['peso'], 0)}",
             }
-            for c in (componenti.get(k) for k in ("finanziaria", "obiettivi", "qualita"))
+            for k, c in ((k, componenti.get(k)) for k in ("finanziaria", "obiettivi", "qualita"))
             if c and c.get("contributo") is not None
         ],
     }
@@ -121,6 +151,7 @@ def contesto(dati, *, pubblicazione=None, anteprima=False):
     return {
         "dati": dati,
         "sezioni": sezioni,
+        "mostra": sezioni_da_mostrare(dati),
         "grafici": grafici(dati, etichette),
         "obiettivi_per_area": obiettivi_per_area(dati, etichette),
         "etichette_aree": etichette,

@@ -5,8 +5,9 @@ page, the PDF and the CSV are all rendered from that same dict. That is what mak
 the cent: no template reaches back into the database or recomputes a figure.
 
 Numbers are JSON numbers (floats of 2-decimal Decimals); templates format them in Italian.
-Internal review fields (proposed grades before validation, the Nucleo's comments, history) are
-never put in this dict.
+Internal review fields (proposed grades, the Nucleo's comment when it sends an objective back,
+history) are never put in this dict. The Nucleo's reason for a grade other than the proposed one
+is public (Linee guida DFP n. 3/2018) and is published as ``motivazione_nucleo``.
 """
 
 import hashlib
@@ -191,7 +192,7 @@ def _obiettivi(ciclo):
         Obiettivo.objects.filter(ciclo=ciclo)
         .order_by("ordine", "codice")
         .values("id", "codice", "descrizione", "area__codice", "area__slug", "stato",
-                "motivazione_stato", "anno_rinvio", "relazione")
+                "motivazione_stato", "anno_rinvio", "relazione", "motivazione_grado")
     )
     etichette = dict(Obiettivo.Stato.choices)
     for ob in obiettivi:
@@ -286,6 +287,7 @@ def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
     dati.update(sezione_performance(
         ciclo=ciclo, risultati=risultati, obiettivi=obiettivi, nodi=nodi,
         atto_smvp=esterno["atto_smvp"],
+        aree_slug={area.codice: area.slug for area in ciclo.aree.all()},
     ))
     dati["impronta"] = impronta(dati)
     return dati

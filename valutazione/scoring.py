@@ -1573,3 +1573,60 @@ def valida_regole(regole: Regole) -> list[str]:
     for tipo in TIPI_FASCE:
         messaggi += valida_fasce(tipo, regole.fasce(tipo))
     return messaggi
+
+
+# --- The summary of a cycle («In sintesi», «Cosa non è stato raggiunto e perché») -------------
+
+ESITO_RAGGIUNTO = "raggiunto"
+ESITO_PARZIALE = "parziale"
+ESITO_NON_RAGGIUNTO = "non_raggiunto"
+ESITO_ESCLUSO = "escluso"
+ESITO_NON_VALUTATO = "non_valutato"
+CLASSI_ESITO = (ESITO_RAGGIUNTO, ESITO_PARZIALE, ESITO_NON_RAGGIUNTO, ESITO_ESCLUSO,
+                ESITO_NON_VALUTATO)
+
+
+def classe_grado(grado, regole: Regole) -> str:
+    """Which of «raggiunto», «parziale», «non raggiunto» a grade is, read from the SMVP's own
+    scale (never fixed numbers): the lowest grade of the scale is «non raggiunto», the grades
+    below the middle one «parziale», the middle one and above «raggiunto». With the 1–5 scale of
+    Seregno: 1 non raggiunto, 2 parzialmente conseguito, 3–5 raggiunto (adeguato, pieno, superato)."""
+    valori = sorted(livello.valore for livello in regole.scala_gradi) or list(VALORI_SCALA[SCALA_GRADO])
+    if grado <= valori[0]:
+        return ESITO_NON_RAGGIUNTO
+    return ESITO_PARZIALE if grado < valori[len(valori) // 2] else ESITO_RAGGIUNTO
+
+
+def classe_esito(r: RisultatoObiettivo, regole: Regole) -> str:
+    """The class of an objective's outcome: excluded (not active), not yet graded, or the class
+    of its counted grade (``classe_grado``)."""
+    if not r.attivo:
+        return ESITO_ESCLUSO
+    if r.grado is None:
+        return ESITO_NON_VALUTATO
+    return classe_grado(r.grado, regole)
+
+
+def conteggio_esiti(obiettivi, regole: Regole) -> dict[str, int]:
+    """How many objectives fall in each class of ``CLASSI_ESITO`` (all keys present)."""
+    conteggio = dict.fromkeys(CLASSI_ESITO, 0)
+    for r in obiettivi:
+        conteggio[classe_esito(r, regole)] += 1
+    return conteggio
+
+
+def estremi_linee(linee) -> tuple[RisultatoLinea, RisultatoLinea] | None:
+    """The strongest and the weakest linea by grade (the first in tree order on a tie), or
+    ``None`` when fewer than two linee are graded or all have the same grade."""
+    valutate = [l for l in linee if l.nodo.grado is not None]  # noqa: E741
+    if len(valutate) < 2 or len({l.nodo.grado for l in valutate}) == 1:
+        return None
+    migliore = max(valutate, key=lambda l: l.nodo.grado)  # max/min keep the first on ties
+    peggiore = min(valutate, key=lambda l: l.nodo.grado)
+    return migliore, peggiore
+
+
+def grado_nucleo_modificato(r: RisultatoObiettivo) -> bool:
+    """The Nucleo validated a grade other than the one the dirigente proposed."""
+    return (r.grado_validato is not None and r.grado_proposto is not None
+            and r.grado_validato != r.grado_proposto)

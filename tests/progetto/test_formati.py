@@ -185,3 +185,12 @@ def test_data_field_con_il_messaggio_dell_importazione():
 ])
 def test_dimensione_file(byte, atteso):
     assert formati.dimensione_file(byte) == atteso
+
+
+def test_data_lunga_in_parole():
+    import datetime
+
+    assert formati.data_lunga(datetime.date(2021, 2, 1)) == "1 febbraio 2021"
+    assert formati.data_lunga("2021-12-31") == "31 dicembre 2021"
+    assert formati.data_lunga(None) == ""
+    assert formati.data_lunga("non è una data") == "non è una data"

@@ -158,12 +158,26 @@ def test_reference_line_position():
     assert grafico.riferimento.valore_testo == "3,00"
 
 
-def test_long_labels_are_wrapped_on_two_lines_at_most():
-    lunga = "Area Affari generali, servizi istituzionali e comunicazione " * 4
+def test_long_labels_are_wrapped_and_never_cut():
+    # issue 13: the barometro's labels were cut to «…NON…»; a label is now read whole
+    lunga = ("Area Affari generali, servizi istituzionali e comunicazione " * 4).strip()
     barra = charts.grafico_barre("lunga", [(lunga, 3)], scala_max=5).barre[0]
-    assert 1 < len(barra.linee_etichetta) <= 2
-    assert barra.linee_etichetta[-1].endswith("…")
+    assert len(barra.linee_etichetta) > 2
+    assert " ".join(barra.linee_etichetta) == lunga
     assert barra.etichetta == lunga  # the table twin keeps the whole text
+
+
+def test_column_labels_are_wrapped_whole_and_the_chart_grows_to_hold_them():
+    etichette = ["0 — Standard quali-quantitativo NON rispettato",
+                 "1 — Standard quali-quantitativo parzialmente in linea con i valori programmati"]
+    corto = charts.grafico_colonne("c1", [("0", 1), ("1", 2)], scala_max=5)
+    lungo = charts.grafico_colonne("c2", [(e, i + 1) for i, e in enumerate(etichette)], scala_max=5)
+    for colonna, etichetta in zip(lungo.colonne, etichette):
+        assert " ".join(colonna.linee_etichetta) == etichetta
+        assert not any("…" in linea for linea in colonna.linee_etichetta)
+    righe = max(len(c.linee_etichetta) for c in lungo.colonne)
+    assert righe >= 2
+    assert lungo.altezza - corto.altezza == (righe - 1) * lungo.interlinea
 
 
 def test_palette_contrast_against_white():

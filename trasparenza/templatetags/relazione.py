@@ -128,3 +128,9 @@ def data_it(valore):
         except formati.DataNonValida:
             return valore
     return formati.data(valore)
+
+
+@register.filter
+def data_lunga_it(valore):
+    """``seregno_perf.formati.data_lunga``: "2021-02-01" → "1 febbraio 2021" (running text)."""
+    return formati.data_lunga(valore)

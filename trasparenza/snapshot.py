@@ -18,6 +18,8 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
     <ente>/<anno>/v<N>/.pubblicazione  the fingerprint and time of the publication it holds
     <ente>/<anno>/v<N>/{obiettivi,linee,aree}/<codice>/index.html
                                        the detail pages, only in the current version's folder
+    <ente>/<anno>/v<N>/obiettivi/index.html, esiti/<esito>/index.html
+                                       the list of objectives and its pages per outcome (ditto)
     <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
     <ente>/<anno>/.blocco              the lock writers of the cycle take turns on
 
@@ -69,10 +71,11 @@ URL_FILE = re.compile(
     r"^/(?P<ente>[-a-zA-Z0-9_]+)/(?P<anno>[1-9][0-9]{3})/"
     r"(?:"
     r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>relazione\.pdf|dati\.json|dati\.csv)?"
-    r"|(?P<dettaglio>obiettivi|linee|aree)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
+    r"|(?P<dettaglio>obiettivi|linee|aree|esiti)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
+    r"|(?P<elenco>obiettivi)/"
     r")$"
 )
-DETTAGLI = ("obiettivi", "linee", "aree")
+DETTAGLI = ("obiettivi", "linee", "aree", "esiti")
 _VERSIONE = re.compile(r"^v([1-9][0-9]*)$")
 
 
@@ -174,8 +177,8 @@ def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | Non
     trovato = URL_FILE.match(path_info)
     if trovato is None:
         return None
-    ente, anno, versione, nome, dettaglio, codice = trovato.group(
-        "ente", "anno", "versione", "nome", "dettaglio", "codice"
+    ente, anno, versione, nome, dettaglio, codice, elenco = trovato.group(
+        "ente", "anno", "versione", "nome", "dettaglio", "codice", "elenco"
     )
     ciclo = cartella_ciclo(ente, anno)
     if versione is None:
@@ -192,6 +195,8 @@ def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | Non
         versione_file = int(versione)
     if dettaglio:
         percorso = ciclo / cartella / dettaglio / codice / PAGINA
+    elif elenco:
+        percorso = ciclo / cartella / elenco / PAGINA
     else:
         percorso = ciclo / cartella / (nome or PAGINA)
     if not percorso.is_file():

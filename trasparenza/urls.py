@@ -18,6 +18,8 @@ urlpatterns = [
          name="dati_versione_json"),
     path("<slug:ente>/<int:anno>/versioni/<int:versione>/dati.csv", views.dati_csv,
          name="dati_versione_csv"),
+    path("<slug:ente>/<int:anno>/obiettivi/", views.obiettivi, name="obiettivi"),
+    path("<slug:ente>/<int:anno>/esiti/<slug:esito>/", views.esito, name="esito"),
     path("<slug:ente>/<int:anno>/obiettivi/<str:codice>/", views.obiettivo, name="obiettivo"),
     path("<slug:ente>/<int:anno>/linee/<str:codice>/", views.linea, name="linea"),
     path("<slug:ente>/<int:anno>/aree/<slug:slug>/", views.area, name="area"),

@@ -171,3 +171,13 @@ def linea(request, ente, anno, codice):
 @compresso
 def area(request, ente, anno, slug):
     return _dettaglio(ente, anno, "area", slug, "Area non trovata.")
+
+
+@compresso
+def obiettivi(request, ente, anno):
+    return _dettaglio(ente, anno, "elenco", None, "Obiettivi non trovati.")
+
+
+@compresso
+def esito(request, ente, anno, esito):
+    return _dettaglio(ente, anno, "elenco", esito, "Esito non trovato.")

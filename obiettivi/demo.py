@@ -259,11 +259,16 @@ def _carica_ciclo(w: _Scrittore, ente: Ente, atti: dict, dati: dict) -> Ciclo:
         atto_smvp = _trova(atti, dati["atto_smvp"], file, "atto_smvp", "l'atto")
         smvp = smvp_create_default(ente=ente, atto=atto_smvp)
         anno = int(dati["anno"])
+        esistente = Ciclo.objects.filter(ente=ente, anno=anno).first()
+        stato = dati["stato"]
+        if esistente is not None and (esistente.stato, stato) == (Ciclo.Stato.PUBBLICATA,
+                                                                   Ciclo.Stato.APPROVATA):
+            stato = esistente.stato  # published since (``carica_demo_successivo``): stays so
         ciclo = w.salva(
-            "Cicli", Ciclo, Ciclo.objects.filter(ente=ente, anno=anno).first(),
+            "Cicli", Ciclo, esistente,
             {"ente": ente, "anno": anno},
             {
-                "stato": dati["stato"],
+                "stato": stato,
                 "smvp_id": smvp.pk,
                 "dati_dimostrativi": bool(dati["dati_dimostrativi"]),
                 "nota_dati_dimostrativi": dati["nota_dati_dimostrativi"],
@@ -612,3 +617,135 @@ def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
 
 def _nomi_utenti_demo(aree):
     return ["admin", "nucleo", *(f"dirigente.{a.slug}" for a in aree)]
+
+
+# --------------------------------------------------------------------------------------------
+# Seregno 2022: a second, illustrative year, so the published reports show years side by side
+# --------------------------------------------------------------------------------------------
+
+ANNO_DEMO_SUCCESSIVO = 2022
+NOTA_DEMO_SUCCESSIVO = (
+    "Il ciclo 2022 non proviene da un documento del Comune: è stato creato dal 2021 con la copia "
+    "del piano («copia_ciclo») per mostrare il confronto tra gli anni. Tutti i suoi esiti (gradi "
+    "degli obiettivi, fasi, indicatori, standard del barometro della qualità e indicatori "
+    "economico-finanziari) sono illustrativi, ricavati in modo fisso da quelli dimostrativi del 2021."
+)
+MOTIVO_STORICO_SUCCESSIVO = "Esiti illustrativi della demo Seregno 2022"
+
+
+@dataclass
+class RiepilogoDemoSuccessivo:
+    ciclo: Ciclo
+    creato: bool
+    pubblicato_2021: bool
+    pubblicato: bool
+
+
+def _grado_illustrativo(indice: int, grado_2021: int | None) -> int:
+    """The 2022 grade of the ``indice``-th objective (by order and code): the 2021 grade, one up
+    for every fifth, one down for every seventh from the fourth; 3 for an objective that was not
+    graded in 2021. Fixed, so every run gives the same cycle."""
+    if grado_2021 is None:
+        return 3
+    if indice % 5 == 0:
+        return min(5, grado_2021 + 1)
+    if indice % 7 == 3:
+        return max(1, grado_2021 - 1)
+    return grado_2021
+
+
+def carica_demo_successivo(*, stdout=None) -> RiepilogoDemoSuccessivo:
+    """Seregno 2022 from Seregno 2021 (``carica_demo`` first): publish 2021 if it is not yet,
+    copy its plan with ``ciclo_copia``, give the copy illustrative outcomes (``dati_dimostrativi``,
+    with a note saying so), approve and publish it. Idempotent: once 2022 exists it is left as it
+    is (and published if it is not). The publications write their files when the transaction
+    commits."""
+    from .services import ciclo_copia
+    from .workflow import ciclo_pubblica
+
+    def passo(testo):
+        if stdout is not None:
+            stdout.write(testo + "\n")
+
+    with transaction.atomic():
+        base = Ciclo.objects.select_related("ente").get(ente__slug="seregno", anno=2021)
+        pubblicato_2021 = False
+        if base.stato == Ciclo.Stato.APPROVATA:  # idempotent: no new version if nothing changed
+            pubblicato_2021 = ciclo_pubblica(ciclo=base, utente=None).nuova
+            if pubblicato_2021:
+                passo("Pubblicata la Relazione 2021 (serve al confronto tra gli anni).")
+        ciclo = Ciclo.objects.filter(ente=base.ente, anno=ANNO_DEMO_SUCCESSIVO).first()
+        creato = ciclo is None
+        if creato:
+            ciclo = ciclo_copia(da=base, anno=ANNO_DEMO_SUCCESSIVO).ciclo
+            _esiti_illustrativi(base, ciclo)
+            passo(f"Ciclo {ANNO_DEMO_SUCCESSIVO} copiato dal 2021 con esiti illustrativi.")
+        pubblicato = False
+        if not ciclo.pubblicazioni.exists() and ciclo.stato == Ciclo.Stato.APPROVATA:
+            ciclo_pubblica(ciclo=ciclo, utente=None)
+            pubblicato = True
+            passo(f"Pubblicata la Relazione {ANNO_DEMO_SUCCESSIVO}.")
+    return RiepilogoDemoSuccessivo(ciclo=ciclo, creato=creato, pubblicato_2021=pubblicato_2021,
+                                   pubblicato=pubblicato)
+
+
+def _salva(riga, campi, valori):
+    cambiati = [c for c in campi if getattr(riga, c) != valori[c]]
+    if cambiati:
+        for c in cambiati:
+            setattr(riga, c, valori[c])
+        riga._change_reason = MOTIVO_STORICO_SUCCESSIVO
+        riga.save(update_fields=cambiati)
+
+
+def _esiti_illustrativi(base: Ciclo, ciclo: Ciclo) -> None:
+    """The outcomes of the copied cycle: each objective, phase, indicator, standard and financial
+    indicator takes its 2021 namesake's measured value; grades follow ``_grado_illustrativo``."""
+    gradi_2021 = dict(
+        Obiettivo.objects.filter(ciclo=base, stato=Obiettivo.Stato.ATTIVO)
+        .values_list("codice", "grado_validato")
+    )
+    relazioni_2021 = dict(Obiettivo.objects.filter(ciclo=base).values_list("codice", "relazione"))
+    fasi_2021 = {
+        (f.obiettivo.codice, f.codice): f.percentuale
+        for f in Fase.objects.filter(obiettivo__ciclo=base).select_related("obiettivo")
+    }
+    indicatori_2021 = {
+        (i.obiettivo.codice, i.codice): (i.consuntivo, i.data_consuntivo)
+        for i in Indicatore.objects.filter(obiettivo__ciclo=base).select_related("obiettivo")
+    }
+    obiettivi = Obiettivo.objects.filter(ciclo=ciclo).order_by("ordine", "codice")
+    for indice, ob in enumerate(obiettivi):
+        grado_2021 = gradi_2021.get(ob.codice)
+        grado = _grado_illustrativo(indice, grado_2021)
+        relazione = (
+            relazioni_2021.get(ob.codice, "") if grado == grado_2021
+            else "Esito illustrativo della demo (dati dimostrativi)."
+        )
+        _salva(ob, ("grado_proposto", "grado_validato", "relazione", "stato_rendicontazione"), {
+            "grado_proposto": grado, "grado_validato": grado, "relazione": relazione,
+            "stato_rendicontazione": Obiettivo.StatoRendicontazione.VALIDATO,
+        })
+    for fase in Fase.objects.filter(obiettivo__ciclo=ciclo).select_related("obiettivo"):
+        percentuale = fasi_2021.get((fase.obiettivo.codice, fase.codice))
+        if percentuale is not None:
+            _salva(fase, ("percentuale",), {"percentuale": percentuale})
+    for ind in Indicatore.objects.filter(obiettivo__ciclo=ciclo).select_related("obiettivo"):
+        consuntivo, data = indicatori_2021.get((ind.obiettivo.codice, ind.codice), (None, None))
+        _salva(ind, ("consuntivo", "data_consuntivo"), {
+            "consuntivo": consuntivo, "data_consuntivo": data and data.replace(year=data.year + 1),
+        })
+    standard_2021 = {s.codice: s for s in StandardBarometro.objects.filter(ciclo=base)}
+    for indice, std in enumerate(StandardBarometro.objects.filter(ciclo=ciclo).order_by("codice")):
+        vecchio = standard_2021.get(std.codice)
+        if vecchio is None or vecchio.grado is None:
+            continue
+        grado = min(3, vecchio.grado + 1) if indice % 4 == 0 else vecchio.grado
+        _salva(std, ("rilevato", "grado"), {"rilevato": vecchio.rilevato, "grado": grado})
+    valori_2021 = dict(IndicatoreFinanziario.objects.filter(ciclo=base).values_list("codice", "valore"))
+    for ind in IndicatoreFinanziario.objects.filter(ciclo=ciclo):
+        _salva(ind, ("valore",), {"valore": valori_2021.get(ind.codice)})
+    _salva(ciclo, ("stato", "dati_dimostrativi", "nota_dati_dimostrativi"), {
+        "stato": Ciclo.Stato.APPROVATA, "dati_dimostrativi": True,
+        "nota_dati_dimostrativi": NOTA_DEMO_SUCCESSIVO,
+    })

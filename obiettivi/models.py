@@ -367,11 +367,16 @@ class Obiettivo(RegoleMixin, models.Model):
     )
     motivazione_grado = models.TextField(
         "motivazione del Nucleo", blank=True,
-        help_text="Obbligatoria quando il grado validato differisce da quello proposto.",
+        help_text="Obbligatoria quando il grado validato differisce da quello proposto. "
+                  "È PUBBLICA: quando il grado cambia, la leggono i cittadini nella pagina "
+                  "dell'obiettivo e in «Cosa non è stato raggiunto e perché» (Linee guida DFP "
+                  "n. 3/2018). Il grado proposto dal dirigente resta interno.",
     )
     commento_nucleo = models.TextField(
         "commento del Nucleo", blank=True,
-        help_text="Obbligatorio quando l'obiettivo è rinviato al dirigente.",
+        help_text="Obbligatorio quando l'obiettivo è rinviato al dirigente. "
+                  "Resta INTERNO: lo leggono solo il dirigente, il Nucleo e l'amministratore, "
+                  "mai i cittadini.",
     )
 
     history = HistoricalRecords(verbose_name="storico obiettivo", excluded_fields=["versione"])

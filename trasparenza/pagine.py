@@ -62,9 +62,19 @@ class Dettagli:
     """The pages of one objective, linea or area of a publication's data. The shared part of
     their context is built once, for rendering many pages in a row."""
 
-    def __init__(self, dati, pubblicazione):
+    def __init__(self, dati, pubblicazione, *, vicini=None):
+        """``vicini``: the ente's published cycles right before and after this one
+        (``queries.anni_vicini``), or a function returning them, called only if an objective's
+        page is rendered: each objective links to the same code in them."""
         self.base = presenter.contesto(dati, pubblicazione=pubblicazione)
         self.dati = self.base["dati"]
+        self._vicini = vicini
+
+    @property
+    def vicini(self):
+        if callable(self._vicini):
+            self._vicini = self._vicini()
+        return self._vicini or {}
 
     def _render(self, template, **extra):
         return render_to_string(template, {**self.base, **extra})
@@ -74,7 +84,12 @@ class Dettagli:
         return None if ob is None else self._render_obiettivo(ob)
 
     def _render_obiettivo(self, ob) -> str:
-        return self._render("trasparenza/obiettivo.html", ob=ob)
+        altri_anni = [
+            {"anno": v["anno"], "rel": rel}
+            for chiave, rel in (("precedente", "prev"), ("successivo", "next"))
+            if (v := self.vicini.get(chiave)) and ob["codice"] in v["codici"]
+        ]
+        return self._render("trasparenza/obiettivo.html", ob=ob, altri_anni=altri_anni)
 
     def linea(self, codice) -> str | None:
         l = next((l for l in self.dati["linee"] if l["codice"] == codice), None)  # noqa: E741

@@ -94,6 +94,9 @@ def grafici(dati, etichette=None):
             for d in bar.get("distribuzione", [])
         ],
         **_esiti(dati.get("sintesi")),
+        "andamento": _righe(
+            dati.get("andamento", []), lambda a: str(a["anno"]), lambda a: a["livello_performance_ente"]
+        ),
         "composizione": [
             {
                 "etichetta": NOMI_COMPONENTI.get(k, c["nome"]).capitalize(),

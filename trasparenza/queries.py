@@ -1,6 +1,6 @@
 """Reads that feed the citizens' pages: cycles visible to the public and their publications."""
 
-from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404
 
 from obiettivi.models import Ciclo, Ente
@@ -61,3 +61,63 @@ def enti_pubblicati():
 def ultima_versione(ciclo_id) -> int | None:
     """The number of a cycle's latest publication."""
     return Pubblicazione.objects.filter(ciclo_id=ciclo_id).aggregate(u=Max("versione"))["u"]
+
+
+def _ultime_pubblicazioni(ente_id, **filtro_anno):
+    """The newest publication of each published cycle of the ente (optionally of some years),
+    oldest year first: the rows without their heavy payloads."""
+    ultime = (
+        Pubblicazione.objects.filter(ciclo_id=OuterRef("ciclo_id"))
+        .order_by("-versione").values("pk")[:1]
+    )
+    return (
+        Pubblicazione.objects.filter(
+            ciclo__ente_id=ente_id, pk=Subquery(ultime), **{f"ciclo__anno__{k}": v for k, v in filtro_anno.items()}
+        )
+        .order_by("ciclo__anno")
+    )
+
+
+def andamento_anni_precedenti(ciclo) -> list[dict]:
+    """The headline figures of every earlier published year of ``ciclo``'s ente, as their newest
+    publication printed them (oldest first): year, version, fingerprint, ente level, the three
+    components and the barometro's mean. One query; only those keys of the frozen data are read."""
+    righe = _ultime_pubblicazioni(ciclo.ente_id, lt=ciclo.anno).values_list(
+        "ciclo__anno", "versione", "impronta", "dati__livello_performance_ente",
+        "dati__componenti", "dati__barometro_qualita__media",
+    )
+    return [
+        {
+            "anno": anno,
+            "versione": versione,
+            "impronta": impronta,
+            "livello_performance_ente": livello,
+            "componenti": {
+                chiave: (componenti or {}).get(chiave, {}).get("valore")
+                for chiave in ("finanziaria", "obiettivi", "qualita")
+            },
+            "media_barometro": media,
+        }
+        for anno, versione, impronta, livello, componenti, media in righe
+    ]
+
+
+def anni_vicini(*, ente_id, anno) -> dict:
+    """The published cycles right before and after ``anno`` of the ente, each as ``{"anno":…,
+    "codici": set of its objectives' codes}`` (or None): the objective pages link to the same
+    code in them. Two queries (the years, then at most two publications' objective lists)."""
+    anni = sorted(
+        Ciclo.objects.filter(ente_id=ente_id, pubblicazioni__isnull=False)
+        .values_list("anno", flat=True).distinct()
+    )
+    prima = max((a for a in anni if a < anno), default=None)
+    dopo = min((a for a in anni if a > anno), default=None)
+    vicini = {"precedente": None, "successivo": None}
+    cercati = [a for a in (prima, dopo) if a is not None]
+    if cercati:
+        for a, obiettivi in _ultime_pubblicazioni(ente_id, **{"in": cercati}).values_list(
+            "ciclo__anno", "dati__obiettivi"
+        ):
+            chiave = "precedente" if a == prima else "successivo"
+            vicini[chiave] = {"anno": a, "codici": {o["codice"] for o in obiettivi or []}}
+    return vicini

@@ -29,6 +29,7 @@ from obiettivi.models import (
 from valutazione.scoring import arrotonda, stato_esteso
 
 from .models import ContestoCongelato
+from .queries import andamento_anni_precedenti
 
 LICENZA = {
     "nome": "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)",
@@ -208,7 +209,8 @@ def _obiettivi(ciclo):
 def contesto_esterno(ciclo):
     """What the report reads from outside the cycle's lock: the ente (name, Scheda servizi,
     contacts), the acts the cycle cites and the PEG variations, the SMVP's act, the names of the
-    areas' dirigenti (by area code). ``ContestoCongelato`` keeps a copy of it per locked cycle.
+    areas' dirigenti (by area code), the headline figures of the ente's earlier published years
+    (``andamento``). ``ContestoCongelato`` keeps a copy of it per locked cycle.
     ``ciclo`` as loaded by ``carica_ciclo``."""
     return {
         "ente": _ente(ciclo.ente),
@@ -221,6 +223,8 @@ def contesto_esterno(ciclo):
             area.codice: [u.get_full_name() for u in area.dirigenti.all() if u.get_full_name()]
             for area in ciclo.aree.all()
         },
+        # the earlier published years' headline figures, as their publications print them
+        "anni_precedenti": andamento_anni_precedenti(ciclo),
     }
 
 
@@ -289,5 +293,29 @@ def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
         atto_smvp=esterno["atto_smvp"],
         aree_slug={area.codice: area.slug for area in ciclo.aree.all()},
     ))
+    andamento = _andamento(esterno.get("anni_precedenti") or [], dati)
+    if andamento:
+        dati["andamento"] = andamento
     dati["impronta"] = impronta(dati)
     return dati
+
+
+def _andamento(precedenti, dati):
+    """Years side by side: the earlier published years (frozen with the cycle, from their newest
+    publication) and this one, oldest first; nothing when this is the ente's first published
+    year. A report never shows later years: it says what was known when it was published."""
+    if not precedenti:
+        return []
+    componenti = dati.get("componenti") or {}
+    questo = {
+        "anno": dati["anno"],
+        "versione": None,
+        "impronta": None,
+        "livello_performance_ente": dati.get("livello_performance_ente"),
+        "componenti": {
+            chiave: (componenti.get(chiave) or {}).get("valore")
+            for chiave in ("finanziaria", "obiettivi", "qualita")
+        },
+        "media_barometro": (dati.get("barometro_qualita") or {}).get("media"),
+    }
+    return [*precedenti, questo]

@@ -49,7 +49,7 @@ def render_html_stampa(dati):
 def _data_pubblicazione(dati):
     if not dati.get("pubblicata_il"):
         return ""
-    return formati.data(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
+    return formati.data_lunga(timezone.datetime.fromisoformat(dati["pubblicata_il"]))
 
 
 def render_pdf(dati, *, archivio=True):
@@ -198,7 +198,7 @@ def _file_dopo_il_commit(ciclo, *, forza):
 
 # --- The published files (trasparenza.snapshot) ------------------------------------------------
 
-def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False) -> list[Path]:
+def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False, con_vicini: bool = True) -> list[Path]:
     """Write the files of every published version of ``ciclo`` and point ``corrente`` at the
     newest; returns the files written.
 
@@ -206,7 +206,9 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False) -> list[Path]:
     belong to another publication with the same number (a database restored or rebuilt since),
     or with ``forza``. Report pages list every version, so all are rewritten (a few renders of
     a stored body). The pages of objectives, linee and areas exist for the newest version only.
-    Versions on disk that the database does not have are removed.
+    Versions on disk that the database does not have are removed. The objective pages link to
+    the same objective in the ente's published years right before and after: with
+    ``con_vicini`` those years' pages are brought up to date too.
 
     Writers of one cycle take turns (a lock file in its folder) and read the database once
     they hold it: two publications committed close together end with ``corrente`` on the newer.
@@ -225,16 +227,34 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False) -> list[Path]:
                 cartella.parent.rmdir()
             return []
         scritti = []
+        vicini = queries.anni_vicini(ente_id=ciclo.ente_id, anno=ciclo.anno)
         for pub in versioni:  # the newest first: citizens get it as soon as it is ready
-            scritti += _scrivi_versione(cartella, pub, versioni, forza=forza)
+            scritti += _scrivi_versione(cartella, pub, versioni, forza=forza, vicini=vicini)
             if pub is versioni[0]:
                 snapshot.punta_corrente(cartella, pub.versione)
         for estranea in snapshot.versioni_su_disco(cartella) - {v.versione for v in versioni}:
             shutil.rmtree(cartella / f"v{estranea}")
+    if con_vicini:
+        # the objective pages of the years before and after link to this one: they are
+        # rewritten when what they link to changed (their signature says so), otherwise kept
+        for vicino in vicini.values():
+            if vicino is not None:
+                altro = Ciclo.objects.get(ente_id=ciclo.ente_id, anno=vicino["anno"])
+                scritti += file_pubblicati_scrivi(ciclo=altro, con_vicini=False)
     return scritti
 
 
-def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: bool) -> list[Path]:
+def _firma_vicini(vicini) -> bytes:
+    """What the objective pages link to in other years, as a line of their signature."""
+    parti = [
+        f"{chiave}={v['anno']}:{hashlib.sha256(' '.join(sorted(v['codici'])).encode()).hexdigest()}"
+        for chiave, v in sorted(vicini.items()) if v is not None
+    ]
+    return ("vicini " + " ".join(parti) + "\n").encode()
+
+
+def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: bool,
+                     vicini) -> list[Path]:
     v = cartella / f"v{pub.versione}"
     momento = int(pub.pubblicata_il.timestamp())
     corrente = pub.versione == versioni[0].versione
@@ -246,18 +266,21 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
     firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
     valida = not forza and _firma_su_disco(v / snapshot.FIRMA) == firma
     mancanti = [n for n in snapshot.FILE_DATI if not valida or not _su_disco(v / n)]
-    dettagli = corrente and (not valida or _firma_su_disco(v / snapshot.FIRMA_DETTAGLI) != firma)
+    firma_dettagli = firma + _firma_vicini(vicini)
+    dettagli = corrente and (
+        not valida or _firma_su_disco(v / snapshot.FIRMA_DETTAGLI) != firma_dettagli
+    )
     if not corrente:
         for nome in (*snapshot.DETTAGLI, snapshot.FIRMA_DETTAGLI):
             _rimuovi(v / nome)
-    if dettagli or "dati.json" in mancanti or "dati.csv" in mancanti:
+    if dettagli or any(nome in mancanti for nome in opendata.FILE_APERTI):
         dati = queries.dati_pubblicati(pub)
-        for nome, produci in (("dati.json", opendata.dati_json), ("dati.csv", opendata.dati_csv)):
+        for nome, produci in opendata.FILE_APERTI.items():
             if nome in mancanti:
                 scritti += snapshot.scrivi_con_gemelli(v / nome, produci(dati), momento)
         if dettagli:
-            scritti += _scrivi_dettagli(v, pagine.Dettagli(dati, pub), momento)
-            snapshot.scrivi_atomico(v / snapshot.FIRMA_DETTAGLI, firma, momento)
+            scritti += _scrivi_dettagli(v, pagine.Dettagli(dati, pub, vicini=vicini), momento)
+            snapshot.scrivi_atomico(v / snapshot.FIRMA_DETTAGLI, firma_dettagli, momento)
         del dati
     if "relazione.pdf" in mancanti:
         if pub.pdf:
@@ -313,7 +336,7 @@ def file_pubblicati_rigenera() -> tuple[int, int]:
         for c in Ciclo.objects.filter(pubblicazioni__isnull=False).select_related("ente").distinct()
     }
     for ciclo in pubblicati.values():
-        file_pubblicati_scrivi(ciclo=ciclo, forza=True)
+        file_pubblicati_scrivi(ciclo=ciclo, forza=True, con_vicini=False)
     rimossi = 0
     radice = snapshot.radice()
     if radice.is_dir():

@@ -10,10 +10,12 @@ database, never the only copy: ``python manage.py rigenera_file_pubblicati`` rew
 Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati``)::
 
     <ente>/<anno>/v<N>/index.html      the page of version N (lists every version)
-    <ente>/<anno>/v<N>/index.html.br   its brotli and gzip twins (so for dati.json, dati.csv
-    <ente>/<anno>/v<N>/index.html.gz   and every detail page; never for the PDF)
+    <ente>/<anno>/v<N>/index.html.br   its brotli and gzip twins (so for dati.json, both CSV
+    <ente>/<anno>/v<N>/index.html.gz   and every detail page; never for the PDF and the ODS)
     <ente>/<anno>/v<N>/dati.json       the frozen data, exactly as /dati.json serves them
-    <ente>/<anno>/v<N>/dati.csv
+    <ente>/<anno>/v<N>/dati.csv        the objectives for Italian spreadsheets (``;``, decimal comma)
+    <ente>/<anno>/v<N>/dati-rfc4180.csv  the same for programs (RFC 4180)
+    <ente>/<anno>/v<N>/dati.ods        the same as an OpenDocument spreadsheet
     <ente>/<anno>/v<N>/relazione.pdf   a hard link to (or copy of) the archived PDF
     <ente>/<anno>/v<N>/.pubblicazione  the fingerprint and time of the publication it holds
     <ente>/<anno>/v<N>/{obiettivi,linee,aree}/<codice>/index.html
@@ -53,7 +55,8 @@ CORRENTE = "corrente"
 FIRMA = ".pubblicazione"  # fingerprint and time of the publication the folder holds
 FIRMA_DETTAGLI = ".dettagli"  # the same, once the detail pages are written
 BLOCCO = ".blocco"  # the lock of the cycle's writers
-FILE_DATI = ("dati.json", "dati.csv", "relazione.pdf")
+FILE_APERTI = ("dati.json", "dati.csv", "dati-rfc4180.csv", "dati.ods")  # trasparenza.opendata
+FILE_DATI = (*FILE_APERTI, "relazione.pdf")
 
 # The current report of a cycle can change (a new version): browsers and proxies recheck it
 # after 5 minutes (ETag/Last-Modified make the recheck a 304). What a /versioni/<n>/ URL names
@@ -70,7 +73,7 @@ CODICE_SICURO = re.compile(r"^(?!\.+$)[-A-Za-z0-9._]{1,100}$")
 URL_FILE = re.compile(
     r"^/(?P<ente>[-a-zA-Z0-9_]+)/(?P<anno>[1-9][0-9]{3})/"
     r"(?:"
-    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>relazione\.pdf|dati\.json|dati\.csv)?"
+    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>relazione\.pdf|dati\.json|dati\.csv|dati-rfc4180\.csv|dati\.ods)?"
     r"|(?P<dettaglio>obiettivi|linee|aree|esiti)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
     r"|(?P<elenco>obiettivi)/"
     r")$"
@@ -108,8 +111,9 @@ _ACCETTA = re.compile(r"\s*([a-z*-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$", re.IGNO
 
 
 def comprimibile(nome: str | None) -> bool:
-    """Pages, dati.json and dati.csv are text and shrink ten times; a PDF is compressed already."""
-    return nome != "relazione.pdf"
+    """Pages, dati.json and the CSV files are text and shrink ten times; a PDF and an ODS (a zip)
+    are compressed already."""
+    return nome not in ("relazione.pdf", "dati.ods")
 
 
 def comprimi(contenuto: bytes, codifica: str) -> bytes:
@@ -145,6 +149,8 @@ def tipo_file(nome: str | None) -> str:
         None: "text/html; charset=utf-8",
         "dati.json": "application/json; charset=utf-8",
         "dati.csv": "text/csv; charset=utf-8",
+        "dati-rfc4180.csv": "text/csv; charset=utf-8; header=present",
+        "dati.ods": "application/vnd.oasis.opendocument.spreadsheet",
         "relazione.pdf": "application/pdf",
     }[nome]
 
@@ -155,6 +161,8 @@ def disposizione(nome: str | None, ente: str, anno, versione: int) -> str | None
         None: None,
         "dati.json": f'inline; filename="relazione-{ente}-{anno}-v{versione}.json"',
         "dati.csv": f'attachment; filename="obiettivi-{ente}-{anno}-v{versione}.csv"',
+        "dati-rfc4180.csv": f'attachment; filename="obiettivi-{ente}-{anno}-v{versione}-rfc4180.csv"',
+        "dati.ods": f'attachment; filename="obiettivi-{ente}-{anno}-v{versione}.ods"',
         "relazione.pdf": f'inline; filename="relazione-performance-{ente}-{anno}-v{versione}.pdf"',
     }[nome]
 
@@ -263,10 +271,11 @@ def punta_corrente(ciclo: Path, versione: int) -> None:
 
 
 def scrivi_con_gemelli(percorso: Path, contenuto: bytes, momento: float) -> list[Path]:
-    """``percorso`` and its compressed twins (``.br``, ``.gz``), each written atomically; the
-    twins first, so a plain file on disk always has its current twins. Returns the paths."""
+    """``percorso`` and, when ``comprimibile``, its compressed twins (``.br``, ``.gz``), each
+    written atomically; the twins first, so a plain file on disk always has its current twins.
+    Returns the paths."""
     scritti = []
-    for codifica, suffisso in CODIFICHE:
+    for codifica, suffisso in CODIFICHE if comprimibile(percorso.name) else ():
         gemello = percorso.with_name(percorso.name + suffisso)
         scrivi_atomico(gemello, comprimi(contenuto, codifica), momento)
         scritti.append(gemello)

@@ -132,27 +132,42 @@ def relazione_pdf(request, ente, anno, versione=None):
     return _scaricabile(FileResponse(pub.pdf.open("rb")), pub, "relazione.pdf", ente, anno, versione)
 
 
+def _dati_aperti(request, ente, anno, versione, nome):
+    """An open-data file of the publication (``opendata.FILE_APERTI``), made once and cached."""
+    pub = _pubblicazione(request, ente, anno, versione)
+    corpo = _corpo_in_cache(pub, nome, lambda: opendata.FILE_APERTI[nome](queries.dati_pubblicati(pub)))
+    return _scaricabile(HttpResponse(corpo), pub, nome, ente, anno, versione)
+
+
 @compresso
 @condition(etag_func=_etag)
 def dati_json(request, ente, anno, versione=None):
-    pub = _pubblicazione(request, ente, anno, versione)
-    corpo = _corpo_in_cache(pub, "json", lambda: opendata.dati_json(queries.dati_pubblicati(pub)))
-    return _scaricabile(HttpResponse(corpo), pub, "dati.json", ente, anno, versione)
+    return _dati_aperti(request, ente, anno, versione, "dati.json")
 
 
 @compresso
 @condition(etag_func=_etag)
 def dati_csv(request, ente, anno, versione=None):
-    pub = _pubblicazione(request, ente, anno, versione)
-    corpo = _corpo_in_cache(pub, "csv", lambda: opendata.dati_csv(queries.dati_pubblicati(pub)))
-    return _scaricabile(HttpResponse(corpo), pub, "dati.csv", ente, anno, versione)
+    return _dati_aperti(request, ente, anno, versione, "dati.csv")
+
+
+@compresso
+@condition(etag_func=_etag)
+def dati_csv_rfc4180(request, ente, anno, versione=None):
+    return _dati_aperti(request, ente, anno, versione, "dati-rfc4180.csv")
+
+
+@condition(etag_func=_etag)
+def dati_ods(request, ente, anno, versione=None):
+    return _dati_aperti(request, ente, anno, versione, "dati.ods")
 
 
 def _dettaglio(ente, anno, pagina, chiave, non_trovato):
     """A page of an objective, linea or area of the current publication (the views answer
     when its file is missing: the whole frozen data are read)."""
     pub = queries.pubblicazione_corrente(ente_slug=ente, anno=anno)
-    corpo = getattr(pagine.Dettagli(pub.dati, pub), pagina)(chiave)
+    vicini = lambda: queries.anni_vicini(ente_id=pub.ciclo.ente_id, anno=pub.ciclo.anno)  # noqa: E731
+    corpo = getattr(pagine.Dettagli(pub.dati, pub, vicini=vicini), pagina)(chiave)
     if corpo is None:
         raise Http404(non_trovato)
     return _con_cache(HttpResponse(corpo), pub)

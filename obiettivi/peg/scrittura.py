@@ -88,6 +88,7 @@ def scrivi_ods(fogli) -> bytes:
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
+    _namespace_fissi()
     doc = OpenDocumentSpreadsheet()
     formato = DateStyle(name="data-it")
     for parte in (Day(style="long"), TestoNumero(text="/"), Month(style="long"),
@@ -119,7 +120,37 @@ def scrivi_ods(fogli) -> bytes:
         doc.spreadsheet.addElement(tabella)
     buffer = io.BytesIO()
     doc.write(buffer)
-    return buffer.getvalue()
+    return _senza_data(buffer.getvalue())
+
+
+def _namespace_fissi():
+    """odfpy declares on each document the namespaces every document of the process has used so
+    far (a class-level dict, in order of first use): declare all it knows, in a fixed order, so
+    the same sheets give the same bytes in every process (a published dati.ods is served by a
+    file and by a view, byte for byte)."""
+    from odf.element import Element
+    from odf.namespaces import nsdict
+
+    tutti = dict(sorted({**nsdict, **Element.namespaces}.items()))
+    if list(Element.namespaces.items()) != list(tutti.items()):
+        Element.namespaces.clear()
+        Element.namespaces.update(tutti)
+
+
+def _senza_data(ods: bytes) -> bytes:
+    """The zip of an ODS with every member dated 1980-01-01 instead of the moment it was
+    written (same order, same compression: ``mimetype`` stays first and stored)."""
+    import zipfile
+
+    sorgente = zipfile.ZipFile(io.BytesIO(ods))
+    uscita = io.BytesIO()
+    with zipfile.ZipFile(uscita, "w") as destinazione:
+        for info in sorgente.infolist():
+            copia = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            copia.compress_type = info.compress_type
+            copia.external_attr = info.external_attr
+            destinazione.writestr(copia, sorgente.read(info))
+    return uscita.getvalue()
 
 
 def _testo_csv(v) -> str:

@@ -33,6 +33,8 @@ BUDGET = {
     "area": 1,
     "dati_json": 2,
     "dati_csv": 2,
+    "dati_csv_rfc4180": 2,
+    "dati_ods": 2,
     "admin_elenco": 8,
     "admin_modifica": 12,
     # every public URL of a publication once its files are written (trasparenza.snapshot)
@@ -119,8 +121,12 @@ class TestBudgetQuery(TestCase):
     def test_open_data(self):
         self._non_cresce("dati_json", lambda n: self._get(self.client, self._url(n, "dati.json")))
         self._non_cresce("dati_csv", lambda n: self._get(self.client, self._url(n, "dati.csv")))
-        righe = self._get(self.client, self._url(GRANDE, "dati.csv")).content.decode().splitlines()
-        self.assertEqual(len(righe), GRANDE + 1)
+        self._non_cresce("dati_csv_rfc4180", lambda n: self._get(
+            self.client, self._url(n, "dati-rfc4180.csv")))
+        self._non_cresce("dati_ods", lambda n: self._get(self.client, self._url(n, "dati.ods")))
+        for nome in ("dati.csv", "dati-rfc4180.csv"):
+            righe = self._get(self.client, self._url(GRANDE, nome)).content.decode().splitlines()
+            self.assertEqual(len(righe), GRANDE + 1)
 
     def test_admin_objective_changelist_and_change_page(self):
         self.client.force_login(self.admin)
@@ -141,7 +147,8 @@ class TestBudgetQuery(TestCase):
         ):
             for ciclo in self.cicli.values():
                 file_pubblicati_scrivi(ciclo=ciclo)
-            for coda in ("", "versioni/1/", "dati.json", "dati.csv", "versioni/1/dati.json",
+            for coda in ("", "versioni/1/", "dati.json", "dati.csv", "dati-rfc4180.csv", "dati.ods",
+                         "versioni/1/dati.json", "versioni/1/dati.ods",
                          "obiettivi/", "esiti/raggiunti/", "esiti/esclusi/"):
                 self._non_cresce("file_pubblicati", lambda n: self._get(self.client, self._url(n, coda)))
             dati = {n: p.dati for n, p in self.pubblicazioni.items()}

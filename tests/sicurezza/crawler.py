@@ -52,6 +52,17 @@ def collegamenti(html: str, base: str) -> list[str]:
     return risultato
 
 
+def testo_ods(corpo: bytes) -> str:
+    """The text of every cell of an ODS (its content.xml without the markup)."""
+    import html
+    import io
+    import re
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(corpo)).read("content.xml").decode("utf-8")
+    return html.unescape(re.sub(r"<[^>]+>", " ", xml))
+
+
 def visita(client, partenza="/", massimo=5000):
     pagine: dict[str, Pagina] = {}
     admin: set[str] = set()
@@ -71,6 +82,8 @@ def visita(client, partenza="/", massimo=5000):
         tipo = risposta.get("Content-Type", "").split(";")[0]
         if tipo == "application/pdf":
             testo = testo_pdf(corpo)
+        elif tipo == "application/vnd.oasis.opendocument.spreadsheet":
+            testo = testo_ods(corpo)
         else:
             testo = corpo.decode("utf-8")
         pagine[url] = Pagina(url=url, stato=risposta.status_code, tipo=tipo, testo=testo)

@@ -1,7 +1,10 @@
 """No leak: an anonymous visitor following every link from ``/`` (pages, versions, PDF, JSON,
 CSV) never reads draft cycles, edits made after publication, internal fields (the Nucleo's
-reasons, a dirigente's report on a grade not yet validated, proposed grades overridden by the
-Nucleo) or history rows. Each of those carries a unique marker; none may appear anywhere."""
+comment when it sends an objective back, a dirigente's report on a grade not yet validated,
+proposed grades overridden by the Nucleo) or history rows. Each of those carries a unique
+marker; none may appear anywhere. The Nucleo's reason for a grade other than the proposed one
+is public (Linee guida DFP n. 3/2018, issue 13): it is read on the objective's page and in
+«Cosa non è stato raggiunto e perché»."""
 
 import json
 import re
@@ -30,7 +33,8 @@ M_AREA_DOPO = "Zqareadopopubblicazione47"
 M_ENTE_BOZZA = "Zqentebozza48"
 M_BOZZA = "Zqobiettivobozza49"
 M_SEREGNO_BOZZA = "Zqseregnobozza2022x50"
-MARCATORI = [M_MOTIVAZIONE, M_RELAZIONE_NON_VALIDATA, M_STORICO, M_DOPO, M_TESTO_DOPO,
+M_COMMENTO = "Zqcommentonucleo51"
+MARCATORI = [M_COMMENTO, M_RELAZIONE_NON_VALIDATA, M_STORICO, M_DOPO, M_TESTO_DOPO,
              M_NODO_DOPO, M_AREA_DOPO, M_ENTE_BOZZA, M_BOZZA, M_SEREGNO_BOZZA]
 # Figures that exist only in drafts or in edits after publication.
 CIFRA_DOPO = 9731864
@@ -55,6 +59,8 @@ def scenario(django_db_setup, django_db_blocker):
             sovrascritto = attivi[0]
             sovrascritto.grado_proposto = 1 if sovrascritto.grado_validato != 1 else 2
             sovrascritto.motivazione_grado = f"Il Nucleo ritiene {M_MOTIVAZIONE} il grado proposto."
+            # the comment of an earlier sending back stays internal
+            sovrascritto.commento_nucleo = f"Rinviato: manca un allegato {M_COMMENTO}."
             sovrascritto.save()
             solo_proposto = attivi[1]
             solo_proposto.grado_validato = None
@@ -191,6 +197,10 @@ def test_a_grade_overridden_by_the_nucleo_shows_only_the_validated_one(scenario)
     assert f"<strong>{ob.grado_validato} — " in pagina
     assert f"<strong>{ob.grado_proposto} — " not in pagina
     assert f"grado validato dal Nucleo: {ob.grado_validato}" in pagina
+    # the Nucleo's reason for the change is public: on the objective's page and in the report
+    assert M_MOTIVAZIONE in pagina
+    assert M_MOTIVAZIONE in pagine["/seregno/2021/"].testo
+    assert [o["codice"] for o in dati["non_raggiunti"]["modificati_dal_nucleo"]] == [ob.codice]
     # the one only proposed is published as provisional, without the dirigente's draft report
     provvisorio = pagine[f"/seregno/2021/obiettivi/{scenario['solo_proposto'].codice}/"].testo
     assert "(proposto, in attesa di validazione)" in provvisorio

@@ -267,13 +267,16 @@ def test_a_nul_character_is_a_form_error(admin_client, obiettivo):
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_made_text():
-    from trasparenza.opendata import obiettivi_csv
+    from trasparenza.opendata import dati_csv, dati_csv_rfc4180
 
     titoli = ['=HYPERLINK("http://x.invalid","clic")', "+1+1", "-2+3", "@SUM(A1)", "\tx",
               "Titolo normale"]
-    dati = {"ente": {"slug": "e"}, "anno": 2021, "versione": 1, "impronta": "0" * 64,
+    dati = {"ente": {"slug": "e", "nome": "E"}, "anno": 2021, "versione": 1, "impronta": "0" * 64,
             "obiettivi": [{"codice": f"C{i}", "titolo": t, "peso": -1.5, "grado": 3}
                           for i, t in enumerate(titoli)]}
-    righe = list(csv.DictReader(io.StringIO(obiettivi_csv(dati))))
-    assert [r["titolo"] for r in righe] == ["'" + t for t in titoli[:-1]] + ["Titolo normale"]
-    assert {r["peso"] for r in righe} == {"-1.50"}  # numbers are never prefixed
+    macchina = list(csv.DictReader(io.StringIO(dati_csv_rfc4180(dati).decode())))
+    assert [r["titolo"] for r in macchina] == ["'" + t for t in titoli[:-1]] + ["Titolo normale"]
+    assert {r["peso"] for r in macchina} == {"-1.50"}  # numbers are never prefixed
+    persone = list(csv.DictReader(io.StringIO(dati_csv(dati).decode("utf-8-sig")), delimiter=";"))
+    assert [r["Titolo"] for r in persone] == ["'" + t for t in titoli[:-1]] + ["Titolo normale"]
+    assert {r["Peso"] for r in persone} == {"-1,5"}

@@ -17,7 +17,7 @@ from trasparenza import snapshot
 from trasparenza.services import file_pubblicati_scrivi
 
 URL = "/seregno/2021/"
-FILE = ["", "dati.json", "dati.csv", "relazione.pdf"]
+FILE = ["", "dati.json", "dati.csv", "dati-rfc4180.csv", "dati.ods", "relazione.pdf"]
 INTESTAZIONI = ["Content-Type", "Content-Disposition", "Cache-Control", "Last-Modified",
                 "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"]
 
@@ -61,15 +61,16 @@ def test_publishing_writes_every_file_once_committed(pubblicato, cartella):
     ciclo_dir = cartella / "seregno" / "2021"
     assert os.readlink(ciclo_dir / "corrente") == "v1"
     assert sorted(p.name for p in (ciclo_dir / "v1").iterdir()) == [
-        ".dettagli", ".pubblicazione", "aree", "dati.csv", "dati.csv.br", "dati.csv.gz",
-        "dati.json", "dati.json.br", "dati.json.gz", "index.html", "index.html.br",
+        ".dettagli", ".pubblicazione", "aree", "dati-rfc4180.csv", "dati-rfc4180.csv.br",
+        "dati-rfc4180.csv.gz", "dati.csv", "dati.csv.br", "dati.csv.gz", "dati.json",
+        "dati.json.br", "dati.json.gz", "dati.ods", "esiti", "index.html", "index.html.br",
         "index.html.gz", "linee", "obiettivi", "relazione.pdf",
     ]
     assert len(list((ciclo_dir / "v1" / "obiettivi").glob("*/index.html"))) == 102
     assert len(list((ciclo_dir / "v1" / "aree").glob("*/index.html"))) == 6
     pub = pubblicato.pubblicazioni.get()
     momento = int(pub.pubblicata_il.timestamp())
-    for nome in ("dati.json", "dati.csv", "relazione.pdf", "index.html"):
+    for nome in ("dati.json", "dati.csv", "dati-rfc4180.csv", "dati.ods", "relazione.pdf", "index.html"):
         assert (ciclo_dir / "v1" / nome).stat().st_mtime == momento
     with pub.pdf.open("rb") as fh:
         assert (ciclo_dir / "v1" / "relazione.pdf").read_bytes() == fh.read()
@@ -105,6 +106,10 @@ def test_files_are_served_without_queries_with_the_bytes_and_headers_of_the_view
     assert ob.titolo in dai_file[f"{URL}obiettivi/{ob.codice}/"].corpo.decode()
     assert dai_file[URL + "dati.csv"]["Content-Disposition"] == (
         'attachment; filename="obiettivi-seregno-2021-v1.csv"'
+    )
+    assert dai_file[URL + "dati.ods"]["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert dai_file[URL + "versioni/1/dati-rfc4180.csv"]["Content-Disposition"] == (
+        'attachment; filename="obiettivi-seregno-2021-v1-rfc4180.csv"'
     )
 
 

@@ -52,9 +52,9 @@ def test_page_has_every_section_and_the_published_figures(demo, client):
     html = response.content.decode()
     for sezione in [
         "Presentazione e quadro normativo", "Il Piano esecutivo di gestione e le sue variazioni",
-        "Il contesto territoriale", "Scheda servizi", "La popolazione", "L'organigramma",
+        "Il contesto territoriale", "Scheda servizi", "L'organigramma",
         "Il personale", "La salute finanziaria", "Il barometro della qualità",
-        "Le modalità di valutazione", "I nostri obiettivi rilevanti", "Andamento per tipologia",
+        "La scala dei voti", "I nostri obiettivi rilevanti", "Andamento per tipologia",
         "Azioni e linee strategiche", "Il livello di performance di ente",
         "Prevenzione della corruzione e trasparenza", "Come sono calcolati i risultati", "Contatti",
     ]:
@@ -103,8 +103,9 @@ def test_schema_rejects_numbers_as_strings(demo, client):
 
 
 @pytest.mark.django_db
-def test_csv_has_one_row_per_objective_agreeing_with_json(demo, client):
-    response = client.get(URL + "dati.csv")
+def test_rfc4180_csv_has_one_row_per_objective_agreeing_with_json(demo, client):
+    """The machine twin (dati.csv is for people since issue 13: tests/trasparenza/test_dati_aperti.py)."""
+    response = client.get(URL + "dati-rfc4180.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     righe = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))

@@ -1,14 +1,16 @@
-"""``manage.py carica_demo``: load the Seregno 2021 demo (a thin shell over obiettivi.demo)."""
+"""``manage.py carica_demo``: load the Seregno 2021 demo and its illustrative 2022, both published
+(a thin shell over obiettivi.demo)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from obiettivi.demo import ErroreDatiDemo, carica_demo
+from obiettivi.demo import ErroreDatiDemo, carica_demo, carica_demo_successivo
 
 
 class Command(BaseCommand):
     help = (
         "Carica (o aggiorna) i dati dimostrativi del Comune di Seregno, ciclo 2021, e crea gli "
-        "utenti dimostrativi. Si può rilanciare: non duplica nulla."
+        "utenti dimostrativi; poi pubblica il 2021 e crea e pubblica il ciclo 2022, copiato dal 2021 "
+        "con esiti illustrativi, per il confronto tra gli anni. Si può rilanciare: non duplica nulla."
     )
 
     def handle(self, *args, **options):
@@ -18,12 +20,20 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         ciclo = riepilogo.ciclo
+        successivo = carica_demo_successivo(stdout=self.stdout if options["verbosity"] > 1 else None)
         if riepilogo.modifiche:
             esito = f"{riepilogo.modifiche} righe create o aggiornate"
         else:
             esito = "erano già caricati, nulla è cambiato"
         self.stdout.write(self.style.SUCCESS(
             f"Dati dimostrativi «{ciclo.ente.nome}», ciclo {ciclo.anno}: {esito}."
+        ))
+        fatto = [t for t, v in (("pubblicato il 2021", successivo.pubblicato_2021),
+                                ("creato dal 2021 con esiti illustrativi", successivo.creato),
+                                ("pubblicato", successivo.pubblicato)) if v]
+        self.stdout.write(self.style.SUCCESS(
+            f"Ciclo {successivo.ciclo.anno} dimostrativo: "
+            + (", ".join(fatto) if fatto else "era già caricato e pubblicato, nulla è cambiato") + "."
         ))
         if options["verbosity"] > 1:
             for riga in riepilogo.righe():

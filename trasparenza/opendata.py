@@ -17,6 +17,7 @@ spreadsheets (``obiettivi.peg.scrittura``, which writes CSV through ``seregno_pe
 formula guard).
 """
 
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -97,6 +98,11 @@ def _numero_macchina(valore):
     return f"{valore:.2f}" if isinstance(valore, float) else str(valore)
 
 
+def _giorno(iso):
+    """The day of an ISO date-time (a date cell, shown dd/mm/yyyy), or None."""
+    return datetime.date.fromisoformat(iso[:10]) if iso else None
+
+
 def informazioni(dati):
     """The «Informazioni» sheet of dati.ods: what the rows are and where they come from."""
     licenza = dati.get("licenza") or {}
@@ -105,7 +111,7 @@ def informazioni(dati):
         ["Ente", dati["ente"].get("nome")],
         ["Anno", dati["anno"]],
         ["Versione", dati.get("versione")],
-        ["Pubblicata il", (dati.get("pubblicata_il") or "")[:10] or None],
+        ["Pubblicata il", _giorno(dati.get("pubblicata_il"))],
         ["Impronta SHA-256 dei dati (dati.json)", dati["impronta"]],
         ["Licenza", f"{licenza.get('nome', '')} {licenza.get('url', '')}".strip() or None],
     ]

@@ -50,12 +50,14 @@ from pathlib import Path
 import brotli
 from django.conf import settings
 
+from . import opendata
+
 PAGINA = "index.html"
 CORRENTE = "corrente"
 FIRMA = ".pubblicazione"  # fingerprint and time of the publication the folder holds
 FIRMA_DETTAGLI = ".dettagli"  # the same, once the detail pages are written
 BLOCCO = ".blocco"  # the lock of the cycle's writers
-FILE_APERTI = ("dati.json", "dati.csv", "dati-rfc4180.csv", "dati.ods")  # trasparenza.opendata
+FILE_APERTI = tuple(opendata.FILE_APERTI)  # dati.json, dati.csv, dati-rfc4180.csv, dati.ods
 FILE_DATI = (*FILE_APERTI, "relazione.pdf")
 
 # The current report of a cycle can change (a new version): browsers and proxies recheck it
@@ -73,7 +75,8 @@ CODICE_SICURO = re.compile(r"^(?!\.+$)[-A-Za-z0-9._]{1,100}$")
 URL_FILE = re.compile(
     r"^/(?P<ente>[-a-zA-Z0-9_]+)/(?P<anno>[1-9][0-9]{3})/"
     r"(?:"
-    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>relazione\.pdf|dati\.json|dati\.csv|dati-rfc4180\.csv|dati\.ods)?"
+    r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>"
+    + "|".join(re.escape(nome) for nome in FILE_DATI) + r")?"
     r"|(?P<dettaglio>obiettivi|linee|aree|esiti)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
     r"|(?P<elenco>obiettivi)/"
     r")$"

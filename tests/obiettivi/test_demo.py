@@ -6,6 +6,7 @@ import shutil
 from collections import Counter, defaultdict
 from decimal import Decimal
 from io import StringIO
+from unittest.mock import patch
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,7 +15,7 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from obiettivi.demo import CARTELLA_DEMO, ErroreDatiDemo, carica_demo
+from obiettivi.demo import CARTELLA_DEMO, ErroreDatiDemo, carica_demo, carica_demo_successivo
 from obiettivi.models import (
     Area,
     Atto,
@@ -276,9 +277,13 @@ class DemoCaricata(TestCase):
 
     def test_comando(self):
         out = StringIO()
-        call_command("carica_demo", stdout=out)
+        with patch("trasparenza.services.render_pdf", lambda dati, archivio=True: b"%PDF-1.7\n"):
+            call_command("carica_demo", stdout=out)
         testo = out.getvalue()
         assert "nulla è cambiato" in testo
+        # and the illustrative 2022, for the years side by side (issue 13)
+        assert ("Relazione 2021 pubblicata. Ciclo 2022 dimostrativo creato dal 2021 con esiti "
+                "illustrativi. Relazione 2022 pubblicata.") in testo
         for username in ("admin", "nucleo", "dirigente.lavori-pubblici", "dirigente.servizi-persona"):
             assert username in testo
         assert testo.count("demo\n") == 8
@@ -337,3 +342,36 @@ def test_comando_errore_in_italiano(tmp_path, monkeypatch):
     monkeypatch.setattr(demo, "CARTELLA_DEMO", tmp_path / "mancante")
     with pytest.raises(CommandError, match="manca il file"):
         call_command("carica_demo", stdout=StringIO())
+
+
+@VELOCE
+@pytest.mark.django_db
+def test_seregno_2022_illustrativo_pubblicato_e_idempotente(monkeypatch):
+    """carica_demo_successivo: 2021 published first, 2022 copied from it with fixed illustrative
+    outcomes, marked as such, published with the trend of both years; a second run writes
+    nothing; 2021 keeps its published figures (2,30 and 4,00)."""
+    monkeypatch.setattr("trasparenza.services.render_pdf", lambda dati, archivio=True: b"%PDF-1.7\n")
+    carica_demo()
+    primo = carica_demo_successivo()
+    assert (primo.creato, primo.pubblicato, primo.pubblicato_2021) == (True, True, True)
+    c22 = primo.ciclo
+    assert (c22.anno, c22.stato, c22.dati_dimostrativi) == (2022, "pubblicata", True)
+    assert "illustrativi" in c22.nota_dati_dimostrativi
+    ob = Obiettivo.objects.filter(ciclo=c22)
+    assert ob.count() == 101  # the struck SGP.03 is not copied
+    assert not ob.filter(grado_validato__isnull=True).exists()
+    gradi = dict(ob.values_list("codice", "grado_validato"))
+    c21 = Ciclo.objects.get(ente=c22.ente, anno=2021)
+    r21 = risultati_ciclo(c21)
+    assert (r21.barometro.media, r21.ente.valore) == (Decimal("2.30"), Decimal("4.00"))
+    dati = c22.pubblicazioni.get().dati
+    assert [a["anno"] for a in dati["andamento"]] == [2021, 2022]
+    assert dati["andamento"][0]["livello_performance_ente"] == 4.0
+
+    prima = fotografia()
+    storici = Obiettivo.history.count()
+    secondo = carica_demo_successivo()
+    assert (secondo.creato, secondo.pubblicato, secondo.pubblicato_2021) == (False, False, False)
+    assert fotografia() == prima and Obiettivo.history.count() == storici
+    assert c22.pubblicazioni.count() == 1 and c21.pubblicazioni.count() == 1
+    assert dict(ob.values_list("codice", "grado_validato")) == gradi

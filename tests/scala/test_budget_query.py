@@ -28,7 +28,9 @@ BUDGET = {
     "relazione_dati": 25,
     "relazione": 3,
     "relazione_versione": 4,
-    "obiettivo": 1,
+    # the publication, then the ente's published years and (if any) their objectives' codes,
+    # for the links to the same objective in the year before and after (issue 13)
+    "obiettivo": 3,
     "linea": 1,
     "area": 1,
     "dati_json": 2,

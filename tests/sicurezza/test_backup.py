@@ -33,7 +33,7 @@ def _manage(env, *argomenti):
 def _prepara(env, media, tmp_path):
     _manage(env, "migrate", "--noinput")
     _manage(env, "carica_demo")
-    (media / "pubblicazioni").mkdir(parents=True)
+    (media / "pubblicazioni").mkdir(parents=True, exist_ok=True)  # carica_demo publishes (issue 13)
     (media / "pubblicazioni" / "seregno-2021-v1.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(4096))
     _manage(env, "relazione", "seregno", "2021", "--json", str(tmp_path / "prima.json"))
 

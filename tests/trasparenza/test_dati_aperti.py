@@ -29,6 +29,10 @@ INTESTAZIONI = [
 ]
 
 
+# Marked, so that pytest-django creates the test database the module fixture uses (without
+# any marked test in the session, django_db_blocker.unblock() would reach the real database).
+pytestmark = pytest.mark.django_db
+
 @pytest.fixture(scope="module")
 def pubblicati(django_db_setup, django_db_blocker):
     """The demo published once (a small PDF: layout is not what is tested here), its open-data

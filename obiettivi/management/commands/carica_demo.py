@@ -28,12 +28,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Dati dimostrativi «{ciclo.ente.nome}», ciclo {ciclo.anno}: {esito}."
         ))
-        fatto = [t for t, v in (("pubblicato il 2021", successivo.pubblicato_2021),
-                                ("creato dal 2021 con esiti illustrativi", successivo.creato),
-                                ("pubblicato", successivo.pubblicato)) if v]
+        anno = successivo.ciclo.anno
+        frasi = [f for f, fatto in (
+            ("Relazione 2021 pubblicata.", successivo.pubblicato_2021),
+            (f"Ciclo {anno} dimostrativo creato dal 2021 con esiti illustrativi.", successivo.creato),
+            (f"Relazione {anno} pubblicata.", successivo.pubblicato),
+        ) if fatto]
         self.stdout.write(self.style.SUCCESS(
-            f"Ciclo {successivo.ciclo.anno} dimostrativo: "
-            + (", ".join(fatto) if fatto else "era già caricato e pubblicato, nulla è cambiato") + "."
+            " ".join(frasi) or f"Ciclo {anno} dimostrativo: era già caricato e pubblicato, nulla è cambiato."
         ))
         if options["verbosity"] > 1:
             for riga in riepilogo.righe():

@@ -6,7 +6,6 @@ Italian message saying what and where (or, for strings, stored verbatim); nothin
 partially."""
 
 import io
-import time
 import tracemalloc
 import zipfile
 
@@ -122,11 +121,10 @@ def test_a_file_above_peg_import_max_bytes_is_refused(ciclo):
 # --- Spreadsheet bombs: small files that describe huge tables ------------------------------------
 #
 # Each is refused while reading, before anything is expanded (obiettivi.peg.lettura), by the
-# service, by ``importa_peg --dry-run`` and by the admin upload of a dirigente: in seconds, with
-# a short Italian error and a bounded Python heap (tracemalloc). Before the limits an 843-byte ODS
+# service, by ``importa_peg --dry-run`` and by the admin upload of a dirigente, with a short
+# Italian error and a bounded Python heap (tracemalloc); their seconds are in ``make bench``. Before the limits an 843-byte ODS
 # reached 1.3 GB, an XLSX with a cell at ZZZ 2.9 GB, a 1 GiB shared string 5.3 GB.
 
-MAX_SECONDI = 10  # seconds, with tracemalloc on (it slows Python several times) and a busy machine
 MAX_HEAP = 64 * 1024 * 1024  # what tracemalloc sees of the Python heap at its peak
 
 _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -224,16 +222,15 @@ def bombe(tmp_path_factory):
 
 
 def _misura(funzione):
-    """(result, seconds, peak bytes of the Python heap)."""
+    """(result, peak bytes of the Python heap). The heap's peak is the same on every run; the
+    seconds are not, so they are measured by ``scripts/bench/bombe.py`` (make bench), not here."""
     tracemalloc.start()
-    inizio = time.perf_counter()
     try:
         risultato = funzione()
     finally:
-        durata = time.perf_counter() - inizio
         picco = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    return risultato, durata, picco
+    return risultato, picco
 
 
 def test_the_hostile_files_are_small(bombe):
@@ -246,11 +243,10 @@ def test_the_hostile_files_are_small(bombe):
 
 @pytest.mark.parametrize("nome", list(BOMBE))
 def test_a_spreadsheet_bomb_is_refused_quickly_in_bounded_memory(ciclo, bombe, nome):
-    esito, durata, picco = _misura(lambda: importa_workbook(file=bombe / nome, ciclo=ciclo, dry_run=True))
+    esito, picco = _misura(lambda: importa_workbook(file=bombe / nome, ciclo=ciclo, dry_run=True))
     assert [PROBLEMI[nome] in str(e) for e in esito.errori] == [True], esito.righe_report()
     messaggio = _messaggi(esito)
     assert len(messaggio) < 300 and "aaaa" not in messaggio  # never the file's content
-    assert durata < MAX_SECONDI, durata
     assert picco < MAX_HEAP, picco
 
 
@@ -262,10 +258,10 @@ def test_importa_peg_dry_run_refuses_a_bomb(ciclo, bombe, nome):
                          "--dry-run", stdout=io.StringIO())
         return str(errore.value)
 
-    testo, durata, picco = _misura(esegui)
+    testo, picco = _misura(esegui)
     assert PROBLEMI[nome] in testo and "Traceback" not in testo
     assert len(testo) < 1000
-    assert durata < MAX_SECONDI and picco < MAX_HEAP, (durata, picco)
+    assert picco < MAX_HEAP, picco
 
 
 @pytest.mark.parametrize("nome", ["righe_ripetute.ods", "colonna_zzz.xlsx", "stringa_enorme.xlsx", "aree.csv"])
@@ -276,13 +272,13 @@ def test_the_admin_upload_of_a_dirigente_refuses_a_bomb(ciclo, bombe, nome, clie
     client.force_login(dirigente)
     file = SimpleUploadedFile(nome, (bombe / nome).read_bytes())
     foglio = "aree" if nome.endswith(".csv") else ""
-    risposta, durata, picco = _misura(lambda: client.post(
+    risposta, picco = _misura(lambda: client.post(
         "/admin/obiettivi/ciclo/peg/", {"ciclo": ciclo.pk, "file": file, "foglio": foglio}))
     testo = risposta.content.decode()
     assert risposta.status_code == 200
     assert PROBLEMI[nome] in testo and "Traceback" not in testo
     assert len(risposta.content) < 100_000
-    assert durata < MAX_SECONDI and picco < MAX_HEAP, (durata, picco)
+    assert picco < MAX_HEAP, picco
 
 
 def test_empty_repeats_cost_nothing_and_the_rows_around_them_are_read(ciclo, tmp_path):
@@ -294,11 +290,11 @@ def test_empty_repeats_cost_nothing_and_the_rows_around_them_are_read(ciclo, tmp
              + vuote + f"<table:table-row>{_cella_ods('A10')}{_cella_ods('Area dieci')}</table:table-row>")
     file = tmp_path / "aree.ods"
     file.write_bytes(_ods(righe))
-    esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo))
+    esito, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo))
     assert esito.ok, esito.righe_report()
     assert [(m.riga, m.chiave) for m in esito.modifiche if m.azione == "creato"] == [
         (2, "A9"), (1048003, "A10")]
-    assert durata < MAX_SECONDI and picco < MAX_HEAP
+    assert picco < MAX_HEAP
 
 
 def _righe_vuote_xlsx(n):
@@ -325,9 +321,9 @@ def test_millions_of_empty_rows_are_counted_while_streaming_and_never_kept(ciclo
     file = tmp_path / "righe_vuote.xlsx"
     file.write_bytes(_righe_vuote_xlsx(9_000_000))
     assert file.stat().st_size < 100_000
-    esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
+    esito, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
     assert [str(e) for e in esito.errori] == ["più di 200.000 elementi XML in una parte del file"]
-    assert durata < MAX_SECONDI and picco < 16 * 1024 * 1024, (durata, picco)
+    assert picco < 16 * 1024 * 1024, picco
 
 
 def test_the_error_list_is_capped_with_a_count(ciclo):
@@ -379,10 +375,10 @@ def test_an_xml_entity_bomb_in_a_sheet_is_refused(ciclo, tmp_path):
         z.writestr("content.xml", contenuto)
     file = tmp_path / "aree.ods"
     file.write_bytes(buffer.getvalue())
-    esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
+    esito, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
     assert [str(e) for e in esito.errori] == [
         "il file 'aree.ods' non è un ODS leggibile (EntitiesForbidden)"]
-    assert durata < MAX_SECONDI and picco < MAX_HEAP
+    assert picco < MAX_HEAP
 
 
 def test_a_huge_styles_part_is_not_parsed_whole(ciclo, tmp_path):
@@ -395,7 +391,7 @@ def test_a_huge_styles_part_is_not_parsed_whole(ciclo, tmp_path):
             f.write(b"</numFmts></styleSheet>")
     file = tmp_path / "stili.xlsx"
     file.write_bytes(buffer.getvalue())
-    esito, durata, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
+    esito, picco = _misura(lambda: importa_workbook(file=file, ciclo=ciclo, dry_run=True))
     assert [str(e) for e in esito.errori] == [
         "la parte xl/styles.xml del file supera 4 MB: non è un PEG"]
-    assert durata < MAX_SECONDI and picco < MAX_HEAP
+    assert picco < MAX_HEAP

@@ -3,14 +3,16 @@
 ``PubblicazioniMiddleware`` sits right after WhiteNoise, so a published page, ``dati.json``,
 ``dati.csv`` or PDF goes through the same layers as a static file (HTTPS redirect, security
 headers, Content-Security-Policy) and nothing else: no database query, no template, the file
-handed to the server's ``sendfile``. A URL whose file is not on disk (see
+handed to the server's ``sendfile``. A browser that accepts brotli or gzip gets the file's
+compressed twin, written beside it at publication, with ``Content-Encoding`` (``Vary:
+Accept-Encoding`` on every page and data file). A URL whose file is not on disk (see
 ``trasparenza.snapshot``) goes on to the views, which answer from the database.
 """
 
 import os
 
 from django.http import FileResponse, HttpResponse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 from . import snapshot
@@ -22,7 +24,9 @@ class PubblicazioniMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
-            servito = snapshot.file_per_url(request.path_info)
+            servito = snapshot.file_per_url(
+                request.path_info, request.META.get("HTTP_ACCEPT_ENCODING", "")
+            )
             if servito is not None:
                 request.get_host()  # ALLOWED_HOSTS, as for every other page (400 otherwise)
                 risposta = risposta_file(request, servito)
@@ -59,5 +63,9 @@ def risposta_file(request, servito: snapshot.FileServito):
     elif "Content-Disposition" in risposta:  # FileResponse names the file; a page is not a download
         del risposta["Content-Disposition"]
     risposta["X-Frame-Options"] = "DENY"
+    if servito.codifica:
+        risposta["Content-Encoding"] = servito.codifica
+    if servito.comprimibile:
+        patch_vary_headers(risposta, ("Accept-Encoding",))
     return risposta
 

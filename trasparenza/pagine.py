@@ -9,11 +9,30 @@ request: a published page is the same for every visitor.
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from valutazione import scoring
+
 from . import presenter
 from .report import LICENZA
 
 
 SEGNAPOSTO_SCARICA = "<!-- scarica-e-versioni -->"
+
+# The pages that list the objectives of one class of outcome (scoring.classe_esito), by the
+# slug of their URL /<ente>/<anno>/esiti/<slug>/, and how their title names the class.
+ESITI = {
+    "raggiunti": scoring.ESITO_RAGGIUNTO,
+    "raggiunti-in-parte": scoring.ESITO_PARZIALE,
+    "non-raggiunti": scoring.ESITO_NON_RAGGIUNTO,
+    "esclusi": scoring.ESITO_ESCLUSO,
+    "non-valutati": scoring.ESITO_NON_VALUTATO,
+}
+ETICHETTE_ESITI = {
+    scoring.ESITO_RAGGIUNTO: "Obiettivi raggiunti",
+    scoring.ESITO_PARZIALE: "Obiettivi raggiunti in parte",
+    scoring.ESITO_NON_RAGGIUNTO: "Obiettivi non raggiunti",
+    scoring.ESITO_ESCLUSO: "Obiettivi tolti dal piano, rinviati o sospesi",
+    scoring.ESITO_NON_VALUTATO: "Obiettivi ancora senza voto",
+}
 
 
 def relazione(pubblicazione, versioni) -> str:
@@ -107,9 +126,36 @@ class Dettagli:
             massimo_distribuzione=max([d["valore"] for d in distribuzione] + [1]),
         )
 
+    def elenco(self, esito=None) -> str | None:
+        """The list of every objective (``esito`` None), or of those of one class of outcome
+        (``ESITI``, by its slug), with the links that filter it: by outcome, area and linea."""
+        if esito is not None and esito not in ESITI:
+            return None
+        classe = ESITI.get(esito)
+        obiettivi = [o for o in self.dati["obiettivi"]
+                     if classe is None or o.get("classe_esito") == classe]
+        conteggi = {}
+        for o in self.dati["obiettivi"]:
+            conteggi[o.get("classe_esito")] = conteggi.get(o.get("classe_esito"), 0) + 1
+        filtri_esito = [
+            {"slug": slug, "etichetta": ETICHETTE_ESITI[c], "n": conteggi.get(c, 0),
+             "corrente": slug == esito}
+            for slug, c in ESITI.items() if conteggi.get(c)
+        ]
+        return self._render(
+            "trasparenza/obiettivi.html", obiettivi=obiettivi, esito=esito,
+            titolo_elenco=ETICHETTE_ESITI[classe] if classe else "Tutti gli obiettivi",
+            filtri_esito=filtri_esito,
+        )
+
     def tutte(self):
         """(relative path under the version's folder, page) for every objective, linea and
-        area of the data."""
+        area of the data, the list of objectives and its pages per outcome."""
+        yield "obiettivi/index.html", self.elenco()
+        for slug in ESITI:
+            pagina = self.elenco(slug)
+            if pagina is not None:
+                yield f"esiti/{slug}/index.html", pagina
         for ob in self.dati["obiettivi"]:
             yield f"obiettivi/{ob['codice']}/index.html", self._render_obiettivo(ob)
         for l in self.dati["linee"]:  # noqa: E741

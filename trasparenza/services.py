@@ -260,13 +260,12 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
     corrente = pub.versione == versioni[0].versione
     # Pages list every version: they change with the newest publication of the cycle.
     pagina = v / snapshot.PAGINA
-    snapshot.scrivi_atomico(
+    scritti = snapshot.scrivi_con_gemelli(
         pagina, pagine.relazione(pub, versioni).encode(), int(versioni[0].pubblicata_il.timestamp())
     )
-    scritti = [pagina]
     firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
     valida = not forza and _firma_su_disco(v / snapshot.FIRMA) == firma
-    mancanti = [n for n in snapshot.FILE_DATI if not valida or not (v / n).is_file()]
+    mancanti = [n for n in snapshot.FILE_DATI if not valida or not _su_disco(v / n)]
     firma_dettagli = firma + _firma_vicini(vicini)
     dettagli = corrente and (
         not valida or _firma_su_disco(v / snapshot.FIRMA_DETTAGLI) != firma_dettagli
@@ -278,8 +277,7 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
         dati = queries.dati_pubblicati(pub)
         for nome, produci in opendata.FILE_APERTI.items():
             if nome in mancanti:
-                snapshot.scrivi_atomico(v / nome, produci(dati), momento)
-                scritti.append(v / nome)
+                scritti += snapshot.scrivi_con_gemelli(v / nome, produci(dati), momento)
         if dettagli:
             scritti += _scrivi_dettagli(v, pagine.Dettagli(dati, pub, vicini=vicini), momento)
             snapshot.scrivi_atomico(v / snapshot.FIRMA_DETTAGLI, firma_dettagli, momento)
@@ -300,14 +298,22 @@ def _scrivi_dettagli(v: Path, dettagli: pagine.Dettagli, momento: int) -> list[P
     scritti = []
     for relativo, corpo in dettagli.tutte():
         if all(snapshot.CODICE_SICURO.match(p) for p in relativo.split("/")):
-            snapshot.scrivi_atomico(v / relativo, corpo.encode(), momento)
-            scritti.append(v / relativo)
+            scritti += snapshot.scrivi_con_gemelli(v / relativo, corpo.encode(), momento)
     tenuti = set(scritti)
     for nome in snapshot.DETTAGLI:
         for vecchia in (v / nome).glob(f"*/{snapshot.PAGINA}"):
             if vecchia not in tenuti:
                 _rimuovi(vecchia.parent)
     return scritti
+
+
+def _su_disco(percorso: Path) -> bool:
+    """The file, and its compressed twins when it has them, are on disk."""
+    if not percorso.is_file():
+        return False
+    return not snapshot.comprimibile(percorso.name) or all(
+        percorso.with_name(percorso.name + suffisso).is_file() for _, suffisso in snapshot.CODIFICHE
+    )
 
 
 def _firma_su_disco(percorso: Path) -> bytes | None:

@@ -10,6 +10,8 @@ database, never the only copy: ``python manage.py rigenera_file_pubblicati`` rew
 Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati``)::
 
     <ente>/<anno>/v<N>/index.html      the page of version N (lists every version)
+    <ente>/<anno>/v<N>/index.html.br   its brotli and gzip twins (so for dati.json, both CSV
+    <ente>/<anno>/v<N>/index.html.gz   and every detail page; never for the PDF and the ODS)
     <ente>/<anno>/v<N>/dati.json       the frozen data, exactly as /dati.json serves them
     <ente>/<anno>/v<N>/dati.csv        the objectives for Italian spreadsheets (``;``, decimal comma)
     <ente>/<anno>/v<N>/dati-rfc4180.csv  the same for programs (RFC 4180)
@@ -18,8 +20,15 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
     <ente>/<anno>/v<N>/.pubblicazione  the fingerprint and time of the publication it holds
     <ente>/<anno>/v<N>/{obiettivi,linee,aree}/<codice>/index.html
                                        the detail pages, only in the current version's folder
+    <ente>/<anno>/v<N>/obiettivi/index.html, esiti/<esito>/index.html
+                                       the list of objectives and its pages per outcome (ditto)
     <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
     <ente>/<anno>/.blocco              the lock writers of the cycle take turns on
+
+Every page, ``dati.json`` and ``dati.csv`` has two compressed twins beside it, written with it:
+``<nome>.br`` (brotli) and ``<nome>.gz`` (gzip), which the middleware serves with
+``Content-Encoding`` to a browser that accepts them (``comprimi`` makes them, the same bytes
+every time, so the views give the same bytes when a file is missing).
 
 Every file is written to a temporary name and renamed into place, so a reader sees the old
 file or the new one, never half of one; ``corrente`` is switched the same way. A file's
@@ -29,6 +38,7 @@ size, the ``ETag``.
 """
 
 import fcntl
+import gzip
 import os
 import re
 import shutil
@@ -37,6 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 from django.conf import settings
 
 from . import opendata
@@ -66,10 +77,11 @@ URL_FILE = re.compile(
     r"(?:"
     r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>"
     + "|".join(re.escape(nome) for nome in FILE_DATI) + r")?"
-    r"|(?P<dettaglio>obiettivi|linee|aree)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
+    r"|(?P<dettaglio>obiettivi|linee|aree|esiti)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
+    r"|(?P<elenco>obiettivi)/"
     r")$"
 )
-DETTAGLI = ("obiettivi", "linee", "aree")
+DETTAGLI = ("obiettivi", "linee", "aree", "esiti")
 _VERSIONE = re.compile(r"^v([1-9][0-9]*)$")
 
 
@@ -83,12 +95,56 @@ def cartella_ciclo(ente_slug: str, anno: int) -> Path:
 
 @dataclass(frozen=True)
 class FileServito:
-    """What one public URL answers with when its file is on disk."""
+    """What one public URL answers with when its file is on disk: ``percorso`` itself, or its
+    compressed twin (``codifica`` "br" or "gzip") when the browser accepts it."""
 
     percorso: Path
     content_type: str
     cache_control: str
     content_disposition: str | None
+    codifica: str | None = None
+    comprimibile: bool = False  # a page or a data file: its answer varies with Accept-Encoding
+
+
+# --- Compression: what is served to a browser that says it accepts it ---------------------------
+
+# (Content-Encoding, suffix of the twin file), in order of preference.
+CODIFICHE = (("br", ".br"), ("gzip", ".gz"))
+_ACCETTA = re.compile(r"\s*([a-z*-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$", re.IGNORECASE)
+
+
+def comprimibile(nome: str | None) -> bool:
+    """Pages, dati.json and the CSV files are text and shrink ten times; a PDF and an ODS (a zip)
+    are compressed already."""
+    return nome not in ("relazione.pdf", "dati.ods")
+
+
+def comprimi(contenuto: bytes, codifica: str) -> bytes:
+    """``contenuto`` compressed for ``codifica`` ("br" or "gzip"), the same bytes every time
+    (gzip without a time stamp), so a file and the view that stands in for it agree."""
+    if codifica == "br":
+        return brotli.compress(contenuto, quality=11)
+    if codifica == "gzip":
+        return gzip.compress(contenuto, compresslevel=9, mtime=0)
+    raise ValueError(f"Codifica sconosciuta: {codifica!r}")
+
+
+def codifica_accettata(accept_encoding: str) -> str | None:
+    """The preferred encoding of ``CODIFICHE`` that an ``Accept-Encoding`` header allows
+    (q=0 refuses one; ``*`` accepts any not named), or None for the plain file."""
+    pesi = {}
+    for parte in (accept_encoding or "").split(","):
+        trovato = _ACCETTA.match(parte)
+        if trovato:
+            try:
+                peso = float(trovato.group(2)) if trovato.group(2) is not None else 1.0
+            except ValueError:
+                continue
+            pesi[trovato.group(1).lower()] = peso
+    for codifica, _ in CODIFICHE:
+        if pesi.get(codifica, pesi.get("*", 0.0)) > 0:
+            return codifica
+    return None
 
 
 def tipo_file(nome: str | None) -> str:
@@ -120,8 +176,9 @@ def controllo_cache(nome: str | None, *, di_versione: bool) -> str:
     return CACHE_PAGINA_VERSIONE if nome is None else CACHE_VERSIONE
 
 
-def file_per_url(path_info: str) -> FileServito | None:
-    """The file that answers ``path_info``, or None (not a file URL, or nothing on disk).
+def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | None:
+    """The file that answers ``path_info``, or None (not a file URL, or nothing on disk); its
+    compressed twin when ``accept_encoding`` allows one and it is on disk.
 
     Costs a regular-expression match and, for a match, a ``readlink`` and a ``stat``: no
     database. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
@@ -131,8 +188,8 @@ def file_per_url(path_info: str) -> FileServito | None:
     trovato = URL_FILE.match(path_info)
     if trovato is None:
         return None
-    ente, anno, versione, nome, dettaglio, codice = trovato.group(
-        "ente", "anno", "versione", "nome", "dettaglio", "codice"
+    ente, anno, versione, nome, dettaglio, codice, elenco = trovato.group(
+        "ente", "anno", "versione", "nome", "dettaglio", "codice", "elenco"
     )
     ciclo = cartella_ciclo(ente, anno)
     if versione is None:
@@ -149,15 +206,24 @@ def file_per_url(path_info: str) -> FileServito | None:
         versione_file = int(versione)
     if dettaglio:
         percorso = ciclo / cartella / dettaglio / codice / PAGINA
+    elif elenco:
+        percorso = ciclo / cartella / elenco / PAGINA
     else:
         percorso = ciclo / cartella / (nome or PAGINA)
     if not percorso.is_file():
         return None
+    codifica = None
+    if comprimibile(nome) and (scelta := codifica_accettata(accept_encoding)) is not None:
+        gemello = percorso.with_name(percorso.name + dict(CODIFICHE)[scelta])
+        if gemello.is_file():
+            percorso, codifica = gemello, scelta
     return FileServito(
         percorso=percorso,
         content_type=tipo_file(nome),
         cache_control=controllo_cache(nome, di_versione=versione is not None),
         content_disposition=disposizione(nome, ente, anno, versione_file),
+        codifica=codifica,
+        comprimibile=comprimibile(nome),
     )
 
 
@@ -205,6 +271,19 @@ def punta_corrente(ciclo: Path, versione: int) -> None:
     temporaneo.unlink(missing_ok=True)
     os.symlink(f"v{versione}", temporaneo)
     os.replace(temporaneo, ciclo / CORRENTE)
+
+
+def scrivi_con_gemelli(percorso: Path, contenuto: bytes, momento: float) -> list[Path]:
+    """``percorso`` and, when ``comprimibile``, its compressed twins (``.br``, ``.gz``), each
+    written atomically; the twins first, so a plain file on disk always has its current twins.
+    Returns the paths."""
+    scritti = []
+    for codifica, suffisso in CODIFICHE if comprimibile(percorso.name) else ():
+        gemello = percorso.with_name(percorso.name + suffisso)
+        scrivi_atomico(gemello, comprimi(contenuto, codifica), momento)
+        scritti.append(gemello)
+    scrivi_atomico(percorso, contenuto, momento)
+    return [percorso, *scritti]
 
 
 @contextmanager

@@ -24,6 +24,8 @@ urlpatterns = [
          name="dati_versione_csv_rfc4180"),
     path("<slug:ente>/<int:anno>/versioni/<int:versione>/dati.ods", views.dati_ods,
          name="dati_versione_ods"),
+    path("<slug:ente>/<int:anno>/obiettivi/", views.obiettivi, name="obiettivi"),
+    path("<slug:ente>/<int:anno>/esiti/<slug:esito>/", views.esito, name="esito"),
     path("<slug:ente>/<int:anno>/obiettivi/<str:codice>/", views.obiettivo, name="obiettivo"),
     path("<slug:ente>/<int:anno>/linee/<str:codice>/", views.linea, name="linea"),
     path("<slug:ente>/<int:anno>/aree/<slug:slug>/", views.area, name="area"),

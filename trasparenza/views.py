@@ -10,8 +10,11 @@ def home(request):
 
 # --- The published report: every view finds the publication, a separate function renders it. --
 
+from functools import wraps  # noqa: E402
+
 from django.core.cache import cache  # noqa: E402
 from django.http import FileResponse, Http404, HttpResponse  # noqa: E402
+from django.utils.cache import patch_vary_headers  # noqa: E402
 from django.utils.http import http_date  # noqa: E402
 from django.views.decorators.http import condition  # noqa: E402
 
@@ -51,6 +54,27 @@ def _con_cache(response, pubblicazione, controllo=snapshot.CACHE_PUBBLICAZIONE):
     return response
 
 
+def compresso(vista):
+    """A page or data file compressed as its published twin is (``snapshot.comprimi``: the same
+    bytes), when the browser accepts it; ``Vary: Accept-Encoding`` either way."""
+
+    @wraps(vista)
+    def avvolta(request, *args, **kwargs):
+        risposta = vista(request, *args, **kwargs)
+        if risposta.status_code == 200 and not risposta.streaming:
+            codifica = snapshot.codifica_accettata(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+            if codifica is not None:
+                risposta.content = snapshot.comprimi(risposta.content, codifica)
+                risposta["Content-Encoding"] = codifica
+                if "Content-Length" in risposta:
+                    risposta["Content-Length"] = str(len(risposta.content))
+        if risposta.status_code in (200, 304):
+            patch_vary_headers(risposta, ("Accept-Encoding",))
+        return risposta
+
+    return avvolta
+
+
 def _corpo_in_cache(pubblicazione, tipo, produci, *extra):
     """The bytes ``produci()`` makes for an immutable publication, from the cache when there.
 
@@ -78,12 +102,14 @@ def _relazione(request, pubblicazione, *, ultima, controllo):
     return _con_cache(HttpResponse(corpo), pubblicazione, controllo)
 
 
+@compresso
 @condition(etag_func=_etag)
 def relazione(request, ente, anno):
     pub = _pubblicazione(request, ente, anno)
     return _relazione(request, pub, ultima=pub.versione, controllo=snapshot.controllo_cache(None, di_versione=False))
 
 
+@compresso
 @condition(etag_func=_etag)
 def relazione_versione(request, ente, anno, versione):
     pub = _pubblicazione(request, ente, anno, versione)
@@ -113,16 +139,19 @@ def _dati_aperti(request, ente, anno, versione, nome):
     return _scaricabile(HttpResponse(corpo), pub, nome, ente, anno, versione)
 
 
+@compresso
 @condition(etag_func=_etag)
 def dati_json(request, ente, anno, versione=None):
     return _dati_aperti(request, ente, anno, versione, "dati.json")
 
 
+@compresso
 @condition(etag_func=_etag)
 def dati_csv(request, ente, anno, versione=None):
     return _dati_aperti(request, ente, anno, versione, "dati.csv")
 
 
+@compresso
 @condition(etag_func=_etag)
 def dati_csv_rfc4180(request, ente, anno, versione=None):
     return _dati_aperti(request, ente, anno, versione, "dati-rfc4180.csv")
@@ -144,13 +173,26 @@ def _dettaglio(ente, anno, pagina, chiave, non_trovato):
     return _con_cache(HttpResponse(corpo), pub)
 
 
+@compresso
 def obiettivo(request, ente, anno, codice):
     return _dettaglio(ente, anno, "obiettivo", codice, "Obiettivo non trovato.")
 
 
+@compresso
 def linea(request, ente, anno, codice):
     return _dettaglio(ente, anno, "linea", codice, "Linea strategica non trovata.")
 
 
+@compresso
 def area(request, ente, anno, slug):
     return _dettaglio(ente, anno, "area", slug, "Area non trovata.")
+
+
+@compresso
+def obiettivi(request, ente, anno):
+    return _dettaglio(ente, anno, "elenco", None, "Obiettivi non trovati.")
+
+
+@compresso
+def esito(request, ente, anno, esito):
+    return _dettaglio(ente, anno, "elenco", esito, "Esito non trovato.")

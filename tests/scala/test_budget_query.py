@@ -150,7 +150,8 @@ class TestBudgetQuery(TestCase):
             for ciclo in self.cicli.values():
                 file_pubblicati_scrivi(ciclo=ciclo)
             for coda in ("", "versioni/1/", "dati.json", "dati.csv", "dati-rfc4180.csv", "dati.ods",
-                         "versioni/1/dati.json", "versioni/1/dati.ods"):
+                         "versioni/1/dati.json", "versioni/1/dati.ods",
+                         "obiettivi/", "esiti/raggiunti/", "esiti/esclusi/"):
                 self._non_cresce("file_pubblicati", lambda n: self._get(self.client, self._url(n, coda)))
             dati = {n: p.dati for n, p in self.pubblicazioni.items()}
             for chiave, campo, tipo in (("obiettivi", "codice", "obiettivi"),

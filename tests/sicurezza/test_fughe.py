@@ -45,6 +45,9 @@ def _attivi(ciclo):
     return Obiettivo.objects.filter(ciclo=ciclo, stato="attivo").order_by("codice")
 
 
+SCRIPT_STATICO = r'<script src="/static/js/[-a-z]+(?:\.[0-9a-f]{12})?\.js" defer></script>'
+
+
 @pytest.fixture(scope="module")
 def scenario(django_db_setup, django_db_blocker):
     """The demo published once, with internal fields set before and edits made after; two
@@ -139,10 +142,12 @@ def test_the_crawl_reaches_every_kind_of_public_file(scenario):
     # the report and its data were served from the published files, not from the database
     assert snapshot.file_per_url("/seregno/2021/dati.json") is not None
     assert snapshot.file_per_url("/seregno/2021/versioni/1/") is not None
-    # public HTML is inline-free (the strict CSP would block it anyway)
+    # public HTML is inline-free (the strict CSP would block it anyway); the one script is a
+    # static file of our own (the search box of the objectives' list)
     for url, pagina in pagine.items():
         if pagina.tipo == "text/html":
-            assert not re.search(r"<script|<style|\sstyle=", pagina.testo, re.I), url
+            testo = re.sub(SCRIPT_STATICO, "", pagina.testo)
+            assert not re.search(r"<script|<style|\sstyle=", testo, re.I), url
 
 
 @pytest.mark.django_db

@@ -79,7 +79,9 @@ def test_markup_in_every_text_field_is_escaped_on_pages_and_plain_text_in_the_pd
     html = {u: p.testo for u, p in pagine.items() if p.tipo == "text/html"}
     assert "/ostile/2030/" in html and len(html) > 5
     for url, testo in html.items():
-        assert "<script" not in testo.lower(), url
+        senza_statici = re.sub(  # the one script: a static file of ours, never inline
+            r'<script src="/static/js/[-a-z]+(?:\.[0-9a-f]{12})?\.js" defer></script>', "", testo)
+        assert "<script" not in senza_statici.lower(), url
         assert not re.search(r"<img[^>]*onerror", testo, re.I), url
     relazione = html["/ostile/2030/"]
     assert relazione.count("&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;") >= 10

@@ -139,7 +139,7 @@ def test_numbers_have_thousands_and_units_and_dates_are_italian(pubblicata):
     relazione = client.get(URL).content.decode()
     assert "<dd>43.163 (al 31.12.2010)</dd>" in relazione  # inhabitants, grouped
     # the financial indicator of the seed: an amount in euro, with its cents and its unit
-    assert '<td class="numero">1.254.300,00 €</td>' in relazione
+    assert '<td data-etichetta="Valore" class="numero">1.254.300,00 €</td>' in relazione
     assert "valore 1.254.300,00 € ≥ target 0,00 €" in relazione
     dati = client.get(URL + "dati.json").json()
     ob, fase = next((o, f) for o in dati["obiettivi"] for f in o["fasi"] if f["fine"])

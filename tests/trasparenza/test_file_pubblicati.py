@@ -61,8 +61,10 @@ def test_publishing_writes_every_file_once_committed(pubblicato, cartella):
     ciclo_dir = cartella / "seregno" / "2021"
     assert os.readlink(ciclo_dir / "corrente") == "v1"
     assert sorted(p.name for p in (ciclo_dir / "v1").iterdir()) == [
-        ".dettagli", ".pubblicazione", "aree", "dati-rfc4180.csv", "dati.csv", "dati.json", "dati.ods",
-        "index.html", "linee", "obiettivi", "relazione.pdf",
+        ".dettagli", ".pubblicazione", "aree", "dati-rfc4180.csv", "dati-rfc4180.csv.br",
+        "dati-rfc4180.csv.gz", "dati.csv", "dati.csv.br", "dati.csv.gz", "dati.json",
+        "dati.json.br", "dati.json.gz", "dati.ods", "esiti", "index.html", "index.html.br",
+        "index.html.gz", "linee", "obiettivi", "relazione.pdf",
     ]
     assert len(list((ciclo_dir / "v1" / "obiettivi").glob("*/index.html"))) == 102
     assert len(list((ciclo_dir / "v1" / "aree").glob("*/index.html"))) == 6

@@ -168,3 +168,16 @@ def test_approval_freezes_the_context_as_it_is_then(mondo, chiuso):
     Ente.objects.filter(pk=mondo.ente.pk).update(sito_web="https://dopo.comune.prova.it")
     dati = relazione_dati(Ciclo.objects.get(pk=ciclo.pk))
     assert dati["ente"]["contatti"]["sito_web"] == "https://www.comune.prova.it"
+
+
+def test_the_published_organigramma_names_each_areas_dirigenti(mondo, chiuso):
+    """Dirigenti's names are public by law (art. 14 D.Lgs. 33/2013): the organigramma of the page
+    prints them beside their area, as frozen with the cycle. The demo has none (the seed names
+    no one and we do not invent real officials' names): an area without names prints only its
+    own."""
+    workflow.ciclo_pubblica(ciclo=chiuso, utente=mondo.amministratore)
+    pagina = Client().get(URL).content.decode()
+    inizio = pagina.index('id="sez-organigramma"')
+    organigramma = pagina[inizio:pagina.index("</section>", inizio)]
+    assert "Maria Rossi" in organigramma, organigramma
+    assert organigramma.count("Maria Rossi") == 1

@@ -7,9 +7,6 @@ import re
 import pytest
 from django.test import Client, override_settings
 
-from obiettivi.demo import carica_demo
-from obiettivi.models import Ciclo
-from obiettivi.workflow import ciclo_pubblica
 from trasparenza import snapshot
 from trasparenza.pagine import ESITI
 
@@ -23,16 +20,8 @@ def cartella(tmp_path):
 
 
 @pytest.fixture
-def pubblicato(db, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(
-        "trasparenza.services.render_pdf",
-        lambda dati, archivio=True: b"%PDF-1.7\n% " + dati["impronta"].encode() + b"\n%%EOF\n",
-    )
-    carica_demo()
-    ciclo = Ciclo.objects.get(ente__slug="seregno", anno=2021)
-    with django_capture_on_commit_callbacks(execute=True):
-        ciclo_pubblica(ciclo=ciclo, utente=None)
-    return ciclo.pubblicazioni.get()
+def pubblicato(demo_pubblicata):
+    return demo_pubblicata.pubblicazioni.get()
 
 
 def _corpo(risposta):

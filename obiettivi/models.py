@@ -129,6 +129,10 @@ class Ciclo(RegoleMixin, models.Model):
     atti = models.ManyToManyField(
         "Atto", blank=True, related_name="cicli", verbose_name="atti del ciclo"
     )
+    scadenza_rendicontazione = models.DateField(
+        "termine della rendicontazione", null=True, blank=True,
+        help_text="Data entro cui i dirigenti inviano al Nucleo i risultati dei loro obiettivi.",
+    )
     atto_approvazione = models.ForeignKey(
         "Atto", on_delete=models.PROTECT, null=True, blank=True, related_name="cicli_approvati",
         verbose_name="atto di approvazione della Giunta",
@@ -188,6 +192,10 @@ class Atto(RegoleMixin, models.Model):
         "organo o tipo", max_length=120,
         help_text="Es. Giunta Comunale, Consiglio Comunale, Decreto Legislativo.",
     )
+    tipo = models.CharField(
+        "tipo di atto", max_length=30, choices=list(regole.TIPI_ATTO.items()), default="",
+        help_text="Solo una deliberazione della Giunta può approvare la Relazione.",
+    )
     numero = models.CharField("numero", max_length=30)
     data = models.DateField("data", null=True, blank=True)
     anno = models.PositiveSmallIntegerField(
@@ -212,6 +220,11 @@ class Atto(RegoleMixin, models.Model):
                 condition=Q(anno__gte=1800) & Q(anno__lte=2100), name="atto_anno_plausibile"
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        if not self.tipo:  # an act created with only its «organo» (demo, import)
+            self.tipo = regole.tipo_atto_da_organo(self.organo)
+        super().save(*args, **kwargs)
 
     def __str__(self):
         if self.data:
@@ -359,6 +372,11 @@ class Obiettivo(RegoleMixin, models.Model):
     grado_proposto = models.PositiveSmallIntegerField(
         "grado proposto", null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    spiegazione_grado = models.TextField(
+        "spiegazione del grado proposto", blank=True,
+        help_text="Obbligatoria quando il grado proposto si discosta da quello calcolato dagli "
+                  "indicatori e dalle fasi. Resta INTERNA: la leggono il Nucleo e l'amministratore.",
     )
     # Review, entered by the Nucleo di valutazione.
     grado_validato = models.PositiveSmallIntegerField(

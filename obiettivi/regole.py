@@ -356,6 +356,37 @@ def unisci(*elenchi: Errori) -> Errori:
 
 # --- models ----------------------------------------------------------------------------------
 
+# Kinds of act (``Atto.tipo``). Only a deliberation of the Giunta approves the Relazione
+# (D.Lgs. 150/2009, art. 10 c. 1 lett. b); the import and the demo give a kind to an act read
+# with only its «organo».
+DELIBERA_GIUNTA = "delibera_giunta"
+TIPI_ATTO = {
+    DELIBERA_GIUNTA: "Deliberazione della Giunta",
+    "delibera_consiglio": "Deliberazione del Consiglio",
+    "decreto": "Decreto del Sindaco o del Presidente",
+    "determinazione": "Determinazione dirigenziale",
+    "legge": "Legge o decreto legislativo",
+    "altro": "Altro",
+}
+
+
+def tipo_atto_da_organo(organo: str) -> str:
+    """The kind of act its «organo» names: «Giunta Comunale» → delibera_giunta."""
+    testo = (organo or "").casefold()
+    if "giunta" in testo:
+        return DELIBERA_GIUNTA
+    if "consiglio" in testo:
+        return "delibera_consiglio"
+    if "legge" in testo or "legislativo" in testo or "d.lgs" in testo or "dpr" in testo \
+            or "d.p.r" in testo:
+        return "legge"
+    if "determin" in testo:
+        return "determinazione"
+    if "decreto" in testo:
+        return "decreto"
+    return "altro"
+
+
 class RegoleMixin:
     """``full_clean()`` (every ModelForm of the admin) checks the rules of ``obiettivi.regole``:
     control characters in every text field, then the model's rules across fields

@@ -257,6 +257,10 @@ def _carica_ciclo(w: _Scrittore, ente: Ente, atti: dict, dati: dict) -> Ciclo:
     file = "ciclo.json"
     with _voce(file, "ciclo"):
         atto_smvp = _trova(atti, dati["atto_smvp"], file, "atto_smvp", "l'atto")
+        # the Giunta's act approving the Relazione (illustrative: the seed does not name it);
+        # not among the cycle's acts, which the Relazione cites
+        atto_approvazione = _trova(atti, dati["atto_approvazione"], file, "atto_approvazione",
+                                   "l'atto")
         smvp = smvp_create_default(ente=ente, atto=atto_smvp)
         anno = int(dati["anno"])
         ciclo = w.salva(
@@ -265,6 +269,7 @@ def _carica_ciclo(w: _Scrittore, ente: Ente, atti: dict, dati: dict) -> Ciclo:
             {
                 "stato": dati["stato"],
                 "smvp_id": smvp.pk,
+                "atto_approvazione_id": atto_approvazione.pk,
                 "dati_dimostrativi": bool(dati["dati_dimostrativi"]),
                 "nota_dati_dimostrativi": dati["nota_dati_dimostrativi"],
             },

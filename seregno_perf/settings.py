@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "obiettivi",
     "valutazione",
     "trasparenza",
+    "validazione",
     "seregno_perf.apps.SeregnoPerfConfig",
 ]
 

@@ -4,6 +4,7 @@ published figures, idempotent reloads, demo users, and clean failures on a broke
 import json
 import shutil
 from collections import Counter, defaultdict
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 from unittest.mock import patch
@@ -142,7 +143,12 @@ class DemoCaricata(TestCase):
         assert all(modificati.values_list("titolo_nell_atto", flat=True))
         assert "ACCORDO QUADRO" in gc140.note
         assert modificati.get(obiettivo__codice="LLPP.06").titolo_nell_atto.endswith("VIA MACALLE")
-        assert set(self.ciclo.atti.all()) == set(Atto.objects.filter(ente=self.ciclo.ente))
+        # every act is the cycle's, except the (illustrative) Giunta act approving the Relazione
+        approvazione = self.ciclo.atto_approvazione
+        assert (approvazione.tipo, approvazione.data) == ("delibera_giunta", date(2022, 6, 28))
+        assert "dimostrativo" in approvazione.note
+        assert set(self.ciclo.atti.all()) == set(
+            Atto.objects.filter(ente=self.ciclo.ente).exclude(pk=approvazione.pk))
         assert self.ciclo.atti.count() == 12
         assert self.ciclo.smvp.atto == Atto.objects.get(numero="175", anno=2012)
         assert (self.ciclo.smvp.peso_finanziaria, self.ciclo.smvp.peso_obiettivi,

@@ -679,10 +679,16 @@ def esito_complessivo(verifiche) -> str:
 
 
 def frase_riepilogo(verifiche) -> str:
-    """«15 verifiche: 10 superate, 5 con rilievi, 0 non superate.»"""
+    """«15 verifiche: 11 superate, 4 con rilievi, nessuna non superata.»"""
     c = riepilogo(verifiche)
-    return (f"{len(verifiche)} verifiche: {c[SUPERATA]} superate, {c[CON_RILIEVI]} con rilievi, "
-            f"{c[NON_SUPERATA]} non superate.")
+
+    def conta(n, singolare, plurale):
+        return f"nessuna {singolare}" if n == 0 else f"{n} {singolare if n == 1 else plurale}"
+
+    return (f"{conta(len(verifiche), 'verifica', 'verifiche')}: "
+            f"{conta(c[SUPERATA], 'superata', 'superate')}, "
+            f"{conta(c[CON_RILIEVI], 'con rilievi', 'con rilievi')}, "
+            f"{conta(c[NON_SUPERATA], 'non superata', 'non superate')}.").capitalize()
 
 
 def come_dati(verifiche) -> list[dict]:

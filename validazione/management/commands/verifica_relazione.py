@@ -60,11 +60,11 @@ class Command(BaseCommand):
         scrivi("")
         riepilogo = v.frase_riepilogo(verifiche)
         if v.esito_complessivo(verifiche) == v.NON_SUPERATA:
-            scrivi(self.style.ERROR(f"Esito: NON SUPERATE. {riepilogo}"))
+            scrivi(self.style.ERROR(f"Esito: verifiche non superate. {riepilogo}"))
         elif v.esito_complessivo(verifiche) == v.CON_RILIEVI:
-            scrivi(self.style.WARNING(f"Esito: superate con rilievi. {riepilogo}"))
+            scrivi(self.style.WARNING(f"Esito: verifiche superate con rilievi. {riepilogo}"))
         else:
-            scrivi(self.style.SUCCESS(f"Esito: superate. {riepilogo}"))
+            scrivi(self.style.SUCCESS(f"Esito: verifiche superate. {riepilogo}"))
 
 
 def _json(ciclo, verifiche) -> str:

@@ -1,0 +1,59 @@
+"""The admin page «Verifiche della Relazione» of a cycle: read-only, for the Nucleo and the
+Amministratore. The view finds the cycle and checks the role; ``validazione.queries`` computes."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from obiettivi import permessi
+from obiettivi.models import Ciclo
+
+from . import verifiche as v
+from .queries import verifiche_ciclo
+
+#: the admin change page of each kind of object an evidence line is about
+PAGINE_ADMIN = {
+    v.OBIETTIVO: "admin:obiettivi_obiettivo_change",
+    v.INDICATORE: "admin:obiettivi_indicatore_change",
+    v.FASE: "admin:obiettivi_fase_change",
+    v.ATTO: "admin:obiettivi_atto_change",
+    v.CICLO: "admin:obiettivi_ciclo_change",
+    v.AREA: "admin:obiettivi_area_change",
+    v.SMVP: "admin:valutazione_smvp_change",
+    v.STANDARD: "admin:valutazione_standardbarometro_change",
+    v.FINANZIARIO: "admin:valutazione_indicatorefinanziario_change",
+}
+
+
+def puo_vedere_verifiche(user) -> bool:
+    """The Nucleo and the Amministratore; never a dirigente as such."""
+    return permessi.vede_tutto(user)
+
+
+def url_evidenza(evidenza: v.Evidenza) -> str:
+    """The admin page of what an evidence line is about ("" when it is about nothing)."""
+    nome = PAGINE_ADMIN.get(evidenza.tipo)
+    if nome is None or evidenza.id is None:
+        return ""
+    return reverse(nome, args=[evidenza.id])
+
+
+def verifiche(request, ciclo_id):
+    if not puo_vedere_verifiche(request.user):
+        raise PermissionDenied("Le verifiche della Relazione sono del Nucleo di valutazione e "
+                               "dell'Amministratore.")
+    ciclo = get_object_or_404(Ciclo.objects.select_related("ente"), pk=ciclo_id)
+    elenco = verifiche_ciclo(ciclo)
+    return TemplateResponse(request, "admin/validazione/verifiche.html", {
+        **admin.site.each_context(request),
+        "title": f"Verifiche della Relazione {ciclo.anno} — {ciclo.ente}",
+        "ciclo": ciclo,
+        "verifiche": [
+            (verifica, [(e, url_evidenza(e)) for e in verifica.evidenze]) for verifica in elenco
+        ],
+        "esito": v.esito_complessivo(elenco),
+        "riepilogo": v.frase_riepilogo(elenco),
+        "ciclo_opts": Ciclo._meta,
+    })

@@ -300,15 +300,16 @@ def indicatori_misurati(dati: DatiVerifiche) -> Verifica:
             if _misurato(ind):
                 continue
             oggetto = f"{o.codice} / {ind.codice}"
-            cosa = "data di realizzazione" if ind.tipo == TIPO_SCADENZA else "consuntivo"
+            cosa = ("data di realizzazione non inserita" if ind.tipo == TIPO_SCADENZA
+                    else "consuntivo non inserito")
             if _vuoto(o.relazione):
                 evidenze.append(Evidenza(
-                    f"{oggetto} — {cosa} non inserito e nessuna relazione del dirigente che ne "
-                    "dica il motivo", NON_SUPERATA, INDICATORE, ind.id, oggetto))
+                    f"{oggetto} — {cosa} e nessuna relazione del dirigente che ne dica il motivo",
+                    NON_SUPERATA, INDICATORE, ind.id, oggetto))
             else:
                 evidenze.append(Evidenza(
-                    f"{oggetto} — {cosa} non inserito: il motivo può stare solo nella relazione "
-                    "del dirigente, da leggere", CON_RILIEVI, INDICATORE, ind.id, oggetto))
+                    f"{oggetto} — {cosa}: il motivo può stare solo nella relazione del "
+                    "dirigente, da leggere", CON_RILIEVI, INDICATORE, ind.id, oggetto))
     return _verifica(
         "indicatori-misurati", "Valori misurati degli indicatori",
         "Ogni indicatore di un obiettivo attivo ha il valore misurato, o la relazione del "
@@ -500,8 +501,9 @@ def indicatori_senza_target(dati: DatiVerifiche) -> Verifica:
             manca = ind.data_target is None if ind.tipo == TIPO_SCADENZA else ind.target is None
             if manca:
                 oggetto = f"{o.codice} / {ind.codice}"
-                cosa = "scadenza prevista" if ind.tipo == TIPO_SCADENZA else "target"
-                evidenze.append(Evidenza(f"{oggetto} — {cosa} non indicato", CON_RILIEVI,
+                cosa = ("scadenza prevista non indicata" if ind.tipo == TIPO_SCADENZA
+                        else "target non indicato")
+                evidenze.append(Evidenza(f"{oggetto} — {cosa}", CON_RILIEVI,
                                          INDICATORE, ind.id, oggetto))
     return _verifica(
         "indicatori-senza-target", "Indicatori senza target",

@@ -258,7 +258,7 @@ def _carica_ciclo(w: _Scrittore, ente: Ente, atti: dict, dati: dict) -> Ciclo:
     with _voce(file, "ciclo"):
         atto_smvp = _trova(atti, dati["atto_smvp"], file, "atto_smvp", "l'atto")
         # the Giunta's act approving the Relazione (illustrative: the seed does not name it);
-        # not among the cycle's acts, which the Relazione cites
+        # kept out of the cycle's acts, so that the demo's Relazione stays as the document is
         atto_approvazione = _trova(atti, dati["atto_approvazione"], file, "atto_approvazione",
                                    "l'atto")
         smvp = smvp_create_default(ente=ente, atto=atto_smvp)

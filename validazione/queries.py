@@ -1,7 +1,7 @@
 """Reads of the validazione app: load a cycle as the checks read it, in a fixed number of queries.
 
 ``dati_verifiche(ciclo)`` runs the same number of queries whatever the size of the cycle: the
-cycle with its SMVP and acts (1), ``valutazione.queries.risultati_ciclo`` for the figures of
+cycle with its SMVP and acts (1, ``cicli()``, by the caller), ``valutazione.queries.risultati_ciclo`` for the figures of
 achievement and the grades of the bands (9, or 0 without an SMVP), then one each for the
 objectives' texts, indicators, phases, variations, the year before's indicators and whether that
 cycle exists, the barometro, the financial indicators and the ente's SMVP versions.
@@ -32,9 +32,14 @@ def _smvp(smvp) -> v.DatiSmvp:
     )
 
 
+def cicli():
+    """Cycles with what ``dati_verifiche`` reads of them (ente, SMVP and its act, approving act)
+    in the same query."""
+    return Ciclo.objects.select_related("ente", "smvp__atto", "atto_approvazione")
+
+
 def dati_verifiche(ciclo: Ciclo) -> v.DatiVerifiche:
-    """Everything the checks need for ``ciclo``, as plain values (fixed number of queries)."""
-    ciclo = Ciclo.objects.select_related("ente", "smvp__atto", "atto_approvazione").get(pk=ciclo.pk)
+    """Everything the checks need for ``ciclo`` (read from ``cicli()``), as plain values."""
     risultati = risultati_ciclo(ciclo) if ciclo.smvp_id is not None else None
     calcolati = {r.id: r for r in risultati.obiettivi} if risultati else {}
     scala = risultati.regole.scala_gradi if risultati else ()
@@ -44,7 +49,7 @@ def dati_verifiche(ciclo: Ciclo) -> v.DatiVerifiche:
         (ob_codice, codice): consuntivo
         for ob_codice, codice, consuntivo in Indicatore.objects.filter(
             obiettivo__ciclo__ente_id=ciclo.ente_id, obiettivo__ciclo__anno=ciclo.anno - 1,
-        ).values_list("obiettivo__codice", "codice", "consuntivo")
+        ).order_by().values_list("obiettivo__codice", "codice", "consuntivo")
     }
     indicatori = defaultdict(list)
     for (id_, ob_id, ob_codice, codice, nome, tipo, target, consuntivo, data_target,

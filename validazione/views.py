@@ -11,7 +11,7 @@ from obiettivi import permessi
 from obiettivi.models import Ciclo
 
 from . import verifiche as v
-from .queries import verifiche_ciclo
+from .queries import cicli, verifiche_ciclo
 
 #: the admin change page of each kind of object an evidence line is about
 PAGINE_ADMIN = {
@@ -44,7 +44,7 @@ def verifiche(request, ciclo_id):
     if not puo_vedere_verifiche(request.user):
         raise PermissionDenied("Le verifiche della Relazione sono del Nucleo di valutazione e "
                                "dell'Amministratore.")
-    ciclo = get_object_or_404(Ciclo.objects.select_related("ente"), pk=ciclo_id)
+    ciclo = get_object_or_404(cicli(), pk=ciclo_id)
     elenco = verifiche_ciclo(ciclo)
     return TemplateResponse(request, "admin/validazione/verifiche.html", {
         **admin.site.each_context(request),

@@ -3,9 +3,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from obiettivi.models import Ciclo
 from validazione import verifiche as v
-from validazione.queries import verifiche_ciclo
+from validazione.queries import cicli, verifiche_ciclo
 
 SEGNI = {v.NON_SUPERATA: "✗", v.CON_RILIEVI: "!", v.INFORMA: "·"}
 
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, ente, anno, file_json=None, **options):
-        ciclo = Ciclo.objects.filter(ente__slug=ente, anno=anno).select_related("ente").first()
+        ciclo = cicli().filter(ente__slug=ente, anno=anno).first()
         if ciclo is None:
             raise CommandError(f"Ciclo non trovato: ente «{ente}», anno {anno}.", returncode=2)
         verifiche = verifiche_ciclo(ciclo)

@@ -1,8 +1,9 @@
 """Reads of the validazione app: load a cycle as the checks read it, in a fixed number of queries.
 
 ``dati_verifiche(ciclo)`` runs the same number of queries whatever the size of the cycle: the
-cycle with its SMVP and acts (1, ``cicli()``, by the caller), ``valutazione.queries.risultati_ciclo`` for the figures of
-achievement and the grades of the bands (9, or 0 without an SMVP), then one each for the
+caller reads the cycle with its SMVP and acts (``cicli()``, 1 query), then
+``valutazione.queries.risultati_ciclo`` gives the figures of achievement and the grades of the
+bands (9, or 0 without an SMVP), then one query each for the
 objectives' texts, indicators, phases, variations, the year before's indicators and whether that
 cycle exists, the barometro, the financial indicators and the ente's SMVP versions.
 ``verifiche_ciclo`` hands them to the pure ``validazione.verifiche``.

@@ -374,8 +374,8 @@ def variazioni_coperte(dati: DatiVerifiche) -> Verifica:
             effetto = "modificato" if v.effetto == MODIFICATO else "introdotto"
             if atto.data is None:
                 if atto.anno is not None and atto.anno > dati.anno:
-                    evidenze.append(_ob(o, NON_SUPERATA, f"{effetto} da {atto.descrizione}, "
-                                                         f"atto di un anno successivo al {dati.anno}"))
+                    evidenze.append(_ob(o, NON_SUPERATA, f"{effetto} da {atto.descrizione}, atto "
+                                                         f"di un anno successivo al {dati.anno}"))
                 else:
                     evidenze.append(_ob(o, CON_RILIEVI, f"{effetto} da {atto.descrizione}, atto "
                                                         "senza data: indicarla"))

@@ -3,6 +3,7 @@
 fails naming the objectives. The page: Nucleo and Amministratore only."""
 
 import json
+import tempfile
 from io import StringIO
 
 import pytest
@@ -74,7 +75,7 @@ class TestVerificheSeregno(TestCase):
         self.assertIn("Esito: verifiche non superate.", uscita)
 
     def test_json_file(self):
-        percorso = self.enterContext(_cartella()) + "/verifiche.json"
+        percorso = self.enterContext(tempfile.TemporaryDirectory()) + "/verifiche.json"
         stato, uscita = esegui("seregno", "2021", "--json", percorso)
         self.assertEqual(stato, 0)
         self.assertIn(f"Verifiche scritte in JSON in {percorso}.", uscita)
@@ -158,12 +159,6 @@ class TestVerificheSeregno(TestCase):
 # session, user, groups, the cycle (with its SMVP and acts), the loader (19: see
 # tests/validazione/test_query.py), the admin's permissions for the menu (2)
 _QUERY_PAGINA = 24
-
-
-def _cartella():
-    import tempfile
-
-    return tempfile.TemporaryDirectory()
 
 
 @pytest.mark.django_db

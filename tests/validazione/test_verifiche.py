@@ -114,7 +114,8 @@ def test_indicatori_misurati():
     assert verifica.esito == v.NON_SUPERATA
     assert (verifica.evidenze[0].tipo, verifica.evidenze[0].id) == (v.INDICATORE, 100)
     assert verifica.evidenze[0].codice == "OB.01 / I1"
-    scadenza = obiettivo(indicatori=(indicatore(tipo=v.TIPO_SCADENZA, data_target=date(2021, 6, 1)),))
+    scadenza = obiettivo(
+        indicatori=(indicatore(tipo=v.TIPO_SCADENZA, data_target=date(2021, 6, 1)),))
     assert "data di realizzazione" in descrizioni(v.indicatori_misurati(ciclo(scadenza)))[0]
 
 
@@ -141,7 +142,8 @@ def test_gradi_nelle_fasce():
     assert descrizioni(spiegato_nucleo)[0].endswith("differenza spiegata dal Nucleo")
     proposto = obiettivo(grado_validato=None, grado_proposto=3, spiegazione_grado="Ritardi.")
     assert v.gradi_nelle_fasce(ciclo(proposto)).esito == v.SUPERATA
-    assert v.gradi_nelle_fasce(ciclo(replace(proposto, spiegazione_grado=""))).esito == v.NON_SUPERATA
+    non_spiegato = replace(proposto, spiegazione_grado="")
+    assert v.gradi_nelle_fasce(ciclo(non_spiegato)).esito == v.NON_SUPERATA
 
 
 # --- 5. variazioni coperte da atti, 6. motivazioni degli stati -------------------------------
@@ -168,11 +170,13 @@ def test_variazioni_coperte_da_atti():
 
 
 def test_motivazioni_stati():
-    sospeso = obiettivo(stato=v.SOSPESO, stato_etichetta="Sospeso", motivazione_stato="causa COVID-19")
+    sospeso = obiettivo(stato=v.SOSPESO, stato_etichetta="Sospeso",
+                        motivazione_stato="causa COVID-19")
     verifica = v.motivazioni_stati(ciclo(sospeso))
     assert verifica.esito == v.SUPERATA
     assert descrizioni(verifica) == ["OB.01 — «Sospeso»: causa COVID-19"]
-    assert v.motivazioni_stati(ciclo(replace(sospeso, motivazione_stato=""))).esito == v.NON_SUPERATA
+    senza = replace(sospeso, motivazione_stato="")
+    assert v.motivazioni_stati(ciclo(senza)).esito == v.NON_SUPERATA
     stralciato = obiettivo(stato=v.STRALCIATO, stato_etichetta="Stralciato")
     assert v.motivazioni_stati(ciclo(stralciato)).esito == v.CON_RILIEVI
     rinviato = obiettivo(stato=v.RINVIATO, stato_etichetta="Rinviato", motivazione_stato="Fondi.")
@@ -288,7 +292,8 @@ def test_approvazione():
     assert v.approvazione(ciclo(atto_approvazione=altro_ente)).esito == v.NON_SUPERATA
     tardi = replace(GIUNTA, data=date(2022, 7, 1))
     assert v.approvazione(ciclo(atto_approvazione=tardi)).esito == v.CON_RILIEVI
-    assert v.approvazione(ciclo(atto_approvazione=replace(GIUNTA, data=None))).esito == v.CON_RILIEVI
+    senza_data = replace(GIUNTA, data=None)
+    assert v.approvazione(ciclo(atto_approvazione=senza_data)).esito == v.CON_RILIEVI
 
 
 # --- the whole -------------------------------------------------------------------------------

@@ -213,6 +213,14 @@ class Verifica:
     def etichetta_esito(self) -> str:
         return ESITI[self.esito]
 
+    @property
+    def n_mancanze(self) -> int:
+        return sum(1 for e in self.evidenze if e.esito == NON_SUPERATA)
+
+    @property
+    def n_rilievi(self) -> int:
+        return sum(1 for e in self.evidenze if e.esito == CON_RILIEVI)
+
 
 def _verifica(codice, titolo, regola, riferimento, evidenze, nota="") -> Verifica:
     """The outcome of a check is the worst of its evidence lines (none: superata)."""

@@ -137,6 +137,10 @@ class TestVerificheSeregno(TestCase):
         atto = self.ciclo.atto_approvazione
         self.assertIn(reverse("admin:obiettivi_atto_change", args=[atto.pk]), html)
         self.assertIn("Superate con rilievi", html)
+        # the summary counts each check's rilievi: 85 objectives measured only by phases
+        self.assertIn('<a href="#obiettivi-senza-indicatori">Obiettivi senza indicatori</a></td>'
+                      '<td><span class="esito esito-con_rilievi">Con rilievi</span></td>'
+                      '<td>0</td><td>85</td>', html)
 
     def test_page_of_a_failing_cycle(self):
         self.client.force_login(self.utenti["admin"])

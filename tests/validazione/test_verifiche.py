@@ -321,6 +321,7 @@ def test_le_mancanze_vengono_prima_dei_rilievi_e_delle_informazioni():
     vuoto = obiettivo(13, "OB.04", stato=v.NON_APPLICABILE, stato_etichetta="Non applicabile")
     verifica = v.motivazioni_stati(ciclo(stralciato, sospeso, vuoto))
     assert [e.esito for e in verifica.evidenze] == [v.NON_SUPERATA, v.CON_RILIEVI, v.INFORMA]
+    assert (verifica.n_mancanze, verifica.n_rilievi) == (1, 1)
 
 
 @pytest.mark.parametrize("anno, termine", [(2021, date(2022, 6, 30)), (2024, date(2025, 6, 30))])

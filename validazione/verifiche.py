@@ -354,8 +354,8 @@ def gradi_nelle_fasce(dati: DatiVerifiche) -> Verifica:
         if grado is None or o.grado_calcolato is None or grado == o.grado_calcolato:
             continue
         fonte = "validato" if o.grado_validato is not None else "proposto"
-        testo = (f"grado {fonte} {grado}, ma il raggiungimento del "
-                 f"{formati.percentuale(o.percentuale)} cade nella fascia del grado "
+        testo = (f"grado {fonte} {grado}, ma il raggiungimento "
+                 f"({formati.percentuale(o.percentuale)}) cade nella fascia del grado "
                  f"{o.grado_calcolato}")
         chi = [nome for nome, spiegazione in (("dal Nucleo", o.motivazione_grado),
                                               ("dal dirigente", o.spiegazione_grado))

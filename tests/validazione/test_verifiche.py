@@ -135,8 +135,8 @@ def test_gradi_nelle_fasce():
     verifica = v.gradi_nelle_fasce(ciclo(fuori))
     assert verifica.esito == v.NON_SUPERATA
     assert descrizioni(verifica) == [
-        "OB.01 — grado validato 5, ma il raggiungimento del 96,00 % cade nella fascia del grado "
-        "4, senza spiegazione"]
+        "OB.01 — grado validato 5, ma il raggiungimento (96,00 %) cade nella fascia del grado 4, "
+        "senza spiegazione"]
     spiegato_nucleo = v.gradi_nelle_fasce(ciclo(replace(fuori, motivazione_grado="Vedi atti.")))
     assert spiegato_nucleo.esito == v.SUPERATA
     assert descrizioni(spiegato_nucleo)[0].endswith("differenza spiegata dal Nucleo")

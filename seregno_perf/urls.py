@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from obiettivi.views import scrivania
+
 admin.site.site_header = "seregno_perf — Ciclo della performance"
 admin.site.site_title = "seregno_perf"
 admin.site.index_title = "Amministrazione"
 
 urlpatterns = [
+    # The admin's home is each role's desk (obiettivi/scrivania.py), then the usual sections.
+    path("admin/", admin.site.admin_view(scrivania), name="scrivania"),
     path("admin/", admin.site.urls),
     path("", include("trasparenza.urls")),
 ]

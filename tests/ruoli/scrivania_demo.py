@@ -1,13 +1,14 @@
 """The Seregno 2021 demo as it looks in the middle of reporting, for the desks' browser test and
 screenshots: the cycle back in «Rendicontazione» with a deadline 12 days away, the Lavori
 pubblici objectives in every reporting state (one sent back with the Nucleo's comment), others
-sent to the Nucleo, the rest validated."""
+sent to the Nucleo, the rest validated (a cycle reopened after its first publication, when
+``con_2022``)."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from obiettivi.demo import carica_demo
+from obiettivi.demo import carica_demo, carica_demo_successivo
 from obiettivi.models import Ciclo, Obiettivo
 
 R = Obiettivo.StatoRendicontazione
@@ -16,8 +17,11 @@ COMMENTO = ("Indicare la data di fine lavori e allegare il verbale di collaudo: 
             "non è coerente con la fase «Collaudo» ferma al 60%.")
 
 
-def prepara_demo_in_rendicontazione(*, giorni=12):
+def prepara_demo_in_rendicontazione(*, giorni=12, con_2022=False):
+    """``con_2022``: also the published 2022 (as ``carica_demo`` makes it; two PDFs, slower)."""
     carica_demo()
+    if con_2022:
+        carica_demo_successivo()
     ciclo = Ciclo.objects.get(ente__slug="seregno", anno=2021)
     Ciclo.objects.filter(pk=ciclo.pk).update(
         stato=Ciclo.Stato.RENDICONTAZIONE, atto_approvazione=None,

@@ -204,3 +204,36 @@ def test_app_list_stays_below_the_desk(client, mondo):
 def test_anonymous_user_goes_to_login(client):
     risposta = client.get("/admin/")
     assert risposta.status_code == 302 and "/admin/login/" in risposta["Location"]
+
+
+# --- the deadline: set on the cycle's page, moved by the copy, given to the demo --------------
+
+
+def test_deadline_is_on_the_cycle_page_and_moves_with_the_copy(client, mondo):
+    from obiettivi.services import ciclo_copia
+
+    client.force_login(mondo.amministratore)
+    pagina = client.get(admin_url(Ciclo, "change", mondo.aperto.pk)).content.decode()
+    assert 'name="scadenza_rendicontazione"' in pagina
+    Ciclo.objects.filter(pk=mondo.aperto.pk).update(scadenza_rendicontazione=date(2022, 3, 31))
+    mondo.aperto.refresh_from_db()
+    copia = ciclo_copia(da=mondo.aperto, anno=2022, utente=mondo.amministratore).ciclo
+    assert copia.scadenza_rendicontazione == date(2023, 3, 31)
+
+
+@pytest.mark.django_db
+def test_demo_cycle_has_its_reporting_deadline():
+    from obiettivi.demo import carica_demo
+
+    ciclo = carica_demo().ciclo
+    assert ciclo.scadenza_rendicontazione == date(2022, 3, 31)
+
+
+def test_sent_emails_register_is_for_amministratori_only(client, mondo):
+    url = "/admin/avvisi/avvisoinviato/"
+    client.force_login(mondo.amministratore)
+    assert client.get(url).status_code == 200
+    for utente in (mondo.dirigente, mondo.nucleo):
+        client.force_login(utente)
+        assert client.get(url).status_code == 403
+        assert "Avvisi inviati" not in client.get("/admin/").content.decode()

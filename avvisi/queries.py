@@ -47,8 +47,7 @@ class Promemoria:
 def ultimi_avvisi(utente, quanti: int = 5) -> list[AvvisoInviato]:
     """The last messages sent to ``utente`` (for the desk), newest first (1 query)."""
     return list(
-        AvvisoInviato.objects.filter(destinatario=utente)
-        .select_related("ciclo__ente").defer("testo")[:quanti]
+        AvvisoInviato.objects.filter(destinatario=utente).defer("testo")[:quanti]
     )
 
 

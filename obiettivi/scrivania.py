@@ -13,10 +13,11 @@ several roles gets several sections):
   ``obiettivi.workflow.BLOCCANTI``, the rule the workflow itself applies), the last publication
   and the actions.
 
-Queries do not grow with the number of objectives: the dirigente's section runs 4, the
-Amministratore's 3, the Nucleo's 2 plus ``risultati_ciclo`` (9) for each cycle under review
-that has objectives waiting. Rows are read as plain values; counts are aggregated in the
-database.
+Queries do not grow with the number of objectives (``tests/scala/test_scrivania_query.py``,
+50 and 400 objectives): the user's roles 1, the dirigente's section 4 (their areas, then with
+their services; counts; objectives to report), the Amministratore's 3, the Nucleo's 2 plus
+``risultati_ciclo`` (9) for each cycle under review that has objectives waiting, and 1 for the
+e-mails sent to the user. Rows are read as plain values; counts are aggregated in the database.
 """
 
 from __future__ import annotations

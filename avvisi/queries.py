@@ -170,7 +170,9 @@ def _per_nucleo(oggi: date) -> list[Promemoria]:
     dovuti = []
     for utente in membri:
         ultimo = ultimi.get(utente.pk)
-        nuovi = [r for r in invii if ultimo is None or r[0] > ultimo]
+        # each objective once, at its latest sending (sent, sent back and sent again)
+        nuovi = sorted({r[1]: r for r in invii if ultimo is None or r[0] > ultimo}.values(),
+                       key=lambda r: r[0])
         if nuovi:
             oggetto, testo = testi.invii_nucleo(nuovi, cicli, oggi=oggi)
             dovuti.append(Promemoria(Tipo.INVII_NUCLEO, utente, f"giorno:{oggi.isoformat()}",

@@ -173,3 +173,14 @@ def test_desk_shows_the_reminders_sent_to_the_user(posta, client):
     client.force_login(posta.altro_dirigente)
     html = client.get("/admin/").content.decode()
     assert html.count("è aperta la rendicontazione 2021") == 1
+
+
+def test_digest_lists_an_objective_once_even_if_sent_twice(posta):
+    giorno = SCADENZA - timedelta(days=10)
+    workflow.obiettivo_invia(obiettivo=posta.proprio, utente=posta.dirigente)
+    workflow.obiettivo_rinvia(obiettivo=posta.proprio, utente=posta.nucleo, commento="Rivedere.")
+    posta.proprio.refresh_from_db()
+    workflow.obiettivo_invia(obiettivo=posta.proprio, utente=posta.dirigente)
+    _invia(giorno)
+    (corpo,) = [m.body for m in mail.outbox if m.to == ["nucleo@esempio.it"]]
+    assert corpo.count("- LP.01 ") == 1

@@ -11,7 +11,7 @@ from django.urls import reverse
 from obiettivi.scrivania import url_elenco_obiettivi, url_obiettivo
 from seregno_perf.formati import data, giorni_alla_scadenza, quanti
 
-FIRMA = "\n-- \nMessaggio automatico di seregno_perf: non rispondere a questo indirizzo.\n"
+FIRMA = "\n-- \nMessaggio automatico del sistema del ciclo della performance: non rispondere a questo indirizzo.\n"
 MASSIMO_ELENCO = 30
 
 

@@ -357,8 +357,8 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
     search_fields = ["ente__nome", "=anno"]
     autocomplete_fields = ["atti"]
     fields = [
-        "ente", "anno", "stato", "passaggi_di_stato", "atto_approvazione", "smvp", "atti",
-        "dati_dimostrativi", "nota_dati_dimostrativi",
+        "ente", "anno", "stato", "passaggi_di_stato", "scadenza_rendicontazione",
+        "atto_approvazione", "smvp", "atti", "dati_dimostrativi", "nota_dati_dimostrativi",
     ]
 
     actions = ["esporta_csv", "pubblica_relazione", "copia_anno_successivo"]

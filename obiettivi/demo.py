@@ -268,6 +268,7 @@ def _carica_ciclo(w: _Scrittore, ente: Ente, atti: dict, dati: dict) -> Ciclo:
             {"ente": ente, "anno": anno},
             {
                 "stato": dati["stato"],
+                "scadenza_rendicontazione": _data(dati.get("scadenza_rendicontazione")),
                 "smvp_id": smvp.pk,
                 "atto_approvazione_id": atto_approvazione.pk,
                 "dati_dimostrativi": bool(dati["dati_dimostrativi"]),
@@ -562,6 +563,10 @@ def _carica_rpct(w, ciclo, dati: list):
 # Demo users, each in the group of their role (groups are created by a migration)
 # --------------------------------------------------------------------------------------------
 
+# Demo users' addresses: a reserved domain (RFC 2606), so a reminder never reaches anyone.
+DOMINIO_EMAIL_DEMO = "demo.invalid"
+
+
 def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
     """``admin`` (superuser, group Amministratore), ``nucleo`` (group Nucleo di valutazione) and
     one ``dirigente.<area>`` per area (group Dirigente, dirigente of that area), all staff;
@@ -589,7 +594,7 @@ def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
         cambiati = []
         for campo, valore in (
             ("is_staff", True), ("is_superuser", superuser), ("is_active", True),
-            ("first_name", nome[:150]),
+            ("first_name", nome[:150]), ("email", f"{username}@{DOMINIO_EMAIL_DEMO}"),
         ):
             if getattr(user, campo) != valore:
                 setattr(user, campo, valore)

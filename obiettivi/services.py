@@ -109,6 +109,7 @@ def ciclo_copia(*, da: Ciclo, anno: int, utente=None) -> EsitoCopia:
     anni = anno - da.anno
     nuovo = Ciclo(
         ente_id=da.ente_id, anno=anno, smvp_id=da.smvp_id,
+        scadenza_rendicontazione=_sposta_anni(da.scadenza_rendicontazione, anno - da.anno),
         dati_dimostrativi=da.dati_dimostrativi, nota_dati_dimostrativi=da.nota_dati_dimostrativi,
     )
     nuovo.full_clean()

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from . import permessi, regole
 from .models import Atto, Ciclo, Obiettivo, RiaperturaCiclo
@@ -59,6 +60,38 @@ STATI_REVISIONE = frozenset({Stato.RENDICONTAZIONE, Stato.VALIDAZIONE})
 STATI_DI_RIAPERTURA = (Stato.RENDICONTAZIONE, Stato.VALIDAZIONE)
 DA_INVIARE = frozenset({Rendicontazione.BOZZA, Rendicontazione.RINVIATO})
 INVIATI = frozenset({Rendicontazione.INVIATO, Rendicontazione.VALIDATO})
+# The history's reason of each objective transition (``avvisi`` reads them to find the events).
+MOTIVO_INVIO = "Inviato al Nucleo"
+MOTIVO_VALIDAZIONE = "Validato dal Nucleo"
+MOTIVO_RINVIO = "Rinviato al dirigente"
+
+
+@dataclass(frozen=True)
+class Bloccante:
+    """Which active objectives keep a cycle from moving to ``verso``: ``filtro`` selects them
+    (a ``Q`` on Obiettivo), ``descrizione`` is what they are not yet («inviati al Nucleo»),
+    ``stati`` the reporting states they can be in (for a filtered list)."""
+
+    verso: str
+    filtro: Q
+    descrizione: str
+    stati: tuple
+
+
+# The one definition of what blocks each transition on the objectives' side: the workflow
+# refuses with it (``errori_avanzamento``) and the Amministratore's desk counts it.
+BLOCCANTI = {
+    Stato.VALIDAZIONE: Bloccante(
+        verso=Stato.VALIDAZIONE, filtro=~Q(stato_rendicontazione__in=INVIATI),
+        descrizione="inviati al Nucleo", stati=tuple(sorted(DA_INVIARE)),
+    ),
+    Stato.APPROVATA: Bloccante(
+        verso=Stato.APPROVATA,
+        filtro=~Q(stato_rendicontazione=Rendicontazione.VALIDATO, grado_validato__isnull=False),
+        descrizione="validati dal Nucleo",
+        stati=tuple(sorted({*DA_INVIARE, Rendicontazione.INVIATO})),
+    ),
+}
 
 
 def ciclo_bloccato(ciclo) -> bool:
@@ -97,22 +130,16 @@ def errori_avanzamento(ciclo, *, atto=None) -> list[str]:
     if nuovo is None:
         return [f"Il ciclo {ciclo} è già «{_etichetta(ciclo.stato)}»: non c'è uno stato successivo."]
     errori = []
-    if nuovo == Stato.VALIDAZIONE:
-        mancanti = _obiettivi_attivi(ciclo).exclude(stato_rendicontazione__in=INVIATI)
+    bloccante = BLOCCANTI.get(nuovo)
+    if bloccante is not None:
+        mancanti = _obiettivi_attivi(ciclo).filter(bloccante.filtro)
         if mancanti.exists():
             errori.append(
-                f"{mancanti.count()} obiettivi attivi non sono ancora stati inviati al Nucleo "
+                f"{mancanti.count()} obiettivi attivi non sono ancora stati "
+                f"{bloccante.descrizione} "
                 f"({_elenco_codici(mancanti)})."
             )
-    elif nuovo == Stato.APPROVATA:
-        mancanti = _obiettivi_attivi(ciclo).exclude(
-            stato_rendicontazione=Rendicontazione.VALIDATO, grado_validato__isnull=False
-        )
-        if mancanti.exists():
-            errori.append(
-                f"{mancanti.count()} obiettivi attivi non sono ancora stati validati dal Nucleo "
-                f"({_elenco_codici(mancanti)})."
-            )
+    if nuovo == Stato.APPROVATA:
         if atto is None:
             errori.append("Per approvare indicare l'atto della Giunta che approva la Relazione.")
         elif atto.ente_id != ciclo.ente_id:
@@ -309,7 +336,7 @@ def obiettivo_invia(*, obiettivo: Obiettivo, utente) -> Obiettivo:
     if errori:
         raise ValidationError(errori)
     obiettivo.stato_rendicontazione = Rendicontazione.INVIATO
-    return _salva(obiettivo, utente, "Inviato al Nucleo", ["stato_rendicontazione"])
+    return _salva(obiettivo, utente, MOTIVO_INVIO, ["stato_rendicontazione"])
 
 
 def errori_revisione(obiettivo, *, rinvio=False) -> list[str]:
@@ -384,7 +411,7 @@ def obiettivo_valida(*, obiettivo: Obiettivo, utente, grado_validato=_NON_INDICA
     if errori:
         raise ValidationError(errori)
     obiettivo.stato_rendicontazione = Rendicontazione.VALIDATO
-    return _salva(obiettivo, utente, "Validato dal Nucleo", [
+    return _salva(obiettivo, utente, MOTIVO_VALIDAZIONE, [
         "stato_rendicontazione", "grado_validato", "motivazione_grado", "commento_nucleo",
     ])
 
@@ -401,5 +428,5 @@ def obiettivo_rinvia(*, obiettivo: Obiettivo, utente, commento: str) -> Obiettiv
         raise ValidationError(errori)
     obiettivo.stato_rendicontazione = Rendicontazione.RINVIATO
     obiettivo.commento_nucleo = commento
-    return _salva(obiettivo, utente, "Rinviato al dirigente",
+    return _salva(obiettivo, utente, MOTIVO_RINVIO,
                   ["stato_rendicontazione", "commento_nucleo"])

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
     "DataNonValida", "NumeroNonValido", "data", "dimensione_file", "euro", "leggi_data", "leggi_numero", "misura",
-    "numero", "numero_modulo", "percentuale",
+    "numero", "numero_modulo", "percentuale", "quanti", "giorni_alla_scadenza",
 ]
 
 COME_SCRIVERE = "scrivi 1.250,5: il punto separa le migliaia, la virgola i decimali"
@@ -250,3 +250,21 @@ def leggi_data(valore) -> datetime.date | None:
         except ValueError:
             pass
     raise DataNonValida(testo)
+
+
+def quanti(n: int, singolare: str, plurale: str) -> str:
+    """``quanti(1, "obiettivo", "obiettivi")`` → ``"1 obiettivo"``; 0 and 2+ take the plural."""
+    return f"{n} {singolare if n == 1 else plurale}"
+
+
+def giorni_alla_scadenza(scadenza: datetime.date | None, oggi: datetime.date) -> str:
+    """How far a deadline is, in words: «mancano 12 giorni», «manca 1 giorno», «scade oggi»,
+    «scaduto da 1 giorno», «scaduto da 3 giorni»; ``None`` → ``""``."""
+    if scadenza is None:
+        return ""
+    giorni = (scadenza - oggi).days
+    if giorni == 0:
+        return "scade oggi"
+    if giorni > 0:
+        return f"{'manca' if giorni == 1 else 'mancano'} {quanti(giorni, 'giorno', 'giorni')}"
+    return f"scaduto da {quanti(-giorni, 'giorno', 'giorni')}"

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "valutazione",
     "trasparenza",
     "validazione",
+    "avvisi",
     "seregno_perf.apps.SeregnoPerfConfig",
 ]
 
@@ -172,6 +173,26 @@ LOGIN_URL = "admin:login"
 
 # The demo cycle is illustrative: pages say so where data is marked as such.
 SITE_NAME = "Relazioni sulla Performance"
+
+
+# --- E-mail (avvisi: ``manage.py invia_promemoria``) -------------------------------------------
+# Development prints messages on the console; production sends through SMTP, configured by the
+# variables below (docs/deploy.md). SITO_URL is the address the links in the messages start with.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # port 465
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS, port 587
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "performance@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITO_URL = os.environ.get("SITO_URL", "http://127.0.0.1:8000")
 
 
 # --- Security --------------------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""The register of logins (django-axes) in the admin, in Italian.
+
+django-axes registers English admin pages (columns «Expiration», «Status», rows described as
+«Attempted Access: …»); ``AXES_ENABLE_ADMIN = False`` turns them off and these take their place,
+with the same fields, filters and read-only rules. Field and model names are translated in
+``locale/it/LC_MESSAGES/django.po``.
+"""
+
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.conf import settings as axes_settings
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from .formati import data
+
+
+def _quando(momento):
+    if momento is None:
+        return "—"
+    return f"{data(momento)} alle {timezone.localtime(momento):%H:%M}"
+
+
+# How a row reads in titles, breadcrumbs and confirmations (django-axes writes it in English).
+AccessAttempt.__str__ = lambda self: (
+    f"Tentativi di accesso di «{self.username or '—'}» da {self.ip_address or '—'} "
+    f"(l'ultimo il {_quando(self.attempt_time)})"
+)
+AccessLog.__str__ = lambda self: (
+    f"Accesso di «{self.username or '—'}» il {_quando(self.attempt_time)} da {self.ip_address or '—'}"
+)
+AccessFailureLog.__str__ = lambda self: (
+    f"Accesso fallito di «{self.username or '—'}» il {_quando(self.attempt_time)} "
+    f"da {self.ip_address or '—'}" + (" (bloccato)" if self.locked_out else "")
+)
+
+
+@admin.register(AccessAttempt)
+class TentativoAccessoAdmin(AccessAttemptAdmin):
+    @admin.display(description="scadenza")
+    def expiration(self, obj):
+        scadenza = getattr(getattr(obj, "expiration", None), "expires_at", None)
+        return _quando(scadenza) if scadenza else "non impostata"
+
+    @admin.display(description="stato")
+    def status(self, obj):
+        rimasti = axes_settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if rimasti <= 0:
+            return "bloccato"
+        return "1 tentativo rimasto" if rimasti == 1 else f"{rimasti} tentativi rimasti"
+
+    @admin.action(description="Elimina i tentativi scaduti")
+    def cleanup_expired_attempts(self, request, queryset):
+        quanti = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(request, f"Tentativi scaduti eliminati: {quanti}.", messages.SUCCESS)
+
+
+@admin.register(AccessLog)
+class AccessoRiuscitoAdmin(AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessoFallitoAdmin(AccessFailureLogAdmin):
+    pass

@@ -1,4 +1,5 @@
-"""The register of logins (django-axes) in the admin, in Italian.
+"""The project's own admin pages for third-party models, in Italian: the register of logins
+(django-axes) and the permissions of users and groups.
 
 django-axes registers English admin pages (columns «Expiration», «Status», rows described as
 «Attempted Access: …»); ``AXES_ENABLE_ADMIN = False`` turns them off and these take their place,
@@ -9,7 +10,10 @@ with the same fields, filters and read-only rules. Field and model names are tra
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from .formati import data
@@ -62,4 +66,47 @@ class AccessoRiuscitoAdmin(AccessLogAdmin):
 
 @admin.register(AccessFailureLog)
 class AccessoFallitoAdmin(AccessFailureLogAdmin):
+    pass
+
+
+# --- users and groups: permissions named in Italian ------------------------------------------
+
+# Django stores permission names in English («Can add fase»): the choices say what they allow.
+AZIONI_PERMESSO = {"add": "aggiungere", "change": "modificare", "delete": "eliminare",
+                   "view": "vedere"}
+
+
+def descrizione_permesso(permesso) -> str:
+    """«Pianificazione: … | fase | può modificare» for Django's four permissions of a model;
+    a custom permission keeps its own name."""
+    tipo = permesso.content_type
+    azione = permesso.codename.split("_", 1)[0]
+    if azione in AZIONI_PERMESSO and permesso.codename == f"{azione}_{tipo.model}":
+        return f"{tipo.app_labeled_name} | {tipo.name} | può {AZIONI_PERMESSO[azione]}"
+    return str(permesso)
+
+
+class PermessiChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return descrizione_permesso(obj)
+
+
+class PermessiItalianiMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in {"permissions", "user_permissions"}:
+            kwargs["form_class"] = PermessiChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UtenteAdmin(PermessiItalianiMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GruppoAdmin(PermessiItalianiMixin, GroupAdmin):
     pass

@@ -7,11 +7,13 @@ django-simple-history history), and every custom URL of its ``get_urls`` that ta
 or one object id (``<int:ciclo_id>`` → a Ciclo the user sees; ``<object_id>`` → the admin's own
 model). A page added by anyone tomorrow is walked without touching this file.
 
-``testo_visibile`` keeps what is read: text nodes, the visible attributes (``title``, ``alt``,
-``placeholder``, ``aria-label``, the value of buttons) and screen-reader-only text
-(``visually-hidden``), but not scripts, styles, hidden inputs or other attribute values.
+``leggi_pagina`` keeps what is read: text nodes, the visible attributes (``title``, ``alt``,
+``placeholder``, ``aria-label``, the value of buttons, the inlines' «add another» text that Django's
+JavaScript writes) and screen-reader-only text (``visually-hidden``), but not scripts, styles,
+hidden inputs or other attribute values.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -38,6 +40,7 @@ PAROLE_INGLESI = [
     "was", "were", "successfully", "Please", "correct", "error", "errors", "Show", "Hide",
     "Superuser", "Groups", "Permissions", "Users", "Available",
     "Chosen", "field", "Required", "required", "Currently", "Clear", "Expand", "Collapse",
+    "Breadcrumbs", "Sidebar", "Can", "Raw", "Whether", "Enabled", "Disabled", "entries",
 ]
 RE_INGLESE = re.compile(r"(?<![\w'’])(" + "|".join(re.escape(p) for p in PAROLE_INGLESI) + r")(?![\w'’])")
 
@@ -56,6 +59,9 @@ FEMMINILI = [
     "motivazione", "rendicontazione", "validazione", "pianificazione", "approvazione", "nota",
 ]
 ERRORI_GRAMMATICALI = [
+    # The index's screen-reader-only table headers, whatever their case.
+    (re.compile(r"\b(model name|add link|change or view list link)\b", re.IGNORECASE),
+     "intestazione inglese per gli screen reader"),
     # Django's Italian «Il {name} …» before a vowel: «Il obiettivo».
     (re.compile(r"\bIl [aeiouAEIOU]\w*"), "articolo «Il» davanti a vocale"),
     (re.compile(r"\bil [aeiou]\w*"), "articolo «il» davanti a vocale"),
@@ -67,6 +73,7 @@ ERRORI_GRAMMATICALI = [
     (re.compile(r"\bVista [a-zàèéìòù]"), "«Vista» per «Visualizza»"),
     (re.compile(r"\bStoria\b|\bSTORIA\b|\bTracciato delle modifiche\b"), "«Cronologia» nel vocabolario"),
     (re.compile(r"\bseregno_perf\b"), "il nome tecnico del progetto"),
+    (re.compile(r"\bBenvenut[oa]\b"), "un saluto al maschile o al femminile"),
 ]
 
 
@@ -105,6 +112,10 @@ class _Lettore(HTMLParser):
         for nome in ATTRIBUTI_LETTI:
             if attributi.get(nome):
                 self.pezzi.append(attributi[nome])
+        if attributi.get("data-inline-formset"):
+            # The inline's «add another» link and «remove» label, written by Django's JavaScript.
+            opzioni = json.loads(attributi["data-inline-formset"]).get("options", {})
+            self.pezzi += ["\n", opzioni.get("addText", ""), "\n", opzioni.get("deleteText", ""), "\n"]
         if tag == "input" and (attributi.get("type") or "").lower() in {"submit", "button", "reset"}:
             self.pezzi.append(attributi.get("value") or "")
         if tag not in VUOTI:
@@ -126,7 +137,7 @@ class _Lettore(HTMLParser):
             self.pezzi.append(data)
 
 
-def testo_visibile(html: str) -> str:
+def leggi_pagina(html: str) -> str:
     """What a person or a screen reader reads on the page, one line per element."""
     lettore = _Lettore()
     lettore.feed(html)
@@ -205,6 +216,8 @@ def pagine_admin(user, site: AdminSite = admin.site) -> list[Pagina]:
     for modello, model_admin in site._registry.items():
         opts = modello._meta
         if not model_admin.has_view_or_change_permission(request):
+            # Its own views may still be open to the role (a dirigente imports the PEG).
+            pagine += _pagine_personalizzate(site, request, model_admin, None)
             continue
         app_viste.add(opts.app_label)
         info = f"{nome}:{opts.app_label}_{opts.model_name}"

@@ -34,7 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
-from seregno_perf.testi_admin import TestoAggiungiMixin
+from seregno_perf.testi_admin import CronologiaItaliana, TestoAggiungiMixin
 
 from . import forms, permessi, services, workflow
 from .models import (
@@ -219,6 +219,9 @@ class RuoliAdminMixin(CampiInterniMixin, TestoAggiungiMixin):
     # history: readable by whoever sees the object; never reverted from there
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return CronologiaItaliana(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

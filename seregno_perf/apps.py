@@ -11,7 +11,14 @@ class SeregnoPerfConfig(AppConfig):
     verbose_name = "Performance"
 
     def ready(self):
+        from django.contrib.admin.templatetags import admin_list
+
         from . import checks  # noqa: F401  (registers the checks)
+        from .testi_admin import icona_si_no
+
+        # Every yes/no icon of the admin (lists, read-only fields) is drawn by this one function,
+        # which every caller looks up in its module at call time: «sì»/«no» for screen readers.
+        admin_list._boolean_icon = icona_si_no
 
 
 class AccessiConfig(AxesAppConfig):

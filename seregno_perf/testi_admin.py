@@ -8,11 +8,23 @@ What depends on the data or on a noun's gender lives here:
   for one ente, «Performance» otherwise (``templates/admin/base_site.html``).
 * ``TestoAggiungiMixin``: each inline's «Aggiungi un'altra fase», from the inline's
   ``testo_aggiungi`` (Django builds «Aggiungi un altro %(verbose_name)s» for every noun).
+* ``CronologiaItaliana``: the changes listed in an object's «Cronologia» (django-simple-history)
+  read «— → 4», «bozza → Inviato al Nucleo», «40,00», «31/12/2021», not «None → 4», raw choice
+  values or «[60 chars]».
+* ``icona_si_no``: the admin's yes/no icons, whose alternative text (read by screen readers)
+  Django writes as «True»/«False»/«None»; ``SeregnoPerfConfig.ready`` puts it in Django's place.
 """
 
+import datetime
 import json
+from decimal import Decimal
 
 from django.contrib.admin import helpers
+from django.templatetags.static import static
+from django.utils.html import format_html
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
+
+from .formati import data, numero
 
 TITOLO = "Performance"
 
@@ -54,3 +66,40 @@ class TestoAggiungiMixin:
             # Same object, same state: only ``inline_formset_data`` changes.
             insieme.__class__ = _InlineConTestoAggiungi
         return insiemi
+
+
+class _DifferenzaItaliana(ObjDiffDisplay):
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        return f"{prefix}[… {num_skipped_chars} caratteri …]{suffix}"
+
+
+class CronologiaItaliana(HistoricalRecordContextHelper):
+    """How a value reads in the «Cronologia»: a choice by its label, numbers and dates the
+    Italian way (``seregno_perf.formati``), nothing as «—», yes/no as «sì»/«no»."""
+
+    def prepare_delta_change_value(self, change, value):
+        valore = super().prepare_delta_change_value(change, value)
+        campo = self.model._meta.get_field(change.field)
+        if valore is None or valore == "":
+            return "—"
+        if getattr(campo, "choices", None):
+            return str(dict(campo.flatchoices).get(valore, valore))
+        if isinstance(valore, bool):
+            return "sì" if valore else "no"
+        if isinstance(valore, Decimal):
+            return numero(valore, None)
+        if isinstance(valore, (datetime.date, datetime.datetime)):
+            return data(valore)
+        return valore
+
+    def get_obj_diff_display(self):
+        return _DifferenzaItaliana(max_length=self.max_displayed_delta_change_chars)
+
+
+TESTO_SI_NO = {True: "sì", False: "no", None: "non indicato"}
+
+
+def icona_si_no(valore):
+    """Django's ``admin_list._boolean_icon`` with Italian alternative text."""
+    icona = static("admin/img/icon-%s.svg" % {True: "yes", False: "no", None: "unknown"}[valore])
+    return format_html('<img src="{}" alt="{}">', icona, TESTO_SI_NO[valore])

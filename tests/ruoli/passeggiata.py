@@ -41,6 +41,7 @@ PAROLE_INGLESI = [
     "Superuser", "Groups", "Permissions", "Users", "Available",
     "Chosen", "field", "Required", "required", "Currently", "Clear", "Expand", "Collapse",
     "Breadcrumbs", "Sidebar", "Can", "Raw", "Whether", "Enabled", "Disabled", "entries",
+    "None", "True", "False", "chars", "Created",
 ]
 RE_INGLESE = re.compile(r"(?<![\w'’])(" + "|".join(re.escape(p) for p in PAROLE_INGLESI) + r")(?![\w'’])")
 

@@ -43,6 +43,17 @@ def demo(django_db_setup, django_db_blocker):
         ciclo = carica_demo().ciclo
         Ciclo.objects.filter(pk=ciclo.pk).update(
             stato=Ciclo.Stato.RENDICONTAZIONE, atto_approvazione=None)
+        # The objectives whose «Cronologia» the walk reads get changes to list: empty → value,
+        # a choice, a long text.
+        primi = [Obiettivo.objects.order_by("pk").first(),
+                 Obiettivo.objects.filter(area__dirigenti__username=DIRIGENTE).order_by("pk").first()]
+        for obiettivo in primi:
+            obiettivo.grado_validato, obiettivo.relazione = None, ""
+            obiettivo.save()
+            obiettivo.grado_validato = 4
+            obiettivo.stato_rendicontazione = Obiettivo.StatoRendicontazione.INVIATO
+            obiettivo.relazione = "Attività concluse nei tempi previsti. " * 6
+            obiettivo.save()
         comuni = {"user_agent": "Mozilla/5.0", "ip_address": "10.0.0.7", "username": "nucleo",
                   "http_accept": "text/html", "path_info": "/admin/login/"}
         AccessAttempt.objects.create(**comuni, get_data="", post_data="", failures_since_start=2)
@@ -284,3 +295,14 @@ def test_ordine_solo_per_chi_lo_modifica(demo, username, vede):
     if username == "nucleo":
         elenco = _leggi(cliente.get(reverse("admin:obiettivi_testoreport_changelist")))
         assert "Ordine" not in elenco.splitlines()
+
+
+def test_cronologia_con_valori_in_italiano(demo):
+    """The «Cronologia» lists changes as people read them: «—» for nothing, a choice by its label,
+    a long text shortened in Italian (django-simple-history: «None», «inviato», «[60 chars]»)."""
+    _, cliente = _cliente("nucleo")
+    obiettivo = Obiettivo.objects.order_by("pk").first()
+    testo = _leggi(cliente.get(reverse("admin:obiettivi_obiettivo_history", args=[obiettivo.pk])))
+    assert "Grado validato:\n—\n→ 4" in testo or "Grado validato: — → 4" in testo.replace("\n", " ")
+    assert "→ Inviato al Nucleo" in testo.replace("\n", " ")
+    assert re.search(r"\[… \d+ caratteri …\]", testo)

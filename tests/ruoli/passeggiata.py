@@ -75,6 +75,8 @@ ERRORI_GRAMMATICALI = [
     (re.compile(r"\bStoria\b|\bSTORIA\b|\bTracciato delle modifiche\b"), "«Cronologia» nel vocabolario"),
     (re.compile(r"\bseregno_perf\b"), "il nome tecnico del progetto"),
     (re.compile(r"\bBenvenut[oa]\b"), "un saluto al maschile o al femminile"),
+    (re.compile(r"\b(sono sicur[oa]|Sicur[oa] di voler)\b"), "chi legge, al maschile o al femminile"),
+    (re.compile(r"\bdell'elemento \w+ selezionato\b"), "«dell'elemento … selezionato» anche per più elementi"),
 ]
 
 

@@ -306,3 +306,37 @@ def test_cronologia_con_valori_in_italiano(demo):
     assert "Grado validato:\n—\n→ 4" in testo or "Grado validato: — → 4" in testo.replace("\n", " ")
     assert "→ Inviato al Nucleo" in testo.replace("\n", " ")
     assert re.search(r"\[… \d+ caratteri …\]", testo)
+
+
+def _dati_del_modulo(risposta):
+    """The change form's fields as the page shows them, ready to be posted back."""
+    modulo = risposta.context["adminform"].form
+    dati = {}
+    for nome, campo in modulo.fields.items():
+        valore = modulo[nome].value()
+        if valore is not None:
+            dati[nome] = valore
+    return dati
+
+
+def test_messaggi_dell_admin_dopo_modifica_ed_eliminazione(demo):
+    """The real pages: saving and deleting say «Modifiche salvate: …» and «Eliminazione
+    eseguita: …» (Django's Italian said «Il risposta … è stato modificato con successo»)."""
+    from obiettivi.models import RispostaRPCT, VoceScheda
+
+    _, cliente = _cliente("admin")
+    risposta_rpct = RispostaRPCT.objects.filter(ciclo=demo).order_by("pk").first()
+    url = reverse("admin:obiettivi_rispostarpct_change", args=[risposta_rpct.pk])
+    dati = _dati_del_modulo(cliente.get(url))
+    dati["risposta"] = "Risposta aggiornata."
+    pagina = cliente.post(url, dati, follow=True)
+    messaggi = [re.sub(r"<[^>]+>", "", str(m)) for m in pagina.context["messages"]]  # a link
+    assert messaggi == [f"Modifiche salvate: risposta della relazione RPCT «{risposta_rpct}»."]
+
+    voce = VoceScheda.objects.order_by("pk").first()
+    url = reverse("admin:obiettivi_vocescheda_delete", args=[voce.pk])
+    conferma = _leggi(cliente.get(url))
+    assert "Sì, elimina" in conferma and problemi(conferma) == []
+    pagina = cliente.post(url, {"post": "yes"}, follow=True)
+    messaggi = [str(m) for m in pagina.context["messages"]]
+    assert messaggi == [f"Eliminazione eseguita: voce della scheda servizi «{voce}»."]

@@ -228,7 +228,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # --- Login protection (django-axes) ---------------------------------------------------------
 # After AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is
 # refused (even with the right password) for AXES_COOLOFF_MINUTES. Unlock earlier with
-# ``python manage.py axes_reset_username NOME`` or from the admin (Accessi all'amministrazione › Tentativi di accesso).
+# ``python manage.py axes_reset_username NOME`` or from the admin (Accessi all'amministrazione ›
+# Tentativi di accesso).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -34,6 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
+from seregno_perf.testi_admin import CronologiaItaliana, TestoAggiungiMixin
 
 from . import forms, permessi, services, workflow
 from .models import (
@@ -104,11 +105,39 @@ def campi_del_modello(model):
     ]
 
 
-class RuoliAdminMixin:
+def senza_campi(fieldsets, nascosti):
+    """``fieldsets`` without the fields in ``nascosti`` (a fieldset left empty goes too)."""
+    if not nascosti:
+        return fieldsets
+    nuovi = []
+    for nome, opzioni in fieldsets:
+        campi = [c for c in opzioni["fields"] if c not in nascosti]
+        if campi:
+            nuovi.append((nome, {**opzioni, "fields": campi}))
+    return nuovi
+
+
+class CampiInterniMixin:
+    """Internal fields (``permessi.campi_interni``: the «ordine» of objectives, areas…) shown
+    only to the role that changes them: out of the form, the page and the list for the others.
+    For a ``ModelAdmin`` and for an inline alike."""
+
+    def get_fieldsets(self, request, obj=None):
+        nascosti = permessi.campi_interni(request.user, self.model)
+        return senza_campi(super().get_fieldsets(request, obj), nascosti)
+
+    def get_list_display(self, request):
+        nascosti = permessi.campi_interni(request.user, self.model)
+        return [c for c in super().get_list_display(request) if c not in nascosti]
+
+
+class RuoliAdminMixin(CampiInterniMixin, TestoAggiungiMixin):
     """Who sees and changes what, on every path of one model's admin (see ``obiettivi.permessi``).
 
     ``percorso_area`` is the lookup from the model to its Area (``None``: the row belongs to no
-    area, so only administrators and the Nucleo see it).
+    area, so only administrators and the Nucleo see it). Internal fields are hidden from the
+    roles that cannot change them (``CampiInterniMixin``); inlines say «Aggiungi un'altra fase»
+    (``testo_aggiungi``, ``seregno_perf.testi_admin``).
     """
 
     percorso_area = None
@@ -190,6 +219,9 @@ class RuoliAdminMixin:
     # history: readable by whoever sees the object; never reverted from there
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return CronologiaItaliana(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
@@ -275,10 +307,11 @@ class EtichettaConCicloChoiceField(TreeNodeChoiceField):
 # --- ente, ciclo, atti ----------------------------------------------------------------------
 
 
-class VoceSchedaInline(admin.TabularInline):
+class VoceSchedaInline(CampiInterniMixin, admin.TabularInline):
     model = VoceScheda
     extra = 1
     fields = ["ordine", "voce", "valore"]
+    testo_aggiungi = "Aggiungi un'altra voce"
 
 
 @admin.register(Ente)
@@ -541,6 +574,7 @@ class VariazioneObiettivoInline(admin.TabularInline):
     fields = ["obiettivo", "effetto", "titolo_nell_atto"]
     verbose_name = "obiettivo introdotto o modificato"
     verbose_name_plural = "obiettivi introdotti o modificati da questo atto"
+    testo_aggiungi = "Aggiungi un altro obiettivo"
 
 
 @admin.register(Atto)
@@ -648,7 +682,7 @@ class NodoStrategicoAdmin(AlberoAdmin):
 # --- objectives, indicators, phases ---------------------------------------------------------
 
 
-class EsitoInlineMixin:
+class EsitoInlineMixin(CampiInterniMixin):
     """An objective's indicators or phases on its page: the fields editable by the user's role
     (``permessi.campi_modificabili`` of a child of that objective); rows added or deleted only
     by an Amministratore."""
@@ -693,6 +727,7 @@ class IndicatoreInline(EsitoInlineMixin, admin.TabularInline):
         "codice", "nome", "unita", "tipo", "peso", "target", "consuntivo", "data_target",
         "data_consuntivo",
     ]
+    testo_aggiungi = "Aggiungi un altro indicatore"
 
 
 class FaseInline(EsitoInlineMixin, admin.TabularInline):
@@ -702,6 +737,7 @@ class FaseInline(EsitoInlineMixin, admin.TabularInline):
     formfield_overrides = CAMPI_ITALIANI
     extra = 0
     fields = ["codice", "descrizione", "peso", "percentuale", "inizio", "fine"]
+    testo_aggiungi = "Aggiungi un'altra fase"
 
 
 AZIONI_OBIETTIVO = ("_invia", "_valida", "_rinvia")

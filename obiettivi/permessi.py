@@ -55,6 +55,18 @@ def aree_visibili(user):
     return Area.objects.none()
 
 
+def enti_visibili(user):
+    """The enti ``user`` works for: all for administrators and the Nucleo; for a dirigente the
+    enti of their areas' cycles; none for anyone else."""
+    from .models import Ente
+
+    if vede_tutto(user):
+        return Ente.objects.all()
+    if is_dirigente(user):
+        return Ente.objects.filter(cicli__aree__in=list(_ids_aree_dirette(user))).distinct()
+    return Ente.objects.none()
+
+
 def _ids_aree_dirette(user):
     cache = getattr(user, "_seregno_aree", None)
     if cache is None:
@@ -158,6 +170,26 @@ def campi_modificabili(user, obj):
             and obj.stato_rendicontazione in workflow.INVIATI):
         campi.update(CAMPI_REVISIONE[etichetta])
     return frozenset(campi)
+
+
+# Fields that only organise the plan (the order of objectives, areas, nodes and report
+# sections): shown only to the role that changes them, the Amministratore; for everyone else they
+# are noise («Ordine: 55»). Forms, fieldsets and lists of every admin ask ``campi_interni``.
+CAMPI_INTERNI = {
+    "obiettivi.obiettivo": ("ordine",),
+    "obiettivi.area": ("ordine",),
+    "obiettivi.nodostrategico": ("ordine",),
+    "obiettivi.vocescheda": ("ordine",),
+    "obiettivi.testoreport": ("ordine",),
+    "obiettivi.tabellareport": ("ordine",),
+}
+
+
+def campi_interni(user, model) -> frozenset:
+    """The internal fields of ``model`` hidden from ``user`` (none for an Amministratore)."""
+    if is_amministratore(user):
+        return frozenset()
+    return frozenset(CAMPI_INTERNI.get(model._meta.label_lower, ()))
 
 
 def _smvp_bloccato(obj):

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "mptt",
     "import_export",
     "simple_history",
-    "axes",
+    "seregno_perf.apps.AccessiConfig",  # django-axes, with an Italian name
     "csp",
     "obiettivi",
     "valutazione",
@@ -143,6 +143,10 @@ LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
+# The project's Italian wins over Django's and the third-party apps' catalogs (grammar, the
+# «Cronologia» vocabulary, lower-case months, django-axes and django-simple-history in Italian):
+# locale/it/LC_MESSAGES/*.po, compiled to the committed .mo (docs/ARCHITECTURE.md, «Lingua e testi»).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 # Years must print as "2021", not "2.021": thousands separators only where asked for.
 USE_THOUSAND_SEPARATOR = False
@@ -246,7 +250,8 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # --- Login protection (django-axes) ---------------------------------------------------------
 # After AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is
 # refused (even with the right password) for AXES_COOLOFF_MINUTES. Unlock earlier with
-# ``python manage.py axes_reset_username NOME`` or from the admin (Accessi falliti).
+# ``python manage.py axes_reset_username NOME`` or from the admin (Accessi all'amministrazione ›
+# Tentativi di accesso).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -260,6 +265,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
 AXES_IPWARE_PROXY_ORDER = "right-most"
+# The register's admin pages are the project's, in Italian (seregno_perf/admin.py).
+AXES_ENABLE_ADMIN = False
 
 # --- Content Security Policy (django-csp 4) -------------------------------------------------
 # Public pages: no inline script or style, nothing from other origins, never framed.

@@ -3,8 +3,9 @@ from django.urls import include, path
 
 from obiettivi.views import scrivania
 
-admin.site.site_header = "seregno_perf — Ciclo della performance"
-admin.site.site_title = "seregno_perf"
+# The pages show «Performance — <ente>» (templates/admin/base_site.html); these are the fallback.
+admin.site.site_header = "Performance"
+admin.site.site_title = "Performance"
 admin.site.index_title = "Amministrazione"
 
 urlpatterns = [

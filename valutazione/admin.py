@@ -89,6 +89,7 @@ class LivelloScalaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.Tabula
     formset = LivelloScalaFormSet
     iniziali = staticmethod(livelli_iniziali)
     fields = ["scala", "valore", "etichetta"]
+    testo_aggiungi = "Aggiungi un altro livello"
 
 
 class FasciaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
@@ -98,6 +99,7 @@ class FasciaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInlin
     formset = FasciaFormSet
     iniziali = staticmethod(fasce_iniziali)
     fields = ["tipo", "da", "a", "valore"]
+    testo_aggiungi = "Aggiungi un'altra fascia"
 
 
 @admin.register(Smvp)

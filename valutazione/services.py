@@ -68,7 +68,7 @@ def smvp_create_default(*, ente=None, atto=None, nome=NOME_SMVP_DEFAULT, version
                 "deliberazione di G.C. n. 175 del 25 settembre 2012: livello di performance di "
                 "ente = PFin × 40% + PObj_Gen × 30% + PQua_Gen × 30%, in scala da 1 a 5. "
                 "Le fasce di conversione non indicate dal documento sono i valori predefiniti "
-                "di seregno_perf (vedi la nota metodologica)."
+                "del programma (vedi la nota metodologica)."
             ),
             "peso_finanziaria": Decimal("40"),
             "peso_obiettivi": Decimal("30"),

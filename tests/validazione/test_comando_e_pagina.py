@@ -161,8 +161,8 @@ class TestVerificheSeregno(TestCase):
 
 
 # session, user, groups, the cycle (with its SMVP and acts), the loader (19: see
-# tests/validazione/test_query.py), the admin's permissions for the menu (2)
-_QUERY_PAGINA = 24
+# tests/validazione/test_query.py), the admin's permissions for the menu (2), the header's ente (1)
+_QUERY_PAGINA = 25
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ PICCOLO, GRANDE = 50, 400
 ANNO = 2021
 # the loader after the cycle: risultati_ciclo (9), then texts, indicators, the year before's
 # indicators and cycle, phases, variations, barometro, financial indicators, SMVP versions (9)
-BUDGET = {"dati_verifiche": 18, "comando": 19, "pagina": 24}
+BUDGET = {"dati_verifiche": 18, "comando": 19, "pagina": 25}
 
 
 class TestQueryVerifiche(TestCase):

@@ -246,4 +246,17 @@ def pagine_admin(user, site: AdminSite = admin.site) -> list[Pagina]:
                     pagine.append(Pagina(f"{opts.label} {oggetto.pk} versione", url))
         pagine += _pagine_personalizzate(site, request, model_admin, oggetto)
     pagine += [Pagina(f"app {a}", reverse(f"{nome}:app_list", args=[a])) for a in sorted(app_viste)]
+    pagine += _pagine_fuori_dal_registro(user)
     return pagine
+
+
+def _pagine_fuori_dal_registro(user) -> list[Pagina]:
+    """Admin-looking pages mounted outside the registry (seregno_perf/urls.py): the Nucleo's
+    verifiche of every cycle the user may check."""
+    from obiettivi.models import Ciclo
+    from validazione.views import puo_vedere_verifiche
+
+    if not puo_vedere_verifiche(user):
+        return []
+    return [Pagina(f"verifiche {c.pk}", reverse("validazione:verifiche", args=[c.pk]))
+            for c in Ciclo.objects.order_by("pk")]

@@ -20,6 +20,7 @@
 from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -28,6 +29,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,7 +37,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
 
-from . import forms, permessi, services, workflow
+from . import forms, permessi, regole, services, workflow
 from .models import (
     Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
     RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
@@ -309,17 +311,30 @@ class VoceSchedaAdmin(RuoliAdminMixin, admin.ModelAdmin):
 
 
 class AvanzamentoCicloForm(django_forms.Form):
+    """The next state of a cycle. Towards «Approvata» it asks for the Giunta's deliberation: the
+    dropdown lists only the acts ``regole.errori_atto_approvazione`` accepts, with a «+» that
+    opens the act's add page in a popup (ente and kind preselected); any other act sent (a
+    crafted request, an act created in the popup with another kind) is refused by the same rule,
+    naming it."""
+
     atto = django_forms.ModelChoiceField(
         label="atto della Giunta che approva la Relazione", queryset=Atto.objects.none(),
         required=False,
+        help_text="Una deliberazione della Giunta dell'ente, dell'anno del ciclo o successiva.",
     )
 
-    def __init__(self, *args, ciclo, **kwargs):
+    def __init__(self, *args, ciclo, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.ciclo = ciclo
         if workflow.stato_successivo(ciclo) == Ciclo.Stato.APPROVATA:
-            self.fields["atto"].queryset = Atto.objects.filter(ente_id=ciclo.ente_id)
-            self.fields["atto"].required = True
+            campo = self.fields["atto"]
+            campo.queryset = Atto.objects.all()  # what is sent is judged by the rule, not by the list
+            campo.required = True
+            campo.widget.choices = [("", "---------")] + [
+                (a.pk, str(a)) for a in atti_approvazione(ciclo)
+            ]
+            if admin_site is not None:
+                campo.widget = AttoApprovazioneWidget(campo.widget, ciclo=ciclo, admin_site=admin_site)
         else:
             del self.fields["atto"]
 
@@ -329,6 +344,35 @@ class AvanzamentoCicloForm(django_forms.Form):
             for errore in workflow.errori_avanzamento(self.ciclo, atto=cleaned.get("atto")):
                 self.add_error(None, errore)
         return cleaned
+
+
+def atti_approvazione(ciclo):
+    """The acts of the cycle's ente that may approve its Relazione (the rule of
+    ``regole.errori_atto_approvazione``, applied to the ente's acts: tens, one query)."""
+    return [
+        a for a in Atto.objects.filter(ente_id=ciclo.ente_id).order_by("-anno", "-data", "numero")
+        if not regole.errori_atto_approvazione(a, ente_id=ciclo.ente_id, anno=ciclo.anno)
+    ]
+
+
+class AttoApprovazioneWidget(RelatedFieldWidgetWrapper):
+    """The «+» of a foreign key (the admin's own popup), opening the act's add page with the
+    cycle's ente and «Deliberazione della Giunta» already chosen."""
+
+    def __init__(self, widget, *, ciclo, admin_site):
+        super().__init__(
+            widget, Ciclo._meta.get_field("atto_approvazione").remote_field, admin_site,
+            can_add_related=True, can_change_related=False, can_delete_related=False,
+            can_view_related=False,
+        )
+        self.ciclo = ciclo
+
+    def get_context(self, name, value, attrs):
+        contesto = super().get_context(name, value, attrs)
+        contesto["url_params"] += "&" + urlencode({
+            "ente": self.ciclo.ente_id, "tipo": regole.DELIBERA_GIUNTA, "anno": self.ciclo.anno + 1,
+        })
+        return contesto
 
 
 class RiaperturaCicloForm(django_forms.Form):
@@ -407,7 +451,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/obiettivi/ciclo/transizione.html", {
             **self.admin_site.each_context(request),
             "title": titolo, "ciclo": ciclo, "form": form, "pulsante": pulsante,
-            "testo": testo, "opts": self.model._meta,
+            "testo": testo, "opts": self.model._meta, "media": self.media + form.media,
         })
 
     def avanza_view(self, request, ciclo_id):
@@ -416,7 +460,8 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         if successivo is None:
             self.message_user(request, f"Il ciclo {ciclo} è già nell'ultimo stato.", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
-        form = AvanzamentoCicloForm(request.POST if request.method == "POST" else None, ciclo=ciclo)
+        form = AvanzamentoCicloForm(request.POST if request.method == "POST" else None, ciclo=ciclo,
+                                    admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
             try:
                 workflow.ciclo_avanza(ciclo=ciclo, utente=request.user, atto=form.cleaned_data.get("atto"))
@@ -545,12 +590,16 @@ class VariazioneObiettivoInline(admin.TabularInline):
 
 @admin.register(Atto)
 class AttoAdmin(RuoliAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "organo", "numero", "data_gg_mm_aaaa", "anno", "ente"]
-    list_filter = ["organo", "anno", "ente"]
+    """Acts. ``tipo`` says which may approve a Relazione (``regole.errori_atto_approvazione``);
+    the cycle's approval page opens the add page in a popup with ``?ente=…&tipo=…`` (Django's
+    admin reads them as the initial values)."""
+
+    list_display = ["__str__", "tipo", "organo", "numero", "data_gg_mm_aaaa", "anno", "ente"]
+    list_filter = ["tipo", "organo", "anno", "ente"]
     list_select_related = ["ente"]
     search_fields = ["organo", "numero", "oggetto"]
     inlines = [VariazioneObiettivoInline]
-    fields = ["ente", "organo", "numero", "data", "anno", "oggetto", "note"]
+    fields = ["ente", "tipo", "organo", "numero", "data", "anno", "oggetto", "note"]
 
     @admin.display(description="data", ordering="data")
     def data_gg_mm_aaaa(self, obj):

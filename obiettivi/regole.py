@@ -370,6 +370,29 @@ TIPI_ATTO = {
 }
 
 
+def errori_atto_approvazione(atto, *, ente_id, anno: int) -> list[str]:
+    """The act approving the Relazione of a cycle (``ente_id``, ``anno``): a deliberation of the
+    Giunta (``Atto.tipo``), of the cycle's own ente, dated within or after the cycle's year (its
+    ``data`` when known, else its ``anno``). ``atto`` is an ``Atto`` (or any object with
+    ``tipo``, ``ente_id``, ``data``, ``anno``), or None. Each message names the act."""
+    if atto is None:
+        return ["Per approvare indicare l'atto della Giunta che approva la Relazione."]
+    errori = []
+    if atto.tipo != DELIBERA_GIUNTA:
+        tipo = TIPI_ATTO.get(atto.tipo, "non indicato")
+        errori.append(f"L'atto «{atto}» non è una deliberazione della Giunta (tipo: «{tipo}»): "
+                      "la Relazione si approva solo con una deliberazione della Giunta.")
+    if atto.ente_id != ente_id:
+        errori.append(f"L'atto «{atto}» è di un altro ente: la Relazione si approva con una "
+                      "deliberazione della Giunta dello stesso ente del ciclo.")
+    anno_atto = atto.data.year if atto.data else atto.anno
+    if anno_atto is not None and anno_atto < anno:
+        quando = f"del {formati.data(atto.data)}" if atto.data else f"del {atto.anno}"
+        errori.append(f"L'atto «{atto}» è {quando}, prima dell'anno del ciclo: la Relazione "
+                      f"{anno} si approva con un atto del {anno} o successivo.")
+    return errori
+
+
 def tipo_atto_da_organo(organo: str) -> str:
     """The kind of act its «organo» names: «Giunta Comunale» → delibera_giunta."""
     testo = (organo or "").casefold()

@@ -67,6 +67,13 @@ def ciclo_bloccato(ciclo) -> bool:
     return ciclo.stato in STATI_BLOCCATI
 
 
+def ciclo_riaperto(ciclo) -> bool:
+    """True when ``ciclo`` is in the state its last reopening brought it to (nothing moved it
+    forward since: from there only a reopening or an advance leaves that state). One query."""
+    ultima = ciclo.riaperture.order_by("-quando", "-pk").values_list("a_stato", flat=True).first()
+    return ultima is not None and ultima == ciclo.stato
+
+
 def puo_pubblicare(ciclo) -> bool:
     """The Relazione may be published only for an approved (or already published) cycle."""
     return ciclo.stato in STATI_PUBBLICABILI

@@ -14,7 +14,9 @@
 * The review workflow (``obiettivi.workflow``) is driven from the objective's page (buttons
   «Salva e invia al Nucleo», «Salva e valida», «Salva e rinvia al dirigente»), from bulk actions
   that call the same services row by row (so each change is in the history), and from the
-  cycle's page («Passa allo stato successivo», «Riapri il ciclo»).
+  cycle's page («Passa allo stato successivo», «Riapri il ciclo»); towards «Pubblicata» (and the
+  list's «Pubblica») through the publication's preview and confirmation
+  (``obiettivi.admin_pubblicazione``).
 """
 
 from django import forms as django_forms
@@ -37,7 +39,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
 
-from . import forms, permessi, regole, services, workflow
+from . import admin_pubblicazione, forms, permessi, regole, services, workflow
 from .models import (
     Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
     RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
@@ -421,10 +423,17 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         successivo = workflow.stato_successivo(obj)
         pulsanti = []
         if successivo is not None:
+            # Towards «Pubblicata» the button opens the publication's preview.
+            vista = ("admin:obiettivi_ciclo_pubblica" if successivo == Ciclo.Stato.PUBBLICATA
+                     else "admin:obiettivi_ciclo_avanza")
             pulsanti.append(format_html(
                 '<a class="button" href="{}">Passa a «{}»</a>',
-                reverse("admin:obiettivi_ciclo_avanza", args=[obj.pk]),
-                Ciclo.Stato(successivo).label,
+                reverse(vista, args=[obj.pk]), Ciclo.Stato(successivo).label,
+            ))
+        elif workflow.puo_pubblicare(obj):
+            pulsanti.append(format_html(
+                '<a class="button" href="{}">Pubblica</a>',
+                reverse("admin:obiettivi_ciclo_pubblica", args=[obj.pk]),
             ))
         if workflow.ORDINE_STATI.index(obj.stato) > workflow.ORDINE_STATI.index(Ciclo.Stato.RENDICONTAZIONE):
             pulsanti.append(format_html(
@@ -440,6 +449,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             path("<int:ciclo_id>/avanza/", vista(self.avanza_view), name="obiettivi_ciclo_avanza"),
             path("<int:ciclo_id>/riapri/", vista(self.riapri_view), name="obiettivi_ciclo_riapri"),
             *peg_admin.urls(self.admin_site),
+            *admin_pubblicazione.urls(self.admin_site),
         ] + super().get_urls()
 
     def _ciclo_per_transizione(self, request, ciclo_id):
@@ -460,6 +470,8 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         if successivo is None:
             self.message_user(request, f"Il ciclo {ciclo} è già nell'ultimo stato.", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
+        if successivo == Ciclo.Stato.PUBBLICATA:  # publishing goes through its preview
+            return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_pubblica", args=[ciclo.pk]))
         form = AvanzamentoCicloForm(request.POST if request.method == "POST" else None, ciclo=ciclo,
                                     admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
@@ -469,10 +481,8 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
                 for messaggio in errore.messages:
                     form.add_error(None, messaggio)
             else:
-                versione = (f" (versione {ciclo.pubblicazioni.order_by('-versione').first().versione}"
-                            " visibile ai cittadini)" if successivo == Ciclo.Stato.PUBBLICATA else "")
                 self.message_user(
-                    request, f"Il ciclo {ciclo} è ora «{Ciclo.Stato(successivo).label}»{versione}.",
+                    request, f"Il ciclo {ciclo} è ora «{Ciclo.Stato(successivo).label}».",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
@@ -480,9 +490,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         return self._pagina_transizione(
             request, ciclo, form, f"{ciclo}: passaggio a «{etichetta}»", f"Passa a «{etichetta}»",
             f"Stato attuale: «{ciclo.get_stato_display()}». Dopo «Validazione» i dati del ciclo "
-            "sono bloccati per tutti."
-            + (" Il passaggio pubblica la Relazione (dati, pagina e PDF con impronta) e la rende "
-               "visibile ai cittadini." if successivo == Ciclo.Stato.PUBBLICATA else ""),
+            "sono bloccati per tutti.",
         )
 
     def riapri_view(self, request, ciclo_id):
@@ -506,30 +514,17 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             "registrata con la motivazione.",
         )
 
-    @admin.action(description="Pubblica la Relazione sulla Performance dei cicli selezionati",
+    @admin.action(description="Pubblica la Relazione sulla Performance (con anteprima)",
                   permissions=["pubblica"])
     def pubblica_relazione(self, request, queryset):
-        for ciclo in queryset.select_related("ente"):
-            try:
-                esito = workflow.ciclo_pubblica(ciclo=ciclo, utente=request.user)
-            except ValidationError as errore:
-                self.message_user(request, f"{ciclo}: {' '.join(errore.messages)}", messages.ERROR)
-                continue
-            pub = esito.pubblicazione  # published and «pubblicata», or neither
-            if esito.nuova:
-                self.message_user(
-                    request,
-                    f"{ciclo}: pubblicata la versione {pub.versione} "
-                    f"(impronta {pub.impronta[:12]}…).",
-                    messages.SUCCESS,
-                )
-            else:
-                self.message_user(
-                    request,
-                    f"{ciclo}: nessuna modifica rispetto alla versione {pub.versione}, "
-                    "nulla da pubblicare.",
-                    messages.INFO,
-                )
+        """The list's «Pubblica» opens the preview of the one cycle selected (publishing is
+        confirmed there, after seeing what changes)."""
+        cicli = list(queryset.values_list("pk", flat=True)[:2])
+        if len(cicli) != 1:
+            self.message_user(request, "Si pubblica un ciclo alla volta: selezionarne uno solo, "
+                              "poi confermare dalla pagina dell'anteprima.", messages.ERROR)
+            return None
+        return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_pubblica", args=cicli))
 
     def has_pubblica_permission(self, request):
         return permessi.is_amministratore(request.user)

@@ -24,7 +24,8 @@
           nascosto.value = pulsante.value;
           modulo.appendChild(nascosto);
           pulsante.value = pulsante.dataset.inCorso;
-          // disabled after the submit has started, so the browser still sends the form
+          // disabled once the browser has taken the form's data (a control disabled inside the
+          // submit event would leave it)
           window.setTimeout(function () { pulsante.disabled = true; }, 0);
         }
         var stato = modulo.querySelector(".pubblica-in-corso");

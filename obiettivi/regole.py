@@ -216,13 +216,22 @@ RINVIATO = "rinviato"
 STATI_CON_MOTIVAZIONE = ("sospeso", "non_applicabile")
 
 
-def _etichetta_stato(stato) -> str:
-    from .models import Obiettivo
+def _etichetta(scelte: str, valore) -> str:
+    """The label of ``valore`` among the models' choices ``scelte`` («Obiettivo.Stato»,
+    «Ciclo.Stato», …); an unknown value as it is."""
+    from . import models
 
+    classe = models
+    for nome in scelte.split("."):
+        classe = getattr(classe, nome)
     try:
-        return str(Obiettivo.Stato(stato).label)
+        return str(classe(valore).label)
     except ValueError:
-        return str(stato)
+        return str(valore)
+
+
+def _etichetta_stato(stato) -> str:
+    return _etichetta("Obiettivo.Stato", stato)
 
 
 def _vuoto(valore) -> bool:
@@ -368,24 +377,6 @@ STATI_CHIUSI = (VALIDAZIONE, "approvata", "pubblicata")
 ESITO_AL_NUCLEO = ("inviato", "validato")
 
 
-def _etichetta_ciclo(stato) -> str:
-    from .models import Ciclo
-
-    try:
-        return str(Ciclo.Stato(stato).label)
-    except ValueError:
-        return str(stato)
-
-
-def _etichetta_rendicontazione(stato) -> str:
-    from .models import Obiettivo
-
-    try:
-        return str(Obiettivo.StatoRendicontazione(stato).label)
-    except ValueError:
-        return str(stato)
-
-
 def errori_modifica(*, cosa: str, modello: str, campi=(), nuova: bool = False,
                     stato_ciclo: str, riaperto: bool = False, obiettivo: str | None = None,
                     stato_rendicontazione: str | None = None) -> Errori:
@@ -402,15 +393,17 @@ def errori_modifica(*, cosa: str, modello: str, campi=(), nuova: bool = False,
     * the plan (every other field, and new rows) changes only in «Pianificazione».
 
     Messages are keyed by field (``codice`` for a new row)."""
+    stato = _etichetta("Ciclo.Stato", stato_ciclo)
+    al_nucleo = _etichetta("Obiettivo.StatoRendicontazione", stato_rendicontazione)
     if stato_ciclo in STATI_CHIUSI and not (riaperto and stato_ciclo == VALIDAZIONE):
-        messaggio = (f"il ciclo è in «{_etichetta_ciclo(stato_ciclo)}»: {cosa} non si può più "
-                     "modificare (un Amministratore può riaprire il ciclo)")
+        messaggio = (f"il ciclo è in «{stato}»: {cosa} non si può più modificare (un "
+                     "Amministratore può riaprire il ciclo)")
         return {campo: [messaggio] for campo in (("codice",) if nuova else campi)}
     if nuova:
         if stato_ciclo != PIANIFICAZIONE:
             return {"codice": [
                 f"{cosa} non esiste nel ciclo: le righe nuove del piano si aggiungono solo in "
-                f"«Pianificazione» (il ciclo è in «{_etichetta_ciclo(stato_ciclo)}»)"]}
+                f"«Pianificazione» (il ciclo è in «{stato}»)"]}
         return {}
     errori: Errori = {}
     risultati = CAMPI_RISULTATO.get(modello, ())
@@ -418,13 +411,12 @@ def errori_modifica(*, cosa: str, modello: str, campi=(), nuova: bool = False,
         if campo in risultati:
             if stato_rendicontazione in ESITO_AL_NUCLEO:
                 errori[campo] = [
-                    f"l'obiettivo '{obiettivo}' è già «"
-                    f"{_etichetta_rendicontazione(stato_rendicontazione)}»: i suoi esiti non si "
+                    f"l'obiettivo '{obiettivo}' è già «{al_nucleo}»: i suoi esiti non si "
                     "sovrascrivono (per correggerli il Nucleo rinvia l'obiettivo al dirigente)"]
         elif stato_ciclo != PIANIFICAZIONE:
             errori[campo] = [
                 f"{cosa}: il piano (titoli, pesi, target, date previste, aree, albero) si modifica "
-                f"solo in «Pianificazione» (il ciclo è in «{_etichetta_ciclo(stato_ciclo)}»)"]
+                f"solo in «Pianificazione» (il ciclo è in «{stato}»)"]
     return errori
 
 

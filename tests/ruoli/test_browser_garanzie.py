@@ -6,10 +6,10 @@ import pytest
 from obiettivi import regole
 from obiettivi.models import Atto, Ciclo, Obiettivo
 from trasparenza.models import Pubblicazione
-from tests.trasparenza.browser import apri_chromium
 from valutazione.services import smvp_create_default
 
 from .conftest import costruisci_mondo
+from .test_browser_ruoli import _accedi
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = Ciclo.Stato
@@ -19,17 +19,6 @@ def _amministratore(mondo):
     mondo.amministratore.set_password("demo")
     mondo.amministratore.save()
     return mondo.amministratore.username
-
-
-def _accedi(p, profilo, live_server, username):
-    browser = apri_chromium(p, profilo)
-    pagina = browser.new_page()
-    pagina.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    pagina.fill("#id_username", username)
-    pagina.fill("#id_password", "demo")
-    pagina.click("input[type=submit]")
-    pagina.wait_for_url(f"{live_server.url}/admin/")
-    return browser, pagina
 
 
 def test_a_new_delibera_from_the_popup_approves_the_cycle(live_server, tmp_path):

@@ -13,7 +13,7 @@ from obiettivi.peg.importa import importa_workbook
 from valutazione.models import StandardBarometro
 
 from .conftest import COMPLETO, INDICATORI
-from .test_comando import esegui
+from .test_comando import _connessione_aperta, esegui  # noqa: F401 (a fixture)
 
 R = Obiettivo.StatoRendicontazione
 S = Ciclo.Stato
@@ -103,7 +103,7 @@ def test_a_validated_consuntivo_is_refused_naming_the_objective(in_rendicontazio
     assert not esito.scritto and _fotografia(in_rendicontazione) == prima
 
 
-def test_the_command_refuses_it_with_exit_1(in_rendicontazione, workbook):
+def test_the_command_refuses_it_with_exit_1(in_rendicontazione, workbook, _connessione_aperta):
     prima = _fotografia(in_rendicontazione)
     codice, _, err = esegui("importa_peg", str(workbook(_consuntivo_o1())), "--ente", "prova",
                             "--anno", "2021")

@@ -14,12 +14,15 @@
 * The review workflow (``obiettivi.workflow``) is driven from the objective's page (buttons
   «Salva e invia al Nucleo», «Salva e valida», «Salva e rinvia al dirigente»), from bulk actions
   that call the same services row by row (so each change is in the history), and from the
-  cycle's page («Passa allo stato successivo», «Riapri il ciclo»).
+  cycle's page («Passa allo stato successivo», «Riapri il ciclo»); towards «Pubblicata» (and the
+  list's «Pubblica») through the publication's preview and confirmation
+  (``obiettivi.admin_pubblicazione``).
 """
 
 from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -28,6 +31,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
@@ -36,7 +40,7 @@ from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
 from seregno_perf.testi_admin import CronologiaItaliana, TestoAggiungiMixin
 
-from . import forms, permessi, services, workflow
+from . import admin_pubblicazione, forms, permessi, regole, services, workflow
 from .models import (
     Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
     RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
@@ -342,17 +346,30 @@ class VoceSchedaAdmin(RuoliAdminMixin, admin.ModelAdmin):
 
 
 class AvanzamentoCicloForm(django_forms.Form):
+    """The next state of a cycle. Towards «Approvata» it asks for the Giunta's deliberation: the
+    dropdown lists only the acts ``regole.errori_atto_approvazione`` accepts, with a «+» that
+    opens the act's add page in a popup (ente and kind preselected); any other act sent (a
+    crafted request, an act created in the popup with another kind) is refused by the same rule,
+    naming it."""
+
     atto = django_forms.ModelChoiceField(
         label="atto della Giunta che approva la Relazione", queryset=Atto.objects.none(),
         required=False,
+        help_text="Una deliberazione della Giunta dell'ente, dell'anno del ciclo o successiva.",
     )
 
-    def __init__(self, *args, ciclo, **kwargs):
+    def __init__(self, *args, ciclo, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.ciclo = ciclo
         if workflow.stato_successivo(ciclo) == Ciclo.Stato.APPROVATA:
-            self.fields["atto"].queryset = Atto.objects.filter(ente_id=ciclo.ente_id)
-            self.fields["atto"].required = True
+            campo = self.fields["atto"]
+            campo.queryset = Atto.objects.all()  # what is sent is judged by the rule, not by the list
+            campo.required = True
+            campo.widget.choices = [("", "---------")] + [
+                (a.pk, str(a)) for a in atti_approvazione(ciclo)
+            ]
+            if admin_site is not None:
+                campo.widget = AttoApprovazioneWidget(campo.widget, ciclo=ciclo, admin_site=admin_site)
         else:
             del self.fields["atto"]
 
@@ -362,6 +379,35 @@ class AvanzamentoCicloForm(django_forms.Form):
             for errore in workflow.errori_avanzamento(self.ciclo, atto=cleaned.get("atto")):
                 self.add_error(None, errore)
         return cleaned
+
+
+def atti_approvazione(ciclo):
+    """The acts of the cycle's ente that may approve its Relazione (the rule of
+    ``regole.errori_atto_approvazione``, applied to the ente's acts: tens, one query)."""
+    return [
+        a for a in Atto.objects.filter(ente_id=ciclo.ente_id).order_by("-anno", "-data", "numero")
+        if not regole.errori_atto_approvazione(a, ente_id=ciclo.ente_id, anno=ciclo.anno)
+    ]
+
+
+class AttoApprovazioneWidget(RelatedFieldWidgetWrapper):
+    """The «+» of a foreign key (the admin's own popup), opening the act's add page with the
+    cycle's ente and «Deliberazione della Giunta» already chosen."""
+
+    def __init__(self, widget, *, ciclo, admin_site):
+        super().__init__(
+            widget, Ciclo._meta.get_field("atto_approvazione").remote_field, admin_site,
+            can_add_related=True, can_change_related=False, can_delete_related=False,
+            can_view_related=False,
+        )
+        self.ciclo = ciclo
+
+    def get_context(self, name, value, attrs):
+        contesto = super().get_context(name, value, attrs)
+        contesto["url_params"] += "&" + urlencode({
+            "ente": self.ciclo.ente_id, "tipo": regole.DELIBERA_GIUNTA, "anno": self.ciclo.anno + 1,
+        })
+        return contesto
 
 
 class RiaperturaCicloForm(django_forms.Form):
@@ -410,10 +456,17 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         successivo = workflow.stato_successivo(obj)
         pulsanti = []
         if successivo is not None:
+            # Towards «Pubblicata» the button opens the publication's preview.
+            vista = ("admin:obiettivi_ciclo_pubblica" if successivo == Ciclo.Stato.PUBBLICATA
+                     else "admin:obiettivi_ciclo_avanza")
             pulsanti.append(format_html(
                 '<a class="button" href="{}">Passa a «{}»</a>',
-                reverse("admin:obiettivi_ciclo_avanza", args=[obj.pk]),
-                Ciclo.Stato(successivo).label,
+                reverse(vista, args=[obj.pk]), Ciclo.Stato(successivo).label,
+            ))
+        elif workflow.puo_pubblicare(obj):
+            pulsanti.append(format_html(
+                '<a class="button" href="{}">Pubblica</a>',
+                reverse("admin:obiettivi_ciclo_pubblica", args=[obj.pk]),
             ))
         if workflow.ORDINE_STATI.index(obj.stato) > workflow.ORDINE_STATI.index(Ciclo.Stato.RENDICONTAZIONE):
             pulsanti.append(format_html(
@@ -429,6 +482,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             path("<int:ciclo_id>/avanza/", vista(self.avanza_view), name="obiettivi_ciclo_avanza"),
             path("<int:ciclo_id>/riapri/", vista(self.riapri_view), name="obiettivi_ciclo_riapri"),
             *peg_admin.urls(self.admin_site),
+            *admin_pubblicazione.urls(self.admin_site),
         ] + super().get_urls()
 
     def _ciclo_per_transizione(self, request, ciclo_id):
@@ -440,7 +494,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/obiettivi/ciclo/transizione.html", {
             **self.admin_site.each_context(request),
             "title": titolo, "ciclo": ciclo, "form": form, "pulsante": pulsante,
-            "testo": testo, "opts": self.model._meta,
+            "testo": testo, "opts": self.model._meta, "media": self.media + form.media,
         })
 
     def avanza_view(self, request, ciclo_id):
@@ -449,7 +503,10 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         if successivo is None:
             self.message_user(request, f"Il ciclo {ciclo} è già nell'ultimo stato.", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
-        form = AvanzamentoCicloForm(request.POST if request.method == "POST" else None, ciclo=ciclo)
+        if successivo == Ciclo.Stato.PUBBLICATA:  # publishing goes through its preview
+            return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_pubblica", args=[ciclo.pk]))
+        form = AvanzamentoCicloForm(request.POST if request.method == "POST" else None, ciclo=ciclo,
+                                    admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
             try:
                 workflow.ciclo_avanza(ciclo=ciclo, utente=request.user, atto=form.cleaned_data.get("atto"))
@@ -457,10 +514,8 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
                 for messaggio in errore.messages:
                     form.add_error(None, messaggio)
             else:
-                versione = (f" (versione {ciclo.pubblicazioni.order_by('-versione').first().versione}"
-                            " visibile ai cittadini)" if successivo == Ciclo.Stato.PUBBLICATA else "")
                 self.message_user(
-                    request, f"Il ciclo {ciclo} è ora «{Ciclo.Stato(successivo).label}»{versione}.",
+                    request, f"Il ciclo {ciclo} è ora «{Ciclo.Stato(successivo).label}».",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
@@ -468,9 +523,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         return self._pagina_transizione(
             request, ciclo, form, f"{ciclo}: passaggio a «{etichetta}»", f"Passa a «{etichetta}»",
             f"Stato attuale: «{ciclo.get_stato_display()}». Dopo «Validazione» i dati del ciclo "
-            "sono bloccati per tutti."
-            + (" Il passaggio pubblica la Relazione (dati, pagina e PDF con impronta) e la rende "
-               "visibile ai cittadini." if successivo == Ciclo.Stato.PUBBLICATA else ""),
+            "sono bloccati per tutti.",
         )
 
     def riapri_view(self, request, ciclo_id):
@@ -494,30 +547,17 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             "registrata con la motivazione.",
         )
 
-    @admin.action(description="Pubblica la Relazione sulla Performance dei cicli selezionati",
+    @admin.action(description="Pubblica la Relazione sulla Performance (con anteprima)",
                   permissions=["pubblica"])
     def pubblica_relazione(self, request, queryset):
-        for ciclo in queryset.select_related("ente"):
-            try:
-                esito = workflow.ciclo_pubblica(ciclo=ciclo, utente=request.user)
-            except ValidationError as errore:
-                self.message_user(request, f"{ciclo}: {' '.join(errore.messages)}", messages.ERROR)
-                continue
-            pub = esito.pubblicazione  # published and «pubblicata», or neither
-            if esito.nuova:
-                self.message_user(
-                    request,
-                    f"{ciclo}: pubblicata la versione {pub.versione} "
-                    f"(impronta {pub.impronta[:12]}…).",
-                    messages.SUCCESS,
-                )
-            else:
-                self.message_user(
-                    request,
-                    f"{ciclo}: nessuna modifica rispetto alla versione {pub.versione}, "
-                    "nulla da pubblicare.",
-                    messages.INFO,
-                )
+        """The list's «Pubblica» opens the preview of the one cycle selected (publishing is
+        confirmed there, after seeing what changes)."""
+        cicli = list(queryset.values_list("pk", flat=True)[:2])
+        if len(cicli) != 1:
+            self.message_user(request, "Si pubblica un ciclo alla volta: selezionarne uno solo, "
+                              "poi confermare dalla pagina dell'anteprima.", messages.ERROR)
+            return None
+        return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_pubblica", args=cicli))
 
     def has_pubblica_permission(self, request):
         return permessi.is_amministratore(request.user)
@@ -579,12 +619,16 @@ class VariazioneObiettivoInline(admin.TabularInline):
 
 @admin.register(Atto)
 class AttoAdmin(RuoliAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "organo", "numero", "data_gg_mm_aaaa", "anno", "ente"]
-    list_filter = ["organo", "anno", "ente"]
+    """Acts. ``tipo`` says which may approve a Relazione (``regole.errori_atto_approvazione``);
+    the cycle's approval page opens the add page in a popup with ``?ente=…&tipo=…`` (Django's
+    admin reads them as the initial values)."""
+
+    list_display = ["__str__", "tipo", "organo", "numero", "data_gg_mm_aaaa", "anno", "ente"]
+    list_filter = ["tipo", "organo", "anno", "ente"]
     list_select_related = ["ente"]
     search_fields = ["organo", "numero", "oggetto"]
     inlines = [VariazioneObiettivoInline]
-    fields = ["ente", "organo", "numero", "data", "anno", "oggetto", "note"]
+    fields = ["ente", "tipo", "organo", "numero", "data", "anno", "oggetto", "note"]
 
     @admin.display(description="data", ordering="data")
     def data_gg_mm_aaaa(self, obj):

@@ -20,6 +20,10 @@ An empty dict (or list) means the values are fine. The same messages reach every
 * **Workflow** (``obiettivi.workflow``): ``errori_invio`` / ``errori_validazione`` /
   ``errori_rinvio`` on the saved objective, prefixed with its code; grades against the cycle's
   SMVP scale (``grado``, with ``workflow.gradi_smvp``).
+* **What may change now** (``errori_modifica``: the cycle's state, outcomes already with the
+  Nucleo, the plan only in «Pianificazione»): the PEG import, row by row (``obiettivi.peg.piano``).
+* **The approving act** (``errori_atto_approvazione``): the cycle's approval page and
+  ``workflow.ciclo_avanza``.
 * **PEG import** (``obiettivi.peg.risorse``, one django-import-export Resource per sheet): after
   reading a cell (``seregno_perf.formati.leggi_numero`` / ``leggi_data``, ``scelta`` for statuses
   and types), ``errori_campi(model, values)`` for each field's limits and control characters,
@@ -212,13 +216,22 @@ RINVIATO = "rinviato"
 STATI_CON_MOTIVAZIONE = ("sospeso", "non_applicabile")
 
 
-def _etichetta_stato(stato) -> str:
-    from .models import Obiettivo
+def _etichetta(scelte: str, valore) -> str:
+    """The label of ``valore`` among the models' choices ``scelte`` («Obiettivo.Stato»,
+    «Ciclo.Stato», …); an unknown value as it is."""
+    from . import models
 
+    classe = models
+    for nome in scelte.split("."):
+        classe = getattr(classe, nome)
     try:
-        return str(Obiettivo.Stato(stato).label)
+        return str(classe(valore).label)
     except ValueError:
-        return str(stato)
+        return str(valore)
+
+
+def _etichetta_stato(stato) -> str:
+    return _etichetta("Obiettivo.Stato", stato)
 
 
 def _vuoto(valore) -> bool:
@@ -341,6 +354,72 @@ def errori_fasi(pesi, *, obiettivo: str = "") -> list[str]:
     return [f"La somma dei pesi delle fasi{di} è {formati.numero(somma, None)}: deve essere 100."]
 
 
+# --- what a change may touch, by the cycle's state (the PEG import) ---------------------------
+
+#: The outcome fields of each model (``_meta.label_lower``): what is measured after the year —
+#: by the dirigenti (``permessi.CAMPI_ESITO``, the fields their page opens) or by the
+#: Amministratore (the barometro's grade, the financial values). Every other field of a row is
+#: the plan: titles, weights, targets, expected dates, areas, the tree, the statuses.
+CAMPI_RISULTATO = {
+    "obiettivi.obiettivo": ("relazione", "grado_proposto", "spiegazione_grado"),
+    "obiettivi.indicatore": ("consuntivo", "data_consuntivo"),
+    "obiettivi.fase": ("percentuale",),
+    "valutazione.standardbarometro": ("rilevato", "grado"),
+    "valutazione.indicatorefinanziario": ("valore",),
+}
+PIANIFICAZIONE = "pianificazione"
+VALIDAZIONE = "validazione"
+#: From «Validazione» on the figures are the Nucleo's and the Giunta's (``workflow``): nothing is
+#: changed by an import, unless an Amministratore reopened the cycle into «Validazione»
+#: (``workflow.ciclo_riapri``; «Approvata» and «Pubblicata» are the locked states, refused whole).
+STATI_CHIUSI = (VALIDAZIONE, "approvata", "pubblicata")
+#: An objective whose outcome is the Nucleo's now: sent to it, or validated.
+ESITO_AL_NUCLEO = ("inviato", "validato")
+
+
+def errori_modifica(*, cosa: str, modello: str, campi=(), nuova: bool = False,
+                    stato_ciclo: str, riaperto: bool = False, obiettivo: str | None = None,
+                    stato_rendicontazione: str | None = None) -> Errori:
+    """What a change to one row may not do now, whoever makes it (the role's own limits are
+    ``permessi.campi_modificabili``). ``cosa`` names the row («l'indicatore 'LP.02 / I1'»),
+    ``modello`` is its model's label, ``campi`` the model fields it changes (a new row: none,
+    ``nuova``); ``obiettivo`` and ``stato_rendicontazione`` are the code and the reporting state
+    of the objective the row belongs to (None for the barometro and the financial indicators).
+    ``riaperto``: the cycle was brought back to its state by a reopening.
+
+    * «Validazione» and later: nothing changes, unless the cycle was reopened into «Validazione»;
+    * an outcome (``CAMPI_RISULTATO``) of an objective sent to or validated by the Nucleo is
+      never overwritten (to correct it, the Nucleo sends the objective back);
+    * the plan (every other field, and new rows) changes only in «Pianificazione».
+
+    Messages are keyed by field (``codice`` for a new row)."""
+    stato = _etichetta("Ciclo.Stato", stato_ciclo)
+    al_nucleo = _etichetta("Obiettivo.StatoRendicontazione", stato_rendicontazione)
+    if stato_ciclo in STATI_CHIUSI and not (riaperto and stato_ciclo == VALIDAZIONE):
+        messaggio = (f"il ciclo è in «{stato}»: {cosa} non si può più modificare (un "
+                     "Amministratore può riaprire il ciclo)")
+        return {campo: [messaggio] for campo in (("codice",) if nuova else campi)}
+    if nuova:
+        if stato_ciclo != PIANIFICAZIONE:
+            return {"codice": [
+                f"{cosa} non esiste nel ciclo: le righe nuove del piano si aggiungono solo in "
+                f"«Pianificazione» (il ciclo è in «{stato}»)"]}
+        return {}
+    errori: Errori = {}
+    risultati = CAMPI_RISULTATO.get(modello, ())
+    for campo in campi:
+        if campo in risultati:
+            if stato_rendicontazione in ESITO_AL_NUCLEO:
+                errori[campo] = [
+                    f"l'obiettivo '{obiettivo}' è già «{al_nucleo}»: i suoi esiti non si "
+                    "sovrascrivono (per correggerli il Nucleo rinvia l'obiettivo al dirigente)"]
+        elif stato_ciclo != PIANIFICAZIONE:
+            errori[campo] = [
+                f"{cosa}: il piano (titoli, pesi, target, date previste, aree, albero) si modifica "
+                f"solo in «Pianificazione» (il ciclo è in «{stato}»)"]
+    return errori
+
+
 # --- whole rows ------------------------------------------------------------------------------
 
 def unisci(*elenchi: Errori) -> Errori:
@@ -368,6 +447,29 @@ TIPI_ATTO = {
     "legge": "Legge o decreto legislativo",
     "altro": "Altro",
 }
+
+
+def errori_atto_approvazione(atto, *, ente_id, anno: int) -> list[str]:
+    """The act approving the Relazione of a cycle (``ente_id``, ``anno``): a deliberation of the
+    Giunta (``Atto.tipo``), of the cycle's own ente, dated within or after the cycle's year (its
+    ``data`` when known, else its ``anno``). ``atto`` is an ``Atto`` (or any object with
+    ``tipo``, ``ente_id``, ``data``, ``anno``), or None. Each message names the act."""
+    if atto is None:
+        return ["Per approvare indicare l'atto della Giunta che approva la Relazione."]
+    errori = []
+    if atto.tipo != DELIBERA_GIUNTA:
+        tipo = TIPI_ATTO.get(atto.tipo, "non indicato")
+        errori.append(f"L'atto «{atto}» non è una deliberazione della Giunta (tipo: «{tipo}»): "
+                      "la Relazione si approva solo con una deliberazione della Giunta.")
+    if atto.ente_id != ente_id:
+        errori.append(f"L'atto «{atto}» è di un altro ente: la Relazione si approva con una "
+                      "deliberazione della Giunta dello stesso ente del ciclo.")
+    anno_atto = atto.data.year if atto.data else atto.anno
+    if anno_atto is not None and anno_atto < anno:
+        quando = f"del {formati.data(atto.data)}" if atto.data else f"del {atto.anno}"
+        errori.append(f"L'atto «{atto}» è {quando}, prima dell'anno del ciclo: la Relazione "
+                      f"{anno} si approva con un atto del {anno} o successivo.")
+    return errori
 
 
 def tipo_atto_da_organo(organo: str) -> str:

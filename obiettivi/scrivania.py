@@ -347,10 +347,11 @@ def scrivania_amministratore() -> list[CicloAmministratore]:
                 voci.append(Voce(n=n, testo=quanti(n, singolare, plurale), url=url_elenco_obiettivi(
                     ciclo=ciclo.pk, stato=ATTIVO, stato_rendicontazione__in=bloccante.stati)))
         azioni = []
-        if successivo is not None:
-            etichetta = "Pubblica la Relazione" if successivo == Stato.PUBBLICATA else (
-                f"Passa a «{Stato(successivo).label}»")
-            azioni.append(Voce(n=0, testo=etichetta,
+        if Stato.PUBBLICATA in (successivo, ciclo.stato):  # the preview, then the confirmation
+            azioni.append(Voce(n=0, testo="Pubblica la Relazione",
+                               url=reverse("admin:obiettivi_ciclo_pubblica", args=[ciclo.pk])))
+        elif successivo is not None:
+            azioni.append(Voce(n=0, testo=f"Passa a «{Stato(successivo).label}»",
                                url=reverse("admin:obiettivi_ciclo_avanza", args=[ciclo.pk])))
         if ciclo.stato in (Stato.PIANIFICAZIONE, Stato.MONITORAGGIO, Stato.RENDICONTAZIONE):
             azioni.append(Voce(n=0, testo="Importa il PEG", url=url_peg))

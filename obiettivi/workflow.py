@@ -8,7 +8,8 @@ Cycle states, in order, and who moves a cycle forward (an Amministratore; the la
 * rendicontazione → validazione: every active objective has been sent to the Nucleo (or already
   validated).
 * validazione → approvata: every active objective validated by the Nucleo, and the Giunta's atto
-  of approval (an Atto of the same ente) given.
+  of approval given: a Giunta deliberation of the same ente, dated within or after the cycle's
+  year (``regole.errori_atto_approvazione``; the admin's form lists only such acts).
 * approvata → pubblicata: ``ciclo_pubblica`` — the one road: it publishes the Relazione (a new
   ``Pubblicazione``, or none if nothing changed since the last one) and moves the state in the same
   transaction, or refuses and changes nothing. ``ciclo_avanza`` from «approvata» calls it, the
@@ -99,6 +100,13 @@ def ciclo_bloccato(ciclo) -> bool:
     return ciclo.stato in STATI_BLOCCATI
 
 
+def ciclo_riaperto(ciclo) -> bool:
+    """True when ``ciclo`` is in the state its last reopening brought it to (nothing moved it
+    forward since: from there only a reopening or an advance leaves that state). One query."""
+    ultima = ciclo.riaperture.order_by("-quando", "-pk").values_list("a_stato", flat=True).first()
+    return ultima is not None and ultima == ciclo.stato
+
+
 def puo_pubblicare(ciclo) -> bool:
     """The Relazione may be published only for an approved (or already published) cycle."""
     return ciclo.stato in STATI_PUBBLICABILI
@@ -140,10 +148,7 @@ def errori_avanzamento(ciclo, *, atto=None) -> list[str]:
                 f"({_elenco_codici(mancanti)})."
             )
     if nuovo == Stato.APPROVATA:
-        if atto is None:
-            errori.append("Per approvare indicare l'atto della Giunta che approva la Relazione.")
-        elif atto.ente_id != ciclo.ente_id:
-            errori.append(f"L'atto «{atto}» è di un altro ente.")
+        errori += regole.errori_atto_approvazione(atto, ente_id=ciclo.ente_id, anno=ciclo.anno)
     elif nuovo == Stato.PUBBLICATA:
         errori += errori_pubblicazione(ciclo)
     return errori

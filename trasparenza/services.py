@@ -70,43 +70,147 @@ def _esito(ob):
     return ob.get("esito") or esito_obiettivo(ob)
 
 
-def confronta(prima, dopo):
-    """Human-readable differences between two versions' data (Italian sentences)."""
-    modifiche = []
+@dataclass(frozen=True)
+class Cifra:
+    """A figure of the report in two versions (None: not there)."""
 
-    def cifra(etichetta, a, b):
-        if a != b:
-            modifiche.append(f"{etichetta}: da {formati.numero(a)} a {formati.numero(b)}.")
+    etichetta: str
+    prima: object
+    dopo: object
 
-    cifra("Livello di performance di ente", prima.get("livello_performance_ente"),
-          dopo.get("livello_performance_ente"))
+
+@dataclass(frozen=True)
+class ObiettivoCambiato:
+    codice: str
+    titolo: str
+    esito_prima: str
+    esito_dopo: str
+    raggiungimento_prima: object
+    raggiungimento_dopo: object
+    titolo_prima: str
+
+    @property
+    def esito_cambiato(self):
+        return self.esito_prima != self.esito_dopo
+
+    @property
+    def raggiungimento_cambiato(self):
+        return self.raggiungimento_prima != self.raggiungimento_dopo
+
+    @property
+    def titolo_cambiato(self):
+        return self.titolo_prima != self.titolo
+
+
+@dataclass(frozen=True)
+class Differenze:
+    """What changes from one version's data to another's (``differenze``)."""
+
+    cifre: list  # [Cifra]: the ente's level and components, the barometro, each area and line
+    aggiunti: list  # [(codice, titolo)]
+    rimossi: list  # [(codice, titolo)]
+    obiettivi: list  # [ObiettivoCambiato]: outcome (grade or status), achievement or title
+    altro: bool  # the fingerprints differ for something else (texts, tables, details)
+
+    @property
+    def vuota(self):
+        return not (self.cifre or self.aggiunti or self.rimossi or self.obiettivi or self.altro)
+
+
+def _cifre(dati):
+    """The report's headline figures by label, in the order they are listed."""
+    componenti = dati.get("componenti") or {}
+    cifre = {"Livello di performance di ente": dati.get("livello_performance_ente")}
     for chiave, nome in (("finanziaria", "PFin"), ("obiettivi", "PObj_Gen"), ("qualita", "PQua_Gen")):
-        cifra(nome, prima.get("componenti", {}).get(chiave, {}).get("valore"),
-              dopo.get("componenti", {}).get(chiave, {}).get("valore"))
-    cifra("Media del barometro della qualità", prima.get("barometro_qualita", {}).get("media"),
-          dopo.get("barometro_qualita", {}).get("media"))
+        cifre[nome] = (componenti.get(chiave) or {}).get("valore")
+    cifre["Media del barometro della qualità"] = (dati.get("barometro_qualita") or {}).get("media")
+    for area in dati.get("risultati_aree") or ():
+        cifre[f"Risultato dell'area «{area.get('area')}»"] = area.get("media")
+    for linea in dati.get("linee") or ():
+        cifre[f"Grado della linea strategica {linea.get('codice')}"] = linea.get("grado")
+    return cifre
 
+
+def differenze(prima, dopo) -> Differenze:
+    """The differences between two versions' data (``dati.json``, or ``relazione_dati`` before it
+    is published): figures that moved, objectives added or removed, objectives whose outcome
+    (grade or status), achievement or title changed."""
+    cifre_prima, cifre_dopo = _cifre(prima), _cifre(dopo)
+    cifre = [Cifra(etichetta, cifre_prima.get(etichetta), valore)
+             for etichetta, valore in cifre_dopo.items() if cifre_prima.get(etichetta) != valore]
+    cifre += [Cifra(etichetta, valore, None) for etichetta, valore in cifre_prima.items()
+              if etichetta not in cifre_dopo and valore is not None]
     vecchi = {o["codice"]: o for o in prima.get("obiettivi", [])}
     nuovi = {o["codice"]: o for o in dopo.get("obiettivi", [])}
-    for codice in sorted(nuovi.keys() - vecchi.keys()):
-        modifiche.append(f"Obiettivo {codice} aggiunto: «{nuovi[codice]['titolo']}».")
-    for codice in sorted(vecchi.keys() - nuovi.keys()):
-        modifiche.append(f"Obiettivo {codice} rimosso: «{vecchi[codice]['titolo']}».")
+    cambiati = []
     for codice in sorted(vecchi.keys() & nuovi.keys()):
         a, b = vecchi[codice], nuovi[codice]
-        if a.get("titolo") != b.get("titolo"):
-            modifiche.append(f"Obiettivo {codice}: titolo modificato.")
-        if _esito(a) != _esito(b):
-            modifiche.append(f"Obiettivo {codice}: da «{_esito(a)}» a «{_esito(b)}».")
-        if a.get("percentuale_raggiungimento") != b.get("percentuale_raggiungimento"):
+        cambiato = ObiettivoCambiato(
+            codice=codice, titolo=b.get("titolo"), titolo_prima=a.get("titolo"),
+            esito_prima=_esito(a), esito_dopo=_esito(b),
+            raggiungimento_prima=a.get("percentuale_raggiungimento"),
+            raggiungimento_dopo=b.get("percentuale_raggiungimento"),
+        )
+        if cambiato.esito_cambiato or cambiato.raggiungimento_cambiato or cambiato.titolo_cambiato:
+            cambiati.append(cambiato)
+    trovate = Differenze(
+        cifre=cifre,
+        aggiunti=[(c, nuovi[c]["titolo"]) for c in sorted(nuovi.keys() - vecchi.keys())],
+        rimossi=[(c, vecchi[c]["titolo"]) for c in sorted(vecchi.keys() - nuovi.keys())],
+        obiettivi=cambiati, altro=False,
+    )
+    if trovate.vuota and prima.get("impronta") != dopo.get("impronta"):
+        return Differenze(cifre=[], aggiunti=[], rimossi=[], obiettivi=[], altro=True)
+    return trovate
+
+
+def confronta(prima, dopo):
+    """Human-readable differences between two versions' data (Italian sentences): the
+    ``modifiche`` a new version lists."""
+    trovate = differenze(prima, dopo)
+    modifiche = [f"{c.etichetta}: da {formati.numero(c.prima)} a {formati.numero(c.dopo)}."
+                 for c in trovate.cifre]
+    modifiche += [f"Obiettivo {codice} aggiunto: «{titolo}»." for codice, titolo in trovate.aggiunti]
+    modifiche += [f"Obiettivo {codice} rimosso: «{titolo}»." for codice, titolo in trovate.rimossi]
+    for o in trovate.obiettivi:
+        if o.titolo_cambiato:
+            modifiche.append(f"Obiettivo {o.codice}: titolo modificato.")
+        if o.esito_cambiato:
+            modifiche.append(f"Obiettivo {o.codice}: da «{o.esito_prima}» a «{o.esito_dopo}».")
+        if o.raggiungimento_cambiato:
             modifiche.append(
-                f"Obiettivo {codice}: raggiungimento da "
-                f"{formati.percentuale(a.get('percentuale_raggiungimento'))} a "
-                f"{formati.percentuale(b.get('percentuale_raggiungimento'))}."
+                f"Obiettivo {o.codice}: raggiungimento da "
+                f"{formati.percentuale(o.raggiungimento_prima)} a "
+                f"{formati.percentuale(o.raggiungimento_dopo)}."
             )
-    if not modifiche and prima.get("impronta") != dopo.get("impronta"):
+    if trovate.altro:
         modifiche.append("Modifiche ai testi, alle tabelle o ai dettagli dei dati.")
     return modifiche
+
+
+@dataclass(frozen=True)
+class Anteprima:
+    """What publishing ``ciclo`` now would do (``pubblicazione_anteprima``)."""
+
+    precedente: Pubblicazione | None  # the version citizens see now
+    dati: dict  # the report data that would be published
+    differenze: Differenze | None  # None: first publication
+
+    @property
+    def cambia(self):
+        return self.precedente is None or self.precedente.impronta != self.dati["impronta"]
+
+
+def pubblicazione_anteprima(*, ciclo: Ciclo) -> Anteprima:
+    """The report data that ``pubblicazione_crea`` would freeze now, against the latest version's
+    ``dati``: assembled as for publishing (``relazione_dati``), no page and no PDF rendered,
+    nothing written."""
+    precedente = ciclo.pubblicazioni.order_by("-versione").first()
+    dati = relazione_dati(ciclo)
+    return Anteprima(
+        precedente=precedente, dati=dati,
+        differenze=differenze(precedente.dati, dati) if precedente is not None else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ class Piano:
         self.operazioni: dict[str, list[Operazione]] = {}
         self.padri: dict[str, dict] = {}
         self._aree = self._obiettivi = None
+        self._riaperto = self._rendicontazione = None
 
     # --- errors -------------------------------------------------------------------------
 
@@ -269,6 +270,57 @@ class Piano:
                     "ancora inviati al Nucleo",
                 )
 
+    def guardia(self, op: Operazione, cosa: str, plurale: str, obiettivo: str | None = None):
+        """The limits of a change, role first then state: a dirigente's (``solo_esiti``), then
+        everyone's (``regole.errori_modifica``: nothing in «Validazione» and later unless
+        reopened, no outcome of an objective already with the Nucleo, the plan only in
+        «Pianificazione»), one message per column. ``cosa`` names the row, ``obiettivo`` is the
+        code of the objective it belongs to."""
+        if not op.cambia:
+            return
+        prima = len(self.esito.errori)
+        self.solo_esiti(op, plurale)
+        if len(self.esito.errori) > prima:
+            return
+        risorsa = RISORSE[op.foglio]()
+        colonne_di = {}  # model field -> the column that sets it
+        for colonna in op.colonne:
+            attributo = risorsa._attributo(colonna)
+            for campo in CAMPI_DI.get(attributo, (attributo,)):
+                colonne_di.setdefault(campo, colonna)
+        errori = regole.errori_modifica(
+            cosa=cosa, modello=risorsa._meta.model._meta.label_lower, campi=list(colonne_di),
+            nuova=op.nuova, stato_ciclo=self.ciclo.stato, riaperto=self.riaperto,
+            obiettivo=obiettivo, stato_rendicontazione=self.stato_rendicontazione(obiettivo),
+        )
+        dette = set()
+        for campo, messaggi in errori.items():
+            colonna = "codice" if op.nuova else colonne_di.get(campo, "")
+            for messaggio in messaggi:
+                if (colonna, messaggio) not in dette:
+                    dette.add((colonna, messaggio))
+                    self.errore(op.foglio, op.riga, colonna, messaggio)
+
+    @property
+    def riaperto(self) -> bool:
+        """The cycle is in the state a reopening brought it to (asked once, only if it matters)."""
+        if self._riaperto is None:
+            from .. import workflow
+
+            self._riaperto = (self.ciclo.stato in regole.STATI_CHIUSI
+                              and workflow.ciclo_riaperto(self.ciclo))
+        return self._riaperto
+
+    def stato_rendicontazione(self, obiettivo: str | None) -> str | None:
+        """The reporting state of the cycle's objective ``obiettivo`` (None: not in the cycle
+        yet, or no objective). One query per import."""
+        if obiettivo is None:
+            return None
+        if self._rendicontazione is None:
+            self._rendicontazione = dict(Obiettivo.objects.filter(ciclo=self.ciclo)
+                                         .values_list("codice", "stato_rendicontazione"))
+        return self._rendicontazione.get(obiettivo)
+
     def _con_relazioni(self, oggetto):
         """``oggetto`` with its cycle, objective and area attached, as ``permessi`` reads them
         (two queries per import, only for a dirigente)."""
@@ -285,14 +337,18 @@ class Piano:
                 oggetto.area = self._aree[oggetto.area_id]
         return oggetto
 
-    def fuori_ambito(self, foglio, riga, colonna, cosa, area_codice) -> bool:
+    def non_visibile(self, foglio, riga, colonna, cosa, elenco):
+        """A dirigente's row about something not theirs: the same words whether it exists in
+        another area or nowhere (an import must not tell a dirigente what other areas hold)."""
+        self.errore(foglio, riga, colonna, f"{cosa} non è tra {elenco} delle aree di cui "
+                                           f"'{self.ambito.etichetta}' è dirigente")
+
+    def area_fuori_ambito(self, foglio, riga, area_codice) -> bool:
+        """A dirigente moving their row to an area not theirs (areas are public: it is named)."""
         if self.ambito.area_ammessa(area_codice):
             return False
-        self.errore(
-            foglio, riga, colonna,
-            f"{cosa} è dell'area '{area_codice}', che non è tra le aree di cui "
-            f"'{self.ambito.etichetta}' è dirigente",
-        )
+        self.errore(foglio, riga, "area", f"l'area '{_it(area_codice)}' non è tra le aree di cui "
+                                          f"'{self.ambito.etichetta}' è dirigente")
         return True
 
     # --- trees --------------------------------------------------------------------------
@@ -346,7 +402,8 @@ class Piano:
                     slug_precedenti.get(letta.chiave) or slugify(letta.istanza.nome)
                     or slugify(letta.chiave) or "area", slug_usati,
                 )}
-            self.registra("aree", letta, letta.chiave, extra)
+            op = self.registra("aree", letta, letta.chiave, extra)
+            self.guardia(op, f"l'area '{letta.chiave}'", "aree")
         return padri
 
     def albero(self, dataset):
@@ -356,8 +413,9 @@ class Piano:
         ordini = _ordini_nuovi(esistenti)
         for letta in lette:
             if letta.valida:
-                self.registra("albero", letta, letta.chiave,
-                              {"ordine": next(ordini)} if letta.nuova else {})
+                op = self.registra("albero", letta, letta.chiave,
+                                   {"ordine": next(ordini)} if letta.nuova else {})
+                self.guardia(op, f"il nodo '{letta.chiave}'", "nodi")
         return padri
 
     # --- objectives -------------------------------------------------------------------------
@@ -374,17 +432,18 @@ class Piano:
             if o.nodo_codice not in codici_nodi:
                 self.scarta("obiettivi", letta, "nodo",
                             f"il nodo '{_it(o.nodo_codice)}' non esiste nel ciclo né nel foglio albero")
-            if not letta.nuova and self.fuori_ambito("obiettivi", letta.numero, "area",
-                                                     f"l'obiettivo '{codice}'",
-                                                     letta.originale.area_codice):
-                continue
-            if o.area_codice in codici_aree and self.fuori_ambito(
-                    "obiettivi", letta.numero, "area", f"l'obiettivo '{codice}'", o.area_codice):
-                continue
+            if not self.ambito.tutto:
+                if letta.nuova or not self.ambito.area_ammessa(letta.originale.area_codice):
+                    self.non_visibile("obiettivi", letta.numero, "codice", f"l'obiettivo '{codice}'",
+                                      "gli obiettivi")
+                    continue
+                if o.area_codice in codici_aree and self.area_fuori_ambito(
+                        "obiettivi", letta.numero, o.area_codice):
+                    continue
             if not letta.valida:
                 continue
             op = self.registra("obiettivi", letta, codice, {"ordine": next(ordini)} if letta.nuova else {})
-            self.solo_esiti(op, "obiettivi")
+            self.guardia(op, f"l'obiettivo '{codice}'", "obiettivi", codice)
         finali = {codice: o.area_codice for codice, o in esistenti.items()}
         for op in self.operazioni.get("obiettivi", []):
             finali[op.chiave] = op.istanza.area_codice
@@ -395,12 +454,13 @@ class Piano:
         lette = self.leggi(nome, dataset, esistenti)
         for letta in lette or ():
             obiettivo = letta.chiave[0]
-            if obiettivo not in obiettivi_area:
+            if not self.ambito.area_ammessa(obiettivi_area.get(obiettivo)):
+                self.non_visibile(nome, letta.numero, "obiettivo", f"l'obiettivo '{_it(obiettivo)}'",
+                                  "gli obiettivi")
+                letta.valida = False
+            elif obiettivo not in obiettivi_area:
                 self.scarta(nome, letta, "obiettivo",
                             f"l'obiettivo '{_it(obiettivo)}' non esiste nel ciclo né nel foglio obiettivi")
-            elif self.fuori_ambito(nome, letta.numero, "obiettivo", f"l'obiettivo '{obiettivo}'",
-                                   obiettivi_area[obiettivo]):
-                letta.valida = False
         return lette
 
     def indicatori(self, dataset, obiettivi_area):
@@ -408,7 +468,7 @@ class Piano:
         for letta in self._figli("indicatori", dataset, esistenti, obiettivi_area) or ():
             if letta.valida:
                 op = self.registra("indicatori", letta, " / ".join(letta.chiave))
-                self.solo_esiti(op, "indicatori")
+                self.guardia(op, f"l'indicatore '{op.chiave}'", "indicatori", letta.chiave[0])
 
     def fasi(self, dataset, obiettivi_area):
         esistenti = _figli_esistenti(Fase, self.ciclo)
@@ -435,7 +495,7 @@ class Piano:
                 continue
             pesi[letta.chiave[0]][letta.chiave[1]] = letta.istanza.peso
             op = self.registra("fasi", letta, " / ".join(letta.chiave))
-            self.solo_esiti(op, "fasi")
+            self.guardia(op, f"la fase '{op.chiave}'", "fasi", letta.chiave[0])
         for obiettivo, numero in prima_riga.items():
             if obiettivo in con_errori:
                 continue
@@ -454,16 +514,19 @@ class Piano:
                             f"l'area '{_it(area)}' non esiste nel ciclo né nel foglio aree")
                 continue
             if not self.ambito.tutto:
-                attuale = letta.originale.area_codice if letta.originale is not None else area
-                if self.fuori_ambito("barometro", letta.numero, "area",
-                                     f"lo standard '{letta.chiave}'", attuale or "—"):
+                if letta.nuova or not self.ambito.area_ammessa(letta.originale.area_codice):
+                    self.non_visibile("barometro", letta.numero, "codice",
+                                      f"lo standard '{letta.chiave}'", "gli standard")
+                    continue
+                if area and self.area_fuori_ambito("barometro", letta.numero, area):
                     continue
             op = self.registra("barometro", letta, letta.chiave)
-            self.solo_esiti(op, "standard del barometro")
+            self.guardia(op, f"lo standard '{letta.chiave}'", "standard del barometro")
 
     def finanziari(self, dataset):
         for letta in self.leggi("finanziari", dataset, _finanziari_esistenti(self.ciclo)) or ():
-            self.registra("finanziari", letta, letta.chiave)
+            op = self.registra("finanziari", letta, letta.chiave)
+            self.guardia(op, f"l'indicatore finanziario '{letta.chiave}'", "indicatori finanziari")
 
 
 def codici_nel_foglio(dataset) -> set[str]:

@@ -75,8 +75,8 @@ def test_dirigente_vede_l_errore_dell_altra_area(client, ciclo, workbook, django
     client.force_login(dirigente)
     file = workbook({"fasi": [["O2", "F1", "Unica", "100", "50", "", ""]]}, nome="fasi.xlsx")
     testo = _carica(client, ciclo, file).content.decode()
-    assert ("Foglio fasi, riga 2, colonna obiettivo: l&#x27;obiettivo &#x27;O2&#x27; è dell&#x27;area "
-            "&#x27;A2&#x27;") in testo
+    assert ("Foglio fasi, riga 2, colonna obiettivo: l&#x27;obiettivo &#x27;O2&#x27; non è tra gli "
+            "obiettivi delle aree di cui &#x27;dir.a1&#x27; è dirigente") in testo
     # The export carries only their areas.
     risposta = client.get(reverse("admin:obiettivi_peg_esporta"),
                           {"ciclo": ciclo.pk, "contenuto": "dati", "formato": "xlsx"})

@@ -51,8 +51,8 @@ def test_riga_di_un_altra_area_e_un_errore_che_la_nomina(caricato, dirigente, wo
                     nome="altrui.xlsx")
     esito = importa_workbook(file=file, ciclo=caricato, utente=dirigente)
     assert [str(e) for e in esito.errori] == [
-        "Foglio indicatori, riga 3, colonna obiettivo: l'obiettivo 'O2' è dell'area 'A2', che "
-        "non è tra le aree di cui 'dir.a1' è dirigente"]
+        "Foglio indicatori, riga 3, colonna obiettivo: l'obiettivo 'O2' non è tra gli obiettivi "
+        "delle aree di cui 'dir.a1' è dirigente"]
     assert Indicatore.objects.get(obiettivo__codice="O1", codice="I1").consuntivo == 8.5
 
 

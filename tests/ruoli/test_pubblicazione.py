@@ -98,8 +98,12 @@ def test_the_admins_passa_a_pubblicata_publishes_the_new_version(mondo, chiuso, 
     client.force_login(amm)
     pagina = client.get(admin_url(Ciclo, "change", chiuso.pk)).content.decode()
     assert "Passa a «Pubblicata»" in pagina
-    risposta = client.post(f"/admin/obiettivi/ciclo/{chiuso.pk}/avanza/", {}, follow=True)
-    assert "è ora «Pubblicata» (versione 2 visibile ai cittadini)" in risposta.content.decode()
+    # the button opens the preview; confirming there publishes
+    anteprima = client.get(f"/admin/obiettivi/ciclo/{chiuso.pk}/avanza/", follow=True)
+    assert "Che cosa cambia rispetto alla versione 1" in anteprima.content.decode()
+    risposta = client.post(f"/admin/obiettivi/ciclo/{chiuso.pk}/pubblica/", {"nota": ""},
+                           follow=True)
+    assert "La versione 2 della Relazione 2020 è pubblicata" in risposta.content.decode()
     assert (_stato(chiuso), _versioni(chiuso)) == (S.PUBBLICATA, [1, 2])
     dati = Client().get(URL + "dati.json").json()
     assert dati["versione"] == 2 and "Titolo corretto" in [o["titolo"] for o in dati["obiettivi"]]
@@ -107,15 +111,16 @@ def test_the_admins_passa_a_pubblicata_publishes_the_new_version(mondo, chiuso, 
 
 def test_the_admin_action_and_the_command_take_the_same_road(mondo, chiuso, client):
     client.force_login(mondo.amministratore)
-    risposta = client.post(
-        admin_url(Ciclo, "changelist"),
-        {"action": "pubblica_relazione", "_selected_action": [chiuso.pk, mondo.aperto.pk]},
-        follow=True,
-    )
-    testo = risposta.content.decode()
-    assert "pubblicata la versione 1" in testo and "deve essere approvato dalla Giunta" in testo
+    for ciclo in (chiuso, mondo.aperto):  # the list's action opens the preview of one cycle
+        risposta = client.post(
+            admin_url(Ciclo, "changelist"),
+            {"action": "pubblica_relazione", "_selected_action": [ciclo.pk]}, follow=True,
+        )
+        assert risposta.redirect_chain[-1][0] == f"/admin/obiettivi/ciclo/{ciclo.pk}/pubblica/"
+        client.post(f"/admin/obiettivi/ciclo/{ciclo.pk}/pubblica/", {"nota": ""})
     assert (_stato(chiuso), _versioni(chiuso)) == (S.PUBBLICATA, [1])
     assert chiuso.history.latest("history_date").history_user == mondo.amministratore
+    assert "deve essere approvato dalla Giunta" in risposta.content.decode()
     assert (_stato(mondo.aperto), _versioni(mondo.aperto)) == (S.RENDICONTAZIONE, [])
 
     altro = Ciclo.objects.create(ente=mondo.ente, anno=2019, stato=S.APPROVATA, smvp=chiuso.smvp)

@@ -170,7 +170,7 @@ def test_amministratore_sees_states_blockers_publication_and_actions(client, mon
     assert _link(html, "Passa a «Validazione»") == admin_url(Ciclo, "avanza", mondo.aperto.pk)
     assert _link(html, "Importa il PEG") == "/admin/obiettivi/ciclo/peg/"
     # 2020 approvata: the next step publishes; never published
-    assert _link(html, "Pubblica la Relazione") == admin_url(Ciclo, "avanza", mondo.chiuso.pk)
+    assert _link(html, "Pubblica la Relazione") == admin_url(Ciclo, "pubblica", mondo.chiuso.pk)  # the preview
     assert "mai pubblicata" in testo
     # 2022 does not exist: it can be started from 2021 (2021 exists: no copy of 2020)
     assert "Avvia il 2022 copiando il piano" in testo and "Avvia il 2021" not in testo

@@ -264,9 +264,13 @@ def test_admin_action_publishes_a_cycle(client):
         {"action": "pubblica_relazione", "_selected_action": [ciclo.pk]},
         follow=True,
     )
+    assert "Prima pubblicazione" in risposta.content.decode()  # the preview: nothing yet
+    assert not Pubblicazione.objects.filter(ciclo=ciclo).exists()
+    risposta = client.post(f"/admin/obiettivi/ciclo/{ciclo.pk}/pubblica/", {"nota": ""},
+                           follow=True)
     pub = Pubblicazione.objects.get(ciclo=ciclo)
     assert pub.versione == 1 and pub.pubblicata_da == admin and pub.pdf
-    assert "pubblicata la versione 1" in risposta.content.decode()
+    assert "La versione 1 della Relazione 2023 è pubblicata" in risposta.content.decode()
     assert Ciclo.objects.get(pk=ciclo.pk).stato == Ciclo.Stato.PUBBLICATA
     client.logout()
     assert Client().get("/azione/2023/").status_code == 200

@@ -146,6 +146,9 @@ def test_the_json_view_ignores_fields_the_user_cannot_change(con_smvp):
     dati = dati_della_pagina(client.get(admin_url(Obiettivo, "change", con_smvp.proprio.pk)))
     assert "indicatori-0-target" not in dati  # read-only for a dirigente
     assert client.post(_risultato(con_smvp.proprio), dati).json()["percentuale"] == "65,00%"
+    dati["indicatori-0-target"] = "1"  # posted anyway: 80 / 1 would be capped at 120%
+    dati["fasi-0-peso"] = "0"
+    assert client.post(_risultato(con_smvp.proprio), dati).json()["percentuale"] == "65,00%"
 
 
 def test_a_number_that_cannot_be_read_is_an_italian_message_not_an_error_page(con_smvp):

@@ -32,7 +32,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
@@ -767,13 +768,14 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
     percorso_area = "area"
     form = forms.ObiettivoAdminForm
     change_form_template = "admin/obiettivi/obiettivo/change_form.html"
+    # Seven narrow columns: at 1280 px, with the admin's navigation and the filters open,
+    # the status and the grades stay on screen (tests/ruoli/test_browser_modulo.py measures it).
     list_display = [
-        "codice", "titolo_breve", "ciclo_breve", "area_breve", "azione", "stato",
-        "stato_rendicontazione", "grado_proposto", "grado_validato",
+        "codice", "titolo_breve", "ciclo_breve", "area_breve", "stato_breve", "gradi",
     ]
     list_display_links = ["codice", "titolo_breve"]
     list_filter = [CicloObiettiviFilter, AreaFilter, "stato_rendicontazione", "stato", "tipologia"]
-    list_select_related = ["area", "nodo"]
+    list_select_related = ["area"]
     search_fields = ["codice", "titolo"]
     inlines = [IndicatoreInline, FaseInline]
     readonly_fields = ["stato_rendicontazione", "stato_del_ciclo"]
@@ -822,9 +824,22 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
     def area_breve(self, obj):
         return format_html('<span title="{}">{}</span>', obj.area.nome, obj.area.codice)
 
-    @admin.display(description="azione", ordering="nodo__codice")
-    def azione(self, obj):
-        return format_html('<span title="{}">{}</span>', obj.nodo.titolo, obj.nodo.codice)
+    @admin.display(description="stato", ordering="stato_rendicontazione")
+    def stato_breve(self, obj):
+        """Where the reporting stands; for an objective not active, its status first."""
+        invio = obj.get_stato_rendicontazione_display()
+        if obj.stato == Obiettivo.Stato.ATTIVO:
+            return invio
+        return format_html('{}<br><span class="small quiet">{}</span>', obj.get_stato_display(),
+                           invio)
+
+    @admin.display(description="grado", ordering="grado_validato")
+    def gradi(self, obj):
+        righe = [(nome, valore) for nome, valore in (
+            ("proposto", obj.grado_proposto), ("validato", obj.grado_validato)) if valore is not None]
+        if not righe:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{} {}", righe)
 
     @admin.display(description="stato del ciclo")
     def stato_del_ciclo(self, obj):
@@ -917,13 +932,13 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         }
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["fieldset_dopo"] = FIELDSET_DOPO_IL_RISULTATO
         if obj is not None:
             context.update(self._pulsanti(request, obj))
             regole = self._regole(request, obj)
             context.update({
                 "risultato": risultato.calcola_salvato(obj, regole) if regole else None,
                 "risultato_url": reverse("admin:obiettivi_obiettivo_risultato", args=[obj.pk]),
-                "fieldset_dopo": FIELDSET_DOPO_IL_RISULTATO,
             })
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -152,8 +152,9 @@ class ObiettivoAdminForm(RegoleFormMixin, ControlloVersioneMixin, forms.ModelFor
                     label=vecchio.label, help_text=vecchio.help_text, required=False,
                     coerce=int, empty_value=None,
                     choices=[("", "—"), *((l.valore, f"{l.valore} — {l.etichetta}") for l in scala)],
-                    error_messages={"invalid_choice": regole.messaggio_scelta(
-                        [str(l.valore) for l in scala])},
+                    # the scale's own message, with the typed value in place of the grade
+                    error_messages={"invalid_choice": regole.grado(
+                        "%(value)s", [l.valore for l in scala])[0]},
                 )
         if ("grado_validato" in self.fields and not self.is_bound and self.instance.pk
                 and self.instance.grado_validato is None
@@ -186,11 +187,15 @@ class ObiettivoAdminForm(RegoleFormMixin, ControlloVersioneMixin, forms.ModelFor
 
     def _controlla_scostamento(self):
         """A proposed grade far from the computed one needs a line of explanation: checked when
-        the user may change the proposed grade, on the indicators and phases as submitted
-        (their own mistakes are the inlines' errors: then there is nothing to compare)."""
+        the proposed grade is changed or sent («Salva e invia al Nucleo»), on the indicators
+        and phases as submitted (their own mistakes are the inlines' errors: then there is
+        nothing to compare). Other saves (an Amministratore correcting a target) are not
+        blocked by a grade someone else proposed; sending checks it again on the saved values
+        (``workflow.errori_invio``)."""
         if (self.regole is None or self.utente is None or "grado_proposto" not in self.fields
                 or not self.instance.pk
-                or self.cleaned_data.get("grado_proposto") is None):
+                or self.cleaned_data.get("grado_proposto") is None
+                or ("grado_proposto" not in self.changed_data and self.azione != "_invia")):
             return
         from . import risultato  # reads valutazione.queries (which imports obiettivi.models)
 

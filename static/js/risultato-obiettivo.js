@@ -20,6 +20,7 @@
     }
     var timer = null;
     var richiesta = 0;
+    campo("origine").textContent = "Calcolato dai valori salvati; si aggiorna mentre si scrive.";
 
     function elenco(contenitore, righe) {
       contenitore.textContent = "";

@@ -43,14 +43,14 @@ from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
 from valutazione import queries as valutazione_queries
 
-from . import forms, permessi, risultato, services, workflow
+from . import forms, permessi, regole, risultato, services, workflow
 from .models import (
     Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
     RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
 )
 from .peg import admin as peg_admin
-from .regole import errori_scostamento as regole_scostamento
 from .services import area_upsert, nodo_upsert
+
 
 def _copia_con_get(request, parametri):
     """A copy of ``request`` whose query string is ``parametri`` (to build a list as it was)."""
@@ -889,21 +889,21 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         obj = self.get_object(request, unquote(object_id))
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
-        regole = self._regole(request, obj)
-        if regole is None:
+        smvp = self._regole(request, obj)
+        if smvp is None:
             return JsonResponse({"errori": [
                 f"Il ciclo {obj.ciclo} non ha un sistema di valutazione (SMVP): il risultato non "
                 "si può calcolare."]}, status=400)
         if request.method == "POST":
-            calcolato, errori = risultato.calcola_dal_modulo(obj, request.POST, request.user, regole)
+            calcolato, errori = risultato.calcola_dal_modulo(obj, request.POST, request.user, smvp)
         else:
-            calcolato, errori = risultato.calcola_salvato(obj, regole), []
+            calcolato, errori = risultato.calcola_salvato(obj, smvp), []
         if errori:
             return JsonResponse({"errori": errori}, status=400)
         dati = calcolato.come_json()
         if request.method == "POST" and "grado_proposto" in request.POST:
             grado = request.POST.get("grado_proposto", "").strip()
-            dati["avvisi"] = [m for ms in regole_scostamento(
+            dati["avvisi"] = [m for ms in regole.errori_scostamento(
                 int(grado) if grado.isdigit() else None, calcolato.grado,
                 request.POST.get("spiegazione_grado", obj.spiegazione_grado),
             ).values() for m in ms]
@@ -935,9 +935,9 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         context["fieldset_dopo"] = FIELDSET_DOPO_IL_RISULTATO
         if obj is not None:
             context.update(self._pulsanti(request, obj))
-            regole = self._regole(request, obj)
+            smvp = self._regole(request, obj)
             context.update({
-                "risultato": risultato.calcola_salvato(obj, regole) if regole else None,
+                "risultato": risultato.calcola_salvato(obj, smvp) if smvp else None,
                 "risultato_url": reverse("admin:obiettivi_obiettivo_risultato", args=[obj.pk]),
             })
         return super().render_change_form(request, context, add, change, form_url, obj)

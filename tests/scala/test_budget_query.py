@@ -38,7 +38,9 @@ BUDGET = {
     "dati_csv_rfc4180": 2,
     "dati_ods": 2,
     "admin_elenco": 8,
-    "admin_modifica": 12,
+    # the objective's page also shows the result computed from its indicators and phases (the
+    # SMVP with its bands and levels, the indicators and phases as scoring reads them)
+    "admin_modifica": 13,
     # every public URL of a publication once its files are written (trasparenza.snapshot)
     "file_pubblicati": 0,
 }

@@ -939,6 +939,11 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             context.update({
                 "risultato": risultato.calcola_salvato(obj, smvp) if smvp else None,
                 "risultato_url": reverse("admin:obiettivi_obiettivo_risultato", args=[obj.pk]),
+                # the figures change with what this user types (else: read-only for them)
+                "risultato_modificabile": any(
+                    permessi.puo_modificare(request.user, modello(obiettivo=obj))
+                    for modello in (Indicatore, Fase)
+                ),
             })
         return super().render_change_form(request, context, add, change, form_url, obj)
 

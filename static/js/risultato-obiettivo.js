@@ -20,7 +20,9 @@
     }
     var timer = null;
     var richiesta = 0;
-    campo("origine").textContent = "Calcolato dai valori salvati; si aggiorna mentre si scrive.";
+    if (campo("origine").hasAttribute("data-modificabile")) {
+      campo("origine").textContent = "Calcolato dai valori salvati; si aggiorna mentre si scrive.";
+    }
 
     function elenco(contenitore, righe) {
       contenitore.textContent = "";

@@ -220,3 +220,11 @@ def test_a_cycle_without_smvp_sends_as_before(mondo):
     workflow.obiettivo_invia(obiettivo=ob, utente=mondo.dirigente)
     ob.refresh_from_db()
     assert ob.stato_rendicontazione == R.INVIATO
+
+
+def test_the_page_says_whether_the_figures_follow_what_the_user_types(con_smvp):
+    dirigente = _client(con_smvp.dirigente).get(admin_url(Obiettivo, "change", con_smvp.proprio.pk))
+    assert "«Salva e continua le modifiche» lo aggiorna" in dirigente.content.decode()
+    nucleo = _client(con_smvp.nucleo).get(admin_url(Obiettivo, "change", con_smvp.inviato.pk))
+    assert nucleo.context["risultato_modificabile"] is False
+    assert "«Salva e continua le modifiche» lo aggiorna" not in nucleo.content.decode()

@@ -19,19 +19,26 @@
   (``obiettivi.admin_pubblicazione``).
 """
 
+import copy
+
 from django import forms as django_forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from mptt.admin import MPTTModelAdmin
 from mptt.forms import TreeNodeChoiceField
 from simple_history.admin import SimpleHistoryAdmin
@@ -39,14 +46,23 @@ from simple_history.admin import SimpleHistoryAdmin
 from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
 from seregno_perf.testi_admin import CronologiaItaliana, TestoAggiungiMixin
+from valutazione import queries as valutazione_queries
 
-from . import admin_pubblicazione, forms, permessi, regole, services, workflow
+from . import admin_pubblicazione, forms, permessi, regole, risultato, services, workflow
 from .models import (
     Area, Atto, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo, RiaperturaCiclo,
     RispostaRPCT, TabellaReport, TestoReport, VariazioneObiettivo, VoceScheda,
 )
 from .peg import admin as peg_admin
 from .services import area_upsert, nodo_upsert
+
+
+def _copia_con_get(request, parametri):
+    """A copy of ``request`` whose query string is ``parametri`` (to build a list as it was)."""
+    copia = copy.copy(request)
+    copia.GET = parametri
+    return copia
+
 
 def data_breve(valore):
     return date_format(valore, "SHORT_DATE_FORMAT") if valore else "—"
@@ -70,6 +86,32 @@ class CicloFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(**{f"{self.campo}_id": self.value()})
+        return queryset
+
+
+class CicloObiettiviFilter(CicloFilter):
+    """The objectives' cycle filter. «Tutti i cicli» is an explicit choice (``ciclo=tutti``),
+    so that the list can open on the dirigente's open cycle when no cycle is asked for
+    (``ObiettivoAdmin.changelist_view``) and still show every cycle when asked."""
+
+    TUTTI = "tutti"
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() in (None, self.TUTTI),
+            "query_string": changelist.get_query_string({self.parameter_name: self.TUTTI}),
+            "display": "Tutti i cicli",
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(ciclo_id=self.value())
         return queryset
 
 
@@ -784,24 +826,36 @@ class FaseInline(EsitoInlineMixin, admin.TabularInline):
     testo_aggiungi = "Aggiungi un'altra fase"
 
 
-AZIONI_OBIETTIVO = ("_invia", "_valida", "_rinvia")
+AZIONI_OBIETTIVO = ("_invia", "_valida", "_valida_prossimo", "_rinvia")
+# The form's fieldsets drawn after the indicators and phases, below the computed result they
+# lead to (template ``admin/obiettivi/obiettivo/change_form.html``).
+RENDICONTAZIONE = "Rendicontazione del dirigente"
+VALIDAZIONE = "Validazione del Nucleo di valutazione"
+FIELDSET_DOPO_IL_RISULTATO = (RENDICONTAZIONE, VALIDAZIONE)
 
 
 @admin.register(Obiettivo)
 class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
     """Objectives. A dirigente sees those of their areas and changes the outcome; the Nucleo
-    changes the review fields; the buttons under the form save and then call the workflow."""
+    changes the review fields; the buttons under the form save and then call the workflow.
+
+    The change page shows, between the phases and the outcome, the result computed from the
+    indicators and phases (``obiettivi.risultato``, i.e. ``valutazione.scoring``): from the
+    saved values, and — with ``static/js/risultato-obiettivo.js`` — from the values being typed,
+    through the JSON view ``risultato_view``. The list opens a dirigente's on their open cycle
+    and keeps its filters after saving, after the workflow's buttons and after bulk actions."""
 
     percorso_area = "area"
     form = forms.ObiettivoAdminForm
     change_form_template = "admin/obiettivi/obiettivo/change_form.html"
+    # Seven narrow columns: at 1280 px, with the admin's navigation and the filters open,
+    # the status and the grades stay on screen (tests/ruoli/test_browser_modulo.py measures it).
     list_display = [
-        "codice", "titolo", "area", "azione", "tipologia", "stato", "stato_rendicontazione",
-        "grado_proposto", "grado_validato",
+        "codice", "titolo_breve", "ciclo_breve", "area_breve", "stato_breve", "gradi",
     ]
-    list_display_links = ["codice", "titolo"]
-    list_filter = [CicloFilter, AreaFilter, "stato_rendicontazione", "stato", "tipologia"]
-    list_select_related = ["area", "nodo"]
+    list_display_links = ["codice", "titolo_breve"]
+    list_filter = [CicloObiettiviFilter, AreaFilter, "stato_rendicontazione", "stato", "tipologia"]
+    list_select_related = ["area"]
     search_fields = ["codice", "titolo"]
     inlines = [IndicatoreInline, FaseInline]
     readonly_fields = ["stato_rendicontazione", "stato_del_ciclo"]
@@ -812,10 +866,10 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             "tipologia", "peso", "ordine",
         ]}),
         ("Stato", {"fields": ["stato", "motivazione_stato", "anno_rinvio"]}),
-        ("Rendicontazione del dirigente", {"fields": [
-            "stato_rendicontazione", "relazione", "grado_proposto",
+        (RENDICONTAZIONE, {"fields": [
+            "stato_rendicontazione", "relazione", "grado_proposto", "spiegazione_grado",
         ]}),
-        ("Validazione del Nucleo di valutazione", {"fields": [
+        (VALIDAZIONE, {"fields": [
             "grado_validato", "motivazione_grado", "commento_nucleo",
         ]}),
     ]
@@ -832,9 +886,40 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             return ["ciclo_id", "ordine", "codice"]
         return super().get_ordering(request)
 
-    @admin.display(description="azione strategica", ordering="nodo__codice")
-    def azione(self, obj):
-        return obj.nodo
+    # --- the list: narrow columns, so that status and grades fit in 1280 px ----------------
+
+    @admin.display(description="titolo", ordering="titolo")
+    def titolo_breve(self, obj):
+        if len(obj.titolo) <= 70:
+            return obj.titolo
+        return format_html('<span title="{}">{}</span>', obj.titolo,
+                           Truncator(obj.titolo).chars(70))
+
+    @admin.display(description="ciclo", ordering="ciclo__anno")
+    def ciclo_breve(self, obj):
+        return format_html('{}<br><span class="small quiet">{}</span>', str(obj.ciclo.anno),
+                           obj.ciclo.ente.nome)
+
+    @admin.display(description="area", ordering="area__nome")
+    def area_breve(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.area.nome, obj.area.codice)
+
+    @admin.display(description="stato", ordering="stato_rendicontazione")
+    def stato_breve(self, obj):
+        """Where the reporting stands; for an objective not active, its status first."""
+        invio = obj.get_stato_rendicontazione_display()
+        if obj.stato == Obiettivo.Stato.ATTIVO:
+            return invio
+        return format_html('{}<br><span class="small quiet">{}</span>', obj.get_stato_display(),
+                           invio)
+
+    @admin.display(description="grado", ordering="grado_validato")
+    def gradi(self, obj):
+        righe = [(nome, valore) for nome, valore in (
+            ("proposto", obj.grado_proposto), ("validato", obj.grado_validato)) if valore is not None]
+        if not righe:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{} {}", righe)
 
     @admin.display(description="stato del ciclo")
     def stato_del_ciclo(self, obj):
@@ -843,9 +928,72 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         bloccato = " (dati bloccati)" if workflow.ciclo_bloccato(obj.ciclo) else ""
         return f"{obj.ciclo.get_stato_display()}{bloccato}"
 
+    def changelist_view(self, request, extra_context=None):
+        """A dirigente's list opens on the open cycle of their areas (the latest one not yet
+        closed); «Tutti i cicli» (``?ciclo=tutti``) shows every cycle."""
+        if (request.method == "GET" and CicloObiettiviFilter.parameter_name not in request.GET
+                and not permessi.vede_tutto(request.user) and permessi.is_dirigente(request.user)):
+            ciclo = self._ciclo_aperto(request.user)
+            if ciclo is not None:
+                parametri = request.GET.copy()
+                parametri[CicloObiettiviFilter.parameter_name] = str(ciclo)
+                return HttpResponseRedirect(f"{request.path}?{parametri.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
+    @staticmethod
+    def _ciclo_aperto(utente):
+        """The id of the latest cycle of ``utente``'s areas not yet closed (None: none)."""
+        cicli = permessi.scopa_scelte(utente, Ciclo.objects.exclude(stato__in=workflow.STATI_BLOCCATI))
+        return cicli.order_by("-anno").values_list("pk", flat=True).first()
+
+    # --- the computed result --------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/risultato/", self.admin_site.admin_view(self.risultato_view),
+                 name="obiettivi_obiettivo_risultato"),
+        ] + super().get_urls()
+
+    def _regole(self, request, obj):
+        """The rules of the objective's SMVP, read once per request (form and page)."""
+        cache = getattr(request, "_regole_smvp", None)
+        if cache is None or cache[0] != obj.ciclo_id:
+            cache = (obj.ciclo_id, valutazione_queries.regole_del_ciclo(obj.ciclo))
+            request._regole_smvp = cache
+        return cache[1]
+
+    def risultato_view(self, request, object_id):
+        """JSON: % achievement and the bands' grade of the values of the change form (POST, the
+        whole form with its CSRF token), or of the saved ones (GET). Only for who may see the
+        objective (404 outside the user's areas, as the page)."""
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        smvp = self._regole(request, obj)
+        if smvp is None:
+            return JsonResponse({"errori": [
+                f"Il ciclo {obj.ciclo} non ha un sistema di valutazione (SMVP): il risultato non "
+                "si può calcolare."]}, status=400)
+        if request.method == "POST":
+            calcolato, errori = risultato.calcola_dal_modulo(obj, request.POST, request.user, smvp)
+        else:
+            calcolato, errori = risultato.calcola_salvato(obj, smvp), []
+        if errori:
+            return JsonResponse({"errori": errori}, status=400)
+        dati = calcolato.come_json()
+        if request.method == "POST" and "grado_proposto" in request.POST:
+            grado = request.POST.get("grado_proposto", "").strip()
+            dati["avvisi"] = [m for ms in regole.errori_scostamento(
+                int(grado) if grado.isdigit() else None, calcolato.grado,
+                request.POST.get("spiegazione_grado", obj.spiegazione_grado),
+            ).values() for m in ms]
+        return JsonResponse(dati)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.azione = next((a for a in AZIONI_OBIETTIVO if a in request.POST), None)
+        form.regole = self._regole(request, obj) if obj is not None else None
+        form.utente = request.user
         return form
 
     # --- buttons of the change page --------------------------------------------------------
@@ -864,9 +1012,27 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         }
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["fieldset_dopo"] = FIELDSET_DOPO_IL_RISULTATO
         if obj is not None:
             context.update(self._pulsanti(request, obj))
+            smvp = self._regole(request, obj)
+            context.update({
+                "risultato": risultato.calcola_salvato(obj, smvp) if smvp else None,
+                "risultato_url": reverse("admin:obiettivi_obiettivo_risultato", args=[obj.pk]),
+                # the figures change with what this user types (else: read-only for them)
+                "risultato_modificabile": any(
+                    permessi.puo_modificare(request.user, modello(obiettivo=obj))
+                    for modello in (Indicatore, Fase)
+                ),
+            })
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _con_filtri(self, request, indirizzo):
+        """``indirizzo`` with the list's filters the page was opened from (``_changelist_filters``)."""
+        return add_preserved_filters(
+            {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts},
+            indirizzo,
+        )
 
     def response_change(self, request, obj):
         azione = next((a for a in AZIONI_OBIETTIVO if a in request.POST), None)
@@ -876,7 +1042,7 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             if azione == "_invia":
                 workflow.obiettivo_invia(obiettivo=obj, utente=request.user)
                 testo = f"Obiettivo {obj.codice} inviato al Nucleo di valutazione."
-            elif azione == "_valida":
+            elif azione in ("_valida", "_valida_prossimo"):
                 workflow.obiettivo_valida(obiettivo=obj, utente=request.user)
                 testo = f"Obiettivo {obj.codice} validato."
             else:
@@ -888,9 +1054,36 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             # Nothing of this save is kept: the page is shown again with the reason.
             transaction.set_rollback(True)
             self.message_user(request, " ".join(errore.messages), messages.ERROR)
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(request.get_full_path())
+        elenco = self._con_filtri(request, reverse("admin:obiettivi_obiettivo_changelist"))
+        if azione == "_valida_prossimo":
+            prossimo = self._prossimo_inviato(request, obj)
+            if prossimo is not None:
+                self.message_user(request, f"{testo} Ecco il prossimo obiettivo inviato al Nucleo.",
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(self._con_filtri(
+                    request, reverse("admin:obiettivi_obiettivo_change", args=[prossimo])))
+            testo += " Non ci sono altri obiettivi inviati al Nucleo in questo elenco."
         self.message_user(request, testo, messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:obiettivi_obiettivo_changelist"))
+        return HttpResponseRedirect(elenco)
+
+    def _prossimo_inviato(self, request, obj):
+        """The id of the submitted objective after ``obj`` in the list the page was opened from
+        (its filters and order), starting again from the top; None when none is left."""
+        richiesta = _copia_con_get(request, QueryDict(request.GET.get("_changelist_filters", "")))
+        try:
+            elenco = self.get_changelist_instance(richiesta).queryset
+        except IncorrectLookupParameters:  # filters no longer valid: the whole list
+            richiesta = _copia_con_get(request, QueryDict())
+            elenco = self.get_changelist_instance(richiesta).queryset
+        ids = list(elenco.filter(
+            Q(stato_rendicontazione=Obiettivo.StatoRendicontazione.INVIATO) | Q(pk=obj.pk)
+        ).values_list("pk", flat=True))
+        if obj.pk not in ids:
+            return ids[0] if ids else None
+        posizione = ids.index(obj.pk)
+        seguenti = ids[posizione + 1:] + ids[:posizione]
+        return seguenti[0] if seguenti else None
 
     def get_deleted_objects(self, objs, request):
         """An objective's phases go with it: the phase admin forbids deleting a single phase

@@ -129,9 +129,37 @@ class ControlloVersioneMixin(forms.Form):
 
 class ObiettivoAdminForm(RegoleFormMixin, ControlloVersioneMixin, forms.ModelForm):
     """``azione`` is set by the admin from the button pressed («_invia», «_valida», «_rinvia»):
-    the fields that action needs are then required, as form errors."""
+    the fields that action needs are then required, as form errors.
+
+    ``regole`` (the cycle's SMVP as ``valutazione.scoring.Regole``, set by the admin) makes the
+    grades a choice among the SMVP's levels with their labels, and lets the form check the
+    proposed grade against the one computed from the indicators and phases being saved
+    (``obiettivi.regole.errori_scostamento``, computed by ``obiettivi.risultato``). When the
+    Nucleo opens a submitted objective, the validated grade starts as the proposed one."""
 
     azione = None
+    regole = None
+    utente = None
+    CAMPI_GRADO = ("grado_proposto", "grado_validato")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scala = self.regole.scala_gradi if self.regole is not None else ()
+        for nome in self.CAMPI_GRADO:
+            if nome in self.fields and scala:
+                vecchio = self.fields[nome]
+                self.fields[nome] = forms.TypedChoiceField(
+                    label=vecchio.label, help_text=vecchio.help_text, required=False,
+                    coerce=int, empty_value=None,
+                    choices=[("", "—"), *((l.valore, f"{l.valore} — {l.etichetta}") for l in scala)],
+                    # the scale's own message, with the typed value in place of the grade
+                    error_messages={"invalid_choice": regole.grado(
+                        "%(value)s", [l.valore for l in scala])[0]},
+                )
+        if ("grado_validato" in self.fields and not self.is_bound and self.instance.pk
+                and self.instance.grado_validato is None
+                and self.instance.stato_rendicontazione == Obiettivo.StatoRendicontazione.INVIATO):
+            self.initial["grado_validato"] = self.instance.grado_proposto
 
     class Meta:
         model = Obiettivo
@@ -154,7 +182,29 @@ class ObiettivoAdminForm(RegoleFormMixin, ControlloVersioneMixin, forms.ModelFor
                   "_rinvia": regole.errori_rinvio}.get(self.azione)
         if regola is not None:
             aggiungi_errori(self, regola({c: self.valore(c) for c in self.CAMPI_AZIONE}))
+        self._controlla_scostamento()
         return cleaned
+
+    def _controlla_scostamento(self):
+        """A proposed grade far from the computed one needs a line of explanation: checked when
+        the proposed grade is changed or sent («Salva e invia al Nucleo»), on the indicators
+        and phases as submitted (their own mistakes are the inlines' errors: then there is
+        nothing to compare). Other saves (an Amministratore correcting a target) are not
+        blocked by a grade someone else proposed; sending checks it again on the saved values
+        (``workflow.errori_invio``)."""
+        if (self.regole is None or self.utente is None or "grado_proposto" not in self.fields
+                or not self.instance.pk
+                or self.cleaned_data.get("grado_proposto") is None
+                or ("grado_proposto" not in self.changed_data and self.azione != "_invia")):
+            return
+        from . import risultato  # reads valutazione.queries (which imports obiettivi.models)
+
+        calcolato, errori = risultato.calcola_dal_modulo(self.instance, self.data, self.utente,
+                                                       self.regole)
+        if errori:
+            return
+        aggiungi_errori(self, regole.errori_scostamento(
+            self.cleaned_data["grado_proposto"], calcolato.grado, self.valore("spiegazione_grado")))
 
     def _controlla_piano(self, cleaned):
         """Area and node of the objective's own cycle, code unique in it (the rules of one row

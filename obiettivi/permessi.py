@@ -127,7 +127,7 @@ TUTTI = None  # sentinel of ``campi_modificabili``: every field of the form
 
 # The dirigente's outcome fields, per model (label → fields).
 CAMPI_ESITO = {
-    "obiettivi.obiettivo": ("relazione", "grado_proposto"),
+    "obiettivi.obiettivo": ("relazione", "grado_proposto", "spiegazione_grado"),
     "obiettivi.indicatore": ("consuntivo", "data_consuntivo"),
     "obiettivi.fase": ("percentuale",),
     "valutazione.standardbarometro": ("rilevato",),

@@ -282,6 +282,30 @@ def errori_obiettivo(valori: dict, *, gradi=None) -> Errori:
     return errori
 
 
+#: How far (in levels of the scale) the proposed grade may be from the grade the SMVP's bands
+#: give to the computed % achievement before the dirigente must explain it in a line
+#: (``Obiettivo.spiegazione_grado``): one level is the judgement the dirigente is asked for
+#: (e.g. 78% → 2, proposed 3), two or more is a different outcome (e.g. 40% → 1, proposed 3).
+SCOSTAMENTO_DA_SPIEGARE = 2
+
+
+def errori_scostamento(grado_proposto, grado_calcolato, spiegazione) -> Errori:
+    """A proposed grade ``SCOSTAMENTO_DA_SPIEGARE`` or more levels away from the computed one
+    needs a line of explanation. Nothing to say when either grade is missing (nothing measured,
+    no SMVP, no proposal yet). The admin form (on every save) and the workflow (at «Invia al
+    Nucleo») call it."""
+    if grado_proposto is None or grado_calcolato is None or not _vuoto(spiegazione):
+        return {}
+    distanza = abs(int(grado_proposto) - int(grado_calcolato))
+    if distanza < SCOSTAMENTO_DA_SPIEGARE:
+        return {}
+    return {"spiegazione_grado": [
+        f"Il grado proposto ({grado_proposto}) si discosta di {distanza} livelli da quello "
+        f"calcolato dagli indicatori e dalle fasi ({grado_calcolato}): spiegare in una riga "
+        "il perché nella «spiegazione del grado proposto»."
+    ]}
+
+
 def errori_invio(valori: dict) -> Errori:
     """What the dirigente must have written before sending the objective to the Nucleo."""
     errori: Errori = {}

@@ -325,7 +325,19 @@ def errori_invio(obiettivo) -> list[str]:
             f"L'obiettivo {obiettivo.codice} è già «{obiettivo.get_stato_rendicontazione_display()}»."
         )
     errori += _con_codice(obiettivo, regole.errori_invio(_valori(obiettivo)))
+    if obiettivo.grado_proposto is not None and not obiettivo.spiegazione_grado.strip():
+        errori += _con_codice(obiettivo, regole.errori_scostamento(
+            obiettivo.grado_proposto, _grado_calcolato(obiettivo), obiettivo.spiegazione_grado))
     return errori
+
+
+def _grado_calcolato(obiettivo):
+    """The grade the SMVP's bands give to the saved indicators and phases (None: no SMVP or
+    nothing measured)."""
+    from . import risultato  # reads valutazione.queries (which imports obiettivi.models)
+
+    calcolato = risultato.calcola_salvato(obiettivo)
+    return calcolato.grado if calcolato is not None else None
 
 
 @transaction.atomic

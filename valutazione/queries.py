@@ -56,6 +56,40 @@ def regole_smvp(smvp_id: int) -> scoring.Regole:
     )
 
 
+# The columns of an indicator and of a phase, in the order of ``scoring.DatiIndicatore`` and
+# ``scoring.DatiFase``.
+CAMPI_INDICATORE = ("codice", "nome", "tipo", "peso", "target", "consuntivo", "data_target",
+                    "data_consuntivo", "unita")
+CAMPI_FASE = ("codice", "peso", "percentuale", "descrizione")
+
+
+def regole_del_ciclo(ciclo: Ciclo) -> scoring.Regole | None:
+    """The plain rules of the cycle's SMVP (3 queries), None when the cycle has none."""
+    return None if ciclo.smvp_id is None else regole_smvp(ciclo.smvp_id)
+
+
+def dati_obiettivo(obiettivo: Obiettivo) -> scoring.DatiObiettivo:
+    """One objective as scoring reads it, with its saved indicators and phases (2 queries):
+    the same values ``dati_ciclo`` gives it."""
+    indicatori = tuple(
+        scoring.DatiIndicatore(*riga)
+        for riga in Indicatore.objects.filter(obiettivo=obiettivo).order_by("codice")
+        .values_list(*CAMPI_INDICATORE)
+    )
+    fasi = tuple(
+        scoring.DatiFase(*riga)
+        for riga in Fase.objects.filter(obiettivo=obiettivo).order_by("codice")
+        .values_list(*CAMPI_FASE)
+    )
+    return scoring.DatiObiettivo(
+        id=obiettivo.pk, codice=obiettivo.codice, titolo=obiettivo.titolo,
+        nodo_id=obiettivo.nodo_id, area_id=obiettivo.area_id, tipologia=obiettivo.tipologia,
+        peso=obiettivo.peso, stato=obiettivo.stato, motivazione_stato=obiettivo.motivazione_stato,
+        anno_rinvio=obiettivo.anno_rinvio, grado_proposto=obiettivo.grado_proposto,
+        grado_validato=obiettivo.grado_validato, indicatori=indicatori, fasi=fasi,
+    )
+
+
 def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
     """Everything scoring needs for ``ciclo``, as plain values (9 queries)."""
     if ciclo.smvp_id is None:
@@ -79,14 +113,13 @@ def dati_ciclo(ciclo: Ciclo) -> scoring.DatiCiclo:
         scoring.DatiIndicatore,
         Indicatore.objects.filter(obiettivo__ciclo=ciclo)
         .order_by("obiettivo_id", "codice")
-        .values_list("obiettivo_id", "codice", "nome", "tipo", "peso", "target", "consuntivo",
-                     "data_target", "data_consuntivo", "unita"),
+        .values_list("obiettivo_id", *CAMPI_INDICATORE),
     )
     fasi = _per_obiettivo(
         scoring.DatiFase,
         Fase.objects.filter(obiettivo__ciclo=ciclo)
         .order_by("obiettivo_id", "codice")
-        .values_list("obiettivo_id", "codice", "peso", "percentuale", "descrizione"),
+        .values_list("obiettivo_id", *CAMPI_FASE),
     )
     tipologie = dict(Obiettivo.Tipologia.choices)
     stati = dict(Obiettivo.Stato.choices)

@@ -20,11 +20,12 @@ REGISTRATI = sorted(admin.site._registry.items(), key=lambda kv: kv[0]._meta.lab
 
 # Measured on synthetic cycles of 100 and 500 objectives, SQLite and PostgreSQL alike:
 # changelist 8 (session, user, 2 counts, the page, cycles and areas of the filters, the enti of
-# the header «Performance — <ente>»), change page 9 (session, user, objective, indicators,
-# phases, cycle + ente of the read-only cycle, the cycle's areas, the cycle's nodes, the header's
-# enti). Pinned at the measured values.
+# the header «Performance — <ente>»), change page 14 (session, user, objective, the SMVP with its
+# bands and levels for the computed result and the grades' labels, indicators, phases, the
+# user's groups, indicators and phases as scoring reads them, the cycle's areas, the cycle's
+# nodes, the header's enti). Pinned at the measured values.
 MAX_QUERY_CHANGELIST = 8
-MAX_QUERY_CHANGE = 9
+MAX_QUERY_CHANGE = 14
 
 
 @pytest.fixture
@@ -385,3 +386,50 @@ def test_one_cycle_list_is_ordered_by_the_cycle_order_index(client_admin, ciclo)
     ), ordine
     assert any(i.name == "obiettivo_ciclo_ordine" and i.fields == ["ciclo", "ordine", "codice"]
                for i in Obiettivo._meta.indexes)
+
+
+# The dirigente's and the Nucleo's lists, measured on the same synthetic cycles: session, user,
+# the user's and the groups' permissions (2), the user's groups, (dirigente: their areas and
+# the sub-areas, 2) the cycles and the areas of the filters, the 2 counts, the page, the enti
+# of the header «Performance — <ente>».
+MAX_QUERY_CHANGELIST_DIRIGENTE = 13
+MAX_QUERY_CHANGELIST_NUCLEO = 11
+
+
+def test_dirigente_and_nucleo_lists_query_counts_do_not_grow(client, django_user_model,
+                                                             django_assert_max_num_queries):
+    from django.contrib.auth.models import Group
+
+    from obiettivi import permessi
+
+    piccolo = genera_ciclo(ente_slug="piccolo", anno=2030, n_obiettivi=100, seme=2)
+    grande = genera_ciclo(ente_slug="grande", anno=2030, n_obiettivi=500, seme=3)
+    dirigente = django_user_model.objects.create_user("dirigente", is_staff=True)
+    dirigente.groups.add(Group.objects.get(name=permessi.DIRIGENTE))
+    nucleo = django_user_model.objects.create_user("nucleo", is_staff=True)
+    nucleo.groups.add(Group.objects.get(name=permessi.NUCLEO))
+    for ciclo in (piccolo, grande):
+        for area in Area.objects.filter(ciclo=ciclo, parent__isnull=True)[:2]:
+            area.dirigenti.add(dirigente)
+    elenco = url(Obiettivo, "changelist")
+    conteggi = {}
+    for utente in (dirigente, nucleo):
+        client.force_login(utente)
+        client.get(f"{elenco}?ciclo={piccolo.pk}")  # warm the content types
+        conteggi[utente.username] = [
+            contare_query(client, f"{elenco}?ciclo={c.pk}&stato_rendicontazione=bozza")
+            for c in (piccolo, grande)
+        ]
+    assert conteggi["dirigente"][0] == conteggi["dirigente"][1]
+    assert conteggi["nucleo"][0] == conteggi["nucleo"][1]
+    client.force_login(dirigente)
+    with django_assert_max_num_queries(MAX_QUERY_CHANGELIST_DIRIGENTE):
+        risposta = client.get(f"{elenco}?ciclo={grande.pk}")
+    assert risposta.context["cl"].result_count > 50
+    client.force_login(nucleo)
+    with django_assert_max_num_queries(MAX_QUERY_CHANGELIST_NUCLEO):
+        risposta = client.get(f"{elenco}?ciclo={grande.pk}")
+    assert risposta.context["cl"].result_count == 500
+    with django_assert_max_num_queries(MAX_QUERY_CHANGELIST_NUCLEO):
+        client.get(f"{elenco}?ciclo=tutti")  # every cycle: 600 objectives
+

@@ -79,7 +79,7 @@ def test_three_journeys_dirigente_nucleo_amministratore(live_server, tmp_path):
             assert pagina.locator("#id_titolo").count() == 0  # the plan is read-only for a dirigente
             pagina.fill("#id_relazione", "Demolizione completata a novembre; restano le opere di "
                                          "messa in sicurezza dell'area, previste nel 2022.")
-            pagina.fill("#id_grado_proposto", "3")
+            pagina.select_option("#id_grado_proposto", "3")
             _foto(pagina, "dirigente-rendicontazione.png")
             pagina.click("input[name=_invia]")
             pagina.wait_for_selector(".messagelist")
@@ -97,7 +97,7 @@ def test_three_journeys_dirigente_nucleo_amministratore(live_server, tmp_path):
             _foto(pagina, "nucleo-elenco.png")
             pagina.goto(pagina_obiettivo)
             assert pagina.locator("#id_relazione").count() == 0  # the dirigente's text stays theirs
-            pagina.fill("#id_grado_validato", "2")
+            pagina.select_option("#id_grado_validato", "2")
             with pagina.expect_navigation():
                 pagina.click("input[name=_valida]")
             pagina.wait_for_selector(".errorlist")

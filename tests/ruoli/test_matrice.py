@@ -90,7 +90,9 @@ def _esegui(client, utente, obj, operazione):
         campi = permessi.campi_importabili(utente, obj)
         return permessi.puo_vedere(utente, obj) and (campi is permessi.TUTTI or bool(campi))
     if operazione == "list":
-        risposta = client.get(admin_url(model, "changelist"))
+        # every cycle (a dirigente's objectives list otherwise opens on their open cycle)
+        tutti = "?ciclo=tutti" if model is Obiettivo else ""
+        risposta = client.get(admin_url(model, "changelist") + tutti)
         if risposta.status_code == 403:
             return False
         assert risposta.status_code == 200

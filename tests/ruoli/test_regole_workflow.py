@@ -46,6 +46,8 @@ def test_nell_admin_il_grado_proposto_fuori_scala_e_un_errore_del_campo(client, 
     assert risposta.context["adminform"].form.errors["grado_proposto"] == [
         "Il grado 5 non è nella scala dell'SMVP del ciclo (1, 2, 3, 4)."]
     dati["grado_proposto"] = "4"
+    # 4 is two levels above the computed grade: the rule of a far-off grade asks why
+    dati["spiegazione_grado"] = "Il collaudo è stato anticipato rispetto al piano."
     assert client.post(indirizzo, dati).status_code == 302
 
 

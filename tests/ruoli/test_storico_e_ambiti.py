@@ -96,16 +96,18 @@ def test_objective_deletion_takes_its_phases(mondo, client):
 
 def test_dropdowns_filters_search_and_autocomplete_are_scoped(mondo, client):
     client.force_login(mondo.dirigente)
-    elenco = client.get(admin_url(Obiettivo, "changelist"))
+    elenco = client.get(admin_url(Obiettivo, "changelist") + "?ciclo=tutti")
     filtri = {f.title: [c["display"] for c in f.choices(elenco.context["cl"])]
               for f in elenco.context["cl"].filter_specs}
     assert "Area Servizi alla persona (Comune di Prova — 2021)" not in filtri["area"]
     assert any("Area Lavori pubblici" in a for a in filtri["area"])
-    assert set(filtri["ciclo"]) == {"Tutti", "Comune di Prova — 2021", "Comune di Prova — 2020"}
+    assert set(filtri["ciclo"]) == {"Tutti i cicli", "Comune di Prova — 2021",
+                                    "Comune di Prova — 2020"}
 
-    cerca = client.get(admin_url(Obiettivo, "changelist"), {"q": "SP.01"})
+    cerca = client.get(admin_url(Obiettivo, "changelist"), {"q": "SP.01", "ciclo": "tutti"})
     assert list(cerca.context["cl"].result_list) == []
-    assert client.get(admin_url(Obiettivo, "changelist"), {"area": mondo.area_b.pk}).context["cl"].result_count == 0
+    assert client.get(admin_url(Obiettivo, "changelist"), {
+        "area": mondo.area_b.pk, "ciclo": "tutti"}).context["cl"].result_count == 0
 
     autocomplete = client.get(reverse("admin:autocomplete"), {
         "app_label": "obiettivi", "model_name": "indicatore", "field_name": "obiettivo", "term": "0",

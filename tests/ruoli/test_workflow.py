@@ -204,7 +204,7 @@ def test_dirigente_page_changes_only_outcome_and_submits(mondo, client):
     indirizzo = admin_url(Obiettivo, "change", ob.pk)
     pagina = client.get(indirizzo)
     form = pagina.context["adminform"].form
-    assert set(form.fields) == {"relazione", "grado_proposto", "versione_letta"}
+    assert set(form.fields) == {"relazione", "grado_proposto", "spiegazione_grado", "versione_letta"}
     assert 'name="_invia"' in pagina.content.decode()
     indicatori = pagina.context["inline_admin_formsets"][0].formset.forms[0]
     assert set(indicatori.fields) >= {"consuntivo", "data_consuntivo"}

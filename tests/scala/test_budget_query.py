@@ -38,7 +38,10 @@ BUDGET = {
     "dati_csv_rfc4180": 2,
     "dati_ods": 2,
     "admin_elenco": 8,
-    "admin_modifica": 12,
+    # the objective's page also shows the result computed from its indicators and phases (the
+    # SMVP with its bands and levels, the indicators and phases as scoring reads them), and the
+    # header «Performance — <ente>» reads the user's ente
+    "admin_modifica": 14,
     # every public URL of a publication once its files are written (trasparenza.snapshot)
     "file_pubblicati": 0,
 }

@@ -16,14 +16,15 @@ PICCOLO, GRANDE = 50, 400
 R = Obiettivo.StatoRendicontazione
 
 # Queries of each desk (the functions, plus 1 for the e-mails sent to the user), and of the whole home page (session, user, groups,
-# the admin's app list and recent actions included).
+# the admin's app list and recent actions included, and the header's ente: 1 query, 2 for a
+# dirigente whose ente is read through their areas).
 BUDGET = {
     "dirigente": 5,  # groups, areas (2: theirs, then with their services), counts, to report
     "nucleo": 12,  # groups, cycles, submitted objectives, risultati_ciclo (9)
     "amministratore": 4,  # groups, cycles, blockers, publications
-    "pagina_dirigente": 12,
+    "pagina_dirigente": 14,
     "pagina_nucleo": 19,
-    "pagina_amministratore": 10,
+    "pagina_amministratore": 11,
 }
 
 

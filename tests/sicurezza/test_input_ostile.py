@@ -148,8 +148,10 @@ def _indice_inline(dati, prefisso, **filtro):
 @pytest.mark.parametrize(
     ("campo", "valore", "messaggio"),
     [
-        ("grado_validato", str(10**30), "Assicurati che questo valore sia minore o uguale a 5."),
-        ("grado_proposto", "-1", "Assicurati che questo valore sia maggiore o uguale a 0."),
+        # grades are a choice among the SMVP's levels: any other value is named with the scale
+        ("grado_validato", str(10**30),
+         f"Il grado {10**30} non è nella scala dell&#x27;SMVP del ciclo (1, 2, 3, 4, 5)."),
+        ("grado_proposto", "-1", "Il grado -1 non è nella scala dell&#x27;SMVP del ciclo (1, 2, 3, 4, 5)."),
         ("peso", "-1", "Assicurati che questo valore sia maggiore o uguale a 0"),
         ("peso", str(10**30), "Assicurati che non vi siano più di 7 cifre in totale."),
         ("peso", "NaN", "«NaN» non è un numero; scrivi 1.250,5"),

@@ -40,7 +40,7 @@ class RisultatoCalcolato:
     def percentuale_testo(self) -> str:
         if self.percentuale is None:
             return "non calcolabile"
-        return f"{scoring.formatta(self.percentuale)}%"
+        return formati.percentuale(self.percentuale)
 
     @property
     def grado_testo(self) -> str:

@@ -50,10 +50,10 @@ def test_typing_a_consuntivo_changes_the_shown_result_without_saving(live_server
                   if "Content Security Policy" in m.text else None)
         try:
             pagina.goto(f"{live_server.url}/admin/obiettivi/obiettivo/{obiettivo.pk}/change/")
-            assert _testo(pagina, "percentuale") == "120,00%"
+            assert _testo(pagina, "percentuale") == "120,00 %"
             assert _testo(pagina, "grado") == "5 — Obiettivo/i conseguito/i e superato/i"
             pagina.fill("#id_indicatori-0-consuntivo", "15")  # 15 / 30 → 50% → 2
-            expect(pagina.locator('#risultato-calcolato [data-campo="percentuale"]')).to_have_text("50,00%")
+            expect(pagina.locator('#risultato-calcolato [data-campo="percentuale"]')).to_have_text("50,00 %")
             assert _testo(pagina, "grado") == "2 — Obiettivo/i parzialmente conseguito/i"
             assert "Indicatore I1: consuntivo 15 % / target 30 % × 100 = 50,00%" in _testo(pagina, "righe")
             assert "non ancora salvati" in _testo(pagina, "origine")

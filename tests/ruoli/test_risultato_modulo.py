@@ -61,9 +61,9 @@ def test_the_page_shows_the_saved_result_between_the_phases_and_the_proposed_gra
     # LP.01: indicator 80 / 100 = 80%, one phase at 50%: (50 × 50% + 80 × 50%) = 65% → 2
     risposta = _client(con_smvp.dirigente).get(admin_url(Obiettivo, "change", con_smvp.proprio.pk))
     html = risposta.content.decode()
-    assert risposta.context["risultato"].percentuale_testo == "65,00%"
+    assert risposta.context["risultato"].percentuale_testo == "65,00 %"
     assert risposta.context["risultato"].grado == 2
-    assert "65,00%" in html and "2 — Obiettivo/i parzialmente conseguito/i" in html
+    assert "65,00 %" in html and "2 — Obiettivo/i parzialmente conseguito/i" in html
     assert "fasi: (50 × 100) / 100 = 50,00%" in html  # scoring's explanation, printed
     fasi = html.index('id="fasi-group"')
     blocco = html.index('id="risultato-calcolato"')
@@ -90,7 +90,7 @@ def test_the_proposed_grade_is_a_choice_with_the_smvp_labels(con_smvp):
 def test_the_nucleo_sees_the_figures_beside_its_grade_which_starts_as_the_proposed_one(con_smvp):
     risposta = _client(con_smvp.nucleo).get(admin_url(Obiettivo, "change", con_smvp.inviato.pk))
     html = risposta.content.decode()
-    assert risposta.context["risultato"].percentuale_testo == "65,00%"
+    assert risposta.context["risultato"].percentuale_testo == "65,00 %"
     assert html.index('id="risultato-calcolato"') < html.index('name="grado_validato"')
     scelto = re.search(r'<select name="grado_validato".*?</select>', html, re.S).group(0)
     assert '<option value="4" selected>4 — Obiettivo/i pienamente conseguito/i</option>' in scelto
@@ -109,7 +109,7 @@ def test_save_and_continue_shows_the_figures_of_the_saved_values(con_smvp):
     dati["indicatori-0-consuntivo"] = "100"
     dati["_continue"] = "1"
     risposta = client.post(indirizzo, dati, follow=True)
-    assert risposta.context["risultato"].percentuale_testo == "75,00%"  # (50 + 100) / 2
+    assert risposta.context["risultato"].percentuale_testo == "75,00 %"  # (50 + 100) / 2
 
 
 # --- the JSON view ----------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_the_json_view_computes_the_typed_values_with_scoring(con_smvp):
     risposta = client.post(_risultato(con_smvp.proprio), dati)
     assert risposta.status_code == 200
     corpo = risposta.json()
-    assert corpo["percentuale"] == "110,00%"  # 100 × 50% + 120 × 50%
+    assert corpo["percentuale"] == "110,00 %"  # 100 × 50% + 120 × 50%
     assert corpo["grado"] == 5
     assert corpo["grado_testo"] == "5 — Obiettivo/i conseguito/i e superato/i"
     assert corpo["righe"] == [
@@ -145,10 +145,10 @@ def test_the_json_view_ignores_fields_the_user_cannot_change(con_smvp):
     client = _client(con_smvp.dirigente)
     dati = dati_della_pagina(client.get(admin_url(Obiettivo, "change", con_smvp.proprio.pk)))
     assert "indicatori-0-target" not in dati  # read-only for a dirigente
-    assert client.post(_risultato(con_smvp.proprio), dati).json()["percentuale"] == "65,00%"
+    assert client.post(_risultato(con_smvp.proprio), dati).json()["percentuale"] == "65,00 %"
     dati["indicatori-0-target"] = "1"  # posted anyway: 80 / 1 would be capped at 120%
     dati["fasi-0-peso"] = "0"
-    assert client.post(_risultato(con_smvp.proprio), dati).json()["percentuale"] == "65,00%"
+    assert client.post(_risultato(con_smvp.proprio), dati).json()["percentuale"] == "65,00 %"
 
 
 def test_a_number_that_cannot_be_read_is_an_italian_message_not_an_error_page(con_smvp):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from obiettivi.models import Ciclo, Obiettivo
 from tests.ruoli.conftest import dati_della_pagina
 from trasparenza.models import Pubblicazione
-from valutazione.scoring import formatta
+from seregno_perf.formati import percentuale
 
 
 def _grado_calcolato(voce):
@@ -21,7 +21,7 @@ def _grado_calcolato(voce):
 
 def _percentuale(voce):
     valore = voce["percentuale_raggiungimento"]
-    return "non calcolabile" if valore is None else f"{formatta(valore)}%"
+    return "non calcolabile" if valore is None else percentuale(valore)
 
 
 def test_the_form_shows_the_published_percentage_on_every_demo_objective(demo_pubblicata, client):

@@ -3,12 +3,13 @@
 from django.contrib import admin
 
 from obiettivi import permessi
+from seregno_perf.sola_lettura import SolaLetturaMixin
 
 from .models import AvvisoInviato
 
 
 @admin.register(AvvisoInviato)
-class AvvisoInviatoAdmin(admin.ModelAdmin):
+class AvvisoInviatoAdmin(SolaLetturaMixin, admin.ModelAdmin):
     list_display = ["inviato_il", "tipo", "destinatario", "indirizzo", "oggetto", "ciclo"]
     list_filter = ["tipo"]
     list_select_related = ["destinatario", "ciclo__ente"]
@@ -21,12 +22,3 @@ class AvvisoInviatoAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return permessi.is_amministratore(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -45,6 +45,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
+from seregno_perf.sola_lettura import SolaLetturaMixin
 from seregno_perf.testi_admin import CronologiaItaliana, TestoAggiungiMixin
 from valutazione import queries as valutazione_queries
 
@@ -630,21 +631,12 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RiaperturaCiclo)
-class RiaperturaCicloAdmin(RuoliAdminMixin, admin.ModelAdmin):
+class RiaperturaCicloAdmin(RuoliAdminMixin, SolaLetturaMixin, admin.ModelAdmin):
     """The register of reopened cycles: written only by ``workflow.ciclo_riapri``."""
 
     list_display = ["ciclo", "quando", "utente", "da_stato", "a_stato", "motivazione"]
     list_filter = [CicloFilter]
     list_select_related = ["ciclo__ente", "utente"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VariazioneObiettivoInline(admin.TabularInline):

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.html import format_html
+from seregno_perf.sola_lettura import SolaLetturaMixin
 
 from .models import Pubblicazione
 
 
 @admin.register(Pubblicazione)
-class PubblicazioneAdmin(admin.ModelAdmin):
+class PubblicazioneAdmin(SolaLetturaMixin, admin.ModelAdmin):
     """Publications are frozen: they can be read, never changed or deleted from the admin."""
 
     list_display = ("ciclo", "versione", "pubblicata_il", "pubblicata_da", "impronta_breve", "link")
@@ -24,12 +25,3 @@ class PubblicazioneAdmin(admin.ModelAdmin):
     def link(self, obj):
         url = f"/{obj.ciclo.ente.slug}/{obj.ciclo.anno}/versioni/{obj.versione}/"
         return format_html('<a href="{}">{}</a>', url, url)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

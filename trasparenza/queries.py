@@ -121,3 +121,25 @@ def anni_vicini(*, ente_id, anno) -> dict:
             chiave = "precedente" if a == prima else "successivo"
             vicini[chiave] = {"anno": a, "codici": {o["codice"] for o in obiettivi or []}}
     return vicini
+
+
+def validazione_di(pubblicazione) -> dict | None:
+    """What the Relazione's summary says of the Nucleo's validation of this published version:
+    the latest signed documento di validazione naming it (``validazione`` app), as plain values,
+    or None («in attesa di validazione»). Read when the page is rendered, never frozen in the
+    publication (which is fingerprinted before the Nucleo signs)."""
+    from validazione.models import DocumentoValidazione  # validazione depends on trasparenza
+
+    documento = (DocumentoValidazione.objects.filter(pubblicazione_id=pubblicazione.pk,
+                                                     firmato_il__isnull=False)
+                 .order_by("-firmato_il", "-pk").only("esito", "firmato_il", "impronta").first())
+    if documento is None:
+        return None
+    ciclo = pubblicazione.ciclo
+    return {
+        "esito": documento.esito,
+        "esito_etichetta": documento.get_esito_display().lower(),
+        "data": documento.firmato_il,
+        "impronta": documento.impronta,
+        "url": f"/{ciclo.ente.slug}/{ciclo.anno}/validazione/",
+    }

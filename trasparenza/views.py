@@ -45,7 +45,8 @@ def _etag(request, ente, anno, versione=None, **kwargs):
         pub = _pubblicazione(request, ente, anno, versione)
     except Http404:
         return None
-    return f"{pub.impronta}-{pub.versione}"
+    validazione = queries.validazione_di(pub)  # the page's summary names it
+    return f"{pub.impronta}-{pub.versione}" + (f"-{validazione['impronta'][:12]}" if validazione else "")
 
 
 def _con_cache(response, pubblicazione, controllo=snapshot.CACHE_PUBBLICAZIONE):
@@ -94,10 +95,12 @@ def _corpo_in_cache(pubblicazione, tipo, produci, *extra):
 
 def _relazione(request, pubblicazione, *, ultima, controllo):
     """The report page, rendered once per publication and list of versions, then cached."""
+    validazione = queries.validazione_di(pubblicazione)
     corpo = _corpo_in_cache(
         pubblicazione, "pagina",
-        lambda: pagine.relazione(pubblicazione, queries.versioni(pubblicazione.ciclo)).encode(),
-        ultima,
+        lambda: pagine.relazione(pubblicazione, queries.versioni(pubblicazione.ciclo),
+                                 validazione).encode(),
+        ultima, validazione["impronta"] if validazione else "",
     )
     return _con_cache(HttpResponse(corpo), pubblicazione, controllo)
 

@@ -4,12 +4,13 @@ model), published at /seregno/2021/validazione/ and .pdf (404 before), named in 
 summary, and moving the cycle to «validata» — or back to «validazione» when «non validata»."""
 
 import datetime
+import tempfile
 from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from obiettivi.demo import carica_demo
 from obiettivi.models import Ciclo, RiaperturaCiclo
@@ -24,7 +25,7 @@ Stato = Ciclo.Stato
 PDF_FINTO = b"%PDF-1.7\n% validazione\n%%EOF\n"
 
 
-def testo(risposta) -> str:
+def corpo(risposta) -> str:
     """The body of a page, whether a view rendered it or the published file was served."""
     assert risposta.status_code == 200, risposta.status_code
     if risposta.streaming:
@@ -47,6 +48,11 @@ class ConDemoPubblicata(TestCase):
         cls.nucleo = cls.utenti["nucleo"]
         cls.admin = cls.utenti["admin"]
         cls.dirigente = next(u for n, u in cls.utenti.items() if n.startswith("dirigente."))
+
+    def setUp(self):
+        # the published files of each test in their own folder (the database is rolled back,
+        # files are not): pages come from the views until a signature writes them
+        self.enterContext(override_settings(PUBBLICAZIONI_ROOT=tempfile.mkdtemp()))
 
     def bozza(self, **campi):
         documento = services.documento_bozza(DocumentoValidazione(ciclo=self.ciclo))
@@ -197,7 +203,7 @@ class TestPubblico(ConDemoPubblicata):
         self.bozza(motivazione="ZqbozzaNucleo77")
         self.assertEqual(self.client.get("/seregno/2021/validazione/").status_code, 404)
         self.assertEqual(self.client.get("/seregno/2021/validazione.pdf").status_code, 404)
-        relazione = testo(self.client.get("/seregno/2021/"))
+        relazione = corpo(self.client.get("/seregno/2021/"))
         self.assertIn("In attesa di validazione", relazione)
         self.assertNotIn("ZqbozzaNucleo77", relazione)
 
@@ -214,7 +220,7 @@ class TestPubblico(ConDemoPubblicata):
         self.assertEqual(b"".join(pdf.streaming_content), PDF_FINTO)
         data = formati.data(documento.firmato_il)
         for indirizzo in ("/seregno/2021/", "/seregno/2021/versioni/1/"):
-            relazione = testo(self.client.get(indirizzo))  # the file rewritten at signing
+            relazione = corpo(self.client.get(indirizzo))  # the file rewritten at signing
             self.assertIn(f"Validata dal Nucleo di valutazione il {data}</strong>, esito "
                           "«validata»", relazione)
             self.assertIn('href="/seregno/2021/validazione/"', relazione)

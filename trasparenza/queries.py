@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from obiettivi.models import Ciclo, Ente
 
@@ -142,4 +143,24 @@ def validazione_di(pubblicazione) -> dict | None:
         "data": documento.firmato_il,
         "impronta": documento.impronta,
         "url": f"/{ciclo.ente.slug}/{ciclo.anno}/validazione/",
+    }
+
+
+def validazione_per_dati(ciclo) -> dict | None:
+    """The Nucleo's latest signed validation of ``ciclo`` (of an earlier version: a version is
+    validated after it is published) for the ``validazione`` key of a new version's data:
+    esito, data, impronta, link and the version it validated. None if there is none. Left out
+    of the data's fingerprint (``report.impronta``), like the time of publication."""
+    from validazione.models import DocumentoValidazione  # validazione depends on trasparenza
+
+    documento = (DocumentoValidazione.objects.filter(ciclo_id=ciclo.pk, firmato_il__isnull=False)
+                 .select_related("pubblicazione").order_by("-firmato_il", "-pk").first())
+    if documento is None:
+        return None
+    return {
+        "esito": documento.esito,
+        "data": timezone.localdate(documento.firmato_il).isoformat(),
+        "impronta": documento.impronta,
+        "link": f"/{ciclo.ente.slug}/{ciclo.anno}/validazione/",
+        "versione_relazione": documento.pubblicazione.versione,
     }

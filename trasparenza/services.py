@@ -154,6 +154,7 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
     versione = precedente.versione + 1 if precedente else 1
     dati["versione"] = versione
     dati["pubblicata_il"] = timezone.now().replace(microsecond=0).isoformat()
+    dati["validazione"] = queries.validazione_per_dati(ciclo)
     pdf = render_pdf(dati)
     pubblicazione = Pubblicazione(
         ciclo=ciclo,

@@ -157,6 +157,37 @@ class TestFirma(ConDemoPubblicata):
         self.assertEqual(esito.ciclo.stato, Stato.VALIDATA)
 
 
+class TestDatiAperti(ConDemoPubblicata):
+    def test_a_version_published_after_a_validation_names_it_in_its_data(self):
+        import json
+
+        from obiettivi.models import Obiettivo
+        from obiettivi.workflow import ciclo_riapri
+        from trasparenza.report import impronta
+
+        self.assertIsNone(self.pubblicazione.dati["validazione"])
+        documento = self.firma(self.bozza())
+        # a correction: reopened, changed, approved again, published as version 2
+        ciclo_riapri(ciclo=self.ciclo, utente=self.admin, motivazione="Errore materiale.")
+        ob = Obiettivo.objects.filter(ciclo=self.ciclo).order_by("codice").first()
+        ob.titolo += " (corretto)"
+        ob.save()
+        ciclo_avanza(ciclo=self.ciclo, utente=self.admin, atto=self.ciclo.atto_approvazione)
+        with mock.patch("trasparenza.services.render_pdf", _pdf_relazione), \
+                self.captureOnCommitCallbacks(execute=True):
+            v2 = ciclo_avanza(ciclo=self.ciclo, utente=self.admin).pubblicazioni.get(versione=2)
+        self.assertEqual(v2.dati["validazione"], {
+            "esito": "validata", "data": formati.leggi_data(formati.data(documento.firmato_il))
+            .isoformat(), "impronta": documento.impronta, "link": "/seregno/2021/validazione/",
+            "versione_relazione": 1,
+        })
+        self.assertEqual(impronta(v2.dati), v2.impronta)  # not part of the data's fingerprint
+        dati = json.loads(corpo(self.client.get("/seregno/2021/dati.json")))
+        self.assertEqual(dati["validazione"]["impronta"], documento.impronta)
+        # version 2 waits for its own validation
+        self.assertIn("In attesa di validazione", corpo(self.client.get("/seregno/2021/")))
+
+
 class TestImmutabile(ConDemoPubblicata):
     def test_a_signed_document_cannot_be_changed_by_anyone(self):
         documento = self.firma(self.bozza())

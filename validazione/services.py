@@ -180,7 +180,7 @@ def render_pdf(documento) -> bytes:
 def documento_firma(*, documento: DocumentoValidazione, utente) -> DocumentoValidazione:
     """The Nucleo signs ``documento``: it is frozen with its verifiche, fingerprinted, rendered
     as PDF/A and published; the cycle becomes «validata» (or, «non validata», is reopened)."""
-    documento = (DocumentoValidazione.objects.select_for_update()
+    documento = (DocumentoValidazione.objects.select_for_update(of=("self",))
                  .select_related("ciclo__ente", "pubblicazione", "atto_approvazione",
                                  "sostituisce").get(pk=documento.pk))
     errori = errori_firma(documento, utente)

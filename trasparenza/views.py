@@ -40,12 +40,21 @@ def _pubblicazione(request, ente, anno, versione=None):
     return memo[chiave]
 
 
+def _validazione(request, pub):
+    """The Nucleo's validation of ``pub`` its page names (``queries.validazione_di``), looked
+    up once per request: the ETag check and the view share it."""
+    memo = request.__dict__.setdefault("_validazioni", {})
+    if pub.pk not in memo:
+        memo[pub.pk] = queries.validazione_di(pub)
+    return memo[pub.pk]
+
+
 def _etag(request, ente, anno, versione=None, **kwargs):
     try:
         pub = _pubblicazione(request, ente, anno, versione)
     except Http404:
         return None
-    validazione = queries.validazione_di(pub)  # the page's summary names it
+    validazione = _validazione(request, pub)  # the page's summary names it
     return f"{pub.impronta}-{pub.versione}" + (f"-{validazione['impronta'][:12]}" if validazione else "")
 
 
@@ -95,7 +104,7 @@ def _corpo_in_cache(pubblicazione, tipo, produci, *extra):
 
 def _relazione(request, pubblicazione, *, ultima, controllo):
     """The report page, rendered once per publication and list of versions, then cached."""
-    validazione = queries.validazione_di(pubblicazione)
+    validazione = _validazione(request, pubblicazione)
     corpo = _corpo_in_cache(
         pubblicazione, "pagina",
         lambda: pagine.relazione(pubblicazione, queries.versioni(pubblicazione.ciclo),

@@ -256,6 +256,10 @@ class TestPubblico(ConDemoPubblicata):
                           "«validata»", relazione)
             self.assertIn('href="/seregno/2021/validazione/"', relazione)
             self.assertNotIn("In attesa di validazione", relazione)
+        with override_settings(PUBBLICAZIONI_ROOT=tempfile.mkdtemp()):  # no file: the view
+            risposta = self.client.get("/seregno/2021/")
+            self.assertFalse(risposta.streaming)
+            self.assertIn(f"Validata dal Nucleo di valutazione il {data}", corpo(risposta))
 
 
 class TestPdfA(ConDemoPubblicata):

@@ -267,6 +267,20 @@ def ciclo_riapri(*, ciclo: Ciclo, utente, motivazione: str,
     )
 
 
+PREFISSO_NON_VALIDATA = "Relazione non validata dal Nucleo di valutazione: "
+
+
+def ultima_non_validazione(ciclo) -> RiaperturaCiclo | None:
+    """The Nucleo's «non validata» that sent ``ciclo`` back, while it is being corrected (until
+    it is published again): its reasons stay on the cycle's page."""
+    if ORDINE_STATI.index(ciclo.stato) >= ORDINE_STATI.index(Stato.PUBBLICATA):
+        return None
+    ultima = ciclo.riaperture.order_by("-quando", "-pk").first()
+    if ultima is None or not ultima.motivazione.startswith(PREFISSO_NON_VALIDATA):
+        return None
+    return ultima
+
+
 @transaction.atomic
 def ciclo_esito_validazione(*, ciclo: Ciclo, utente, esito_positivo: bool,
                             motivazione: str) -> Ciclo:
@@ -293,7 +307,7 @@ def ciclo_esito_validazione(*, ciclo: Ciclo, utente, esito_positivo: bool,
         _trasparenza().contesto_scongela(ciclo=ciclo)
         RiaperturaCiclo.objects.create(
             ciclo=ciclo, utente=utente, da_stato=da_stato, a_stato=nuovo,
-            motivazione=f"Relazione non validata dal Nucleo di valutazione: {motivazione}",
+            motivazione=f"{PREFISSO_NON_VALIDATA}{motivazione}",
         )
     return ciclo
 

@@ -116,6 +116,17 @@ class TestFirma(ConDemoPubblicata):
         self.assertEqual((riapertura.da_stato, riapertura.a_stato, riapertura.utente),
                          (Stato.PUBBLICATA, Stato.VALIDAZIONE, self.nucleo))
         self.assertIn("Mancano le motivazioni degli obiettivi rinviati.", riapertura.motivazione)
+        # the reasons stay on the cycle's page for the Amministratore
+        self.client.force_login(self.admin)
+        pagina = self.client.get(f"/admin/obiettivi/ciclo/{self.ciclo.pk}/change/")
+        self.assertContains(pagina, "Relazione non validata dal Nucleo di valutazione: Mancano "
+                                    "le motivazioni degli obiettivi rinviati.")
+
+    def test_the_cycle_page_waits_for_the_nucleo(self):
+        self.client.force_login(self.admin)
+        pagina = self.client.get(f"/admin/obiettivi/ciclo/{self.ciclo.pk}/change/")
+        self.assertContains(pagina, "In attesa del documento di validazione del Nucleo")
+        self.assertNotContains(pagina, "Passa a «Validata dal Nucleo»")
 
     def test_only_the_nucleo_signs(self):
         documento = self.bozza()

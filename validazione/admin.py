@@ -32,8 +32,6 @@ class DocumentoValidazioneAdmin(admin.ModelAdmin):
     list_display = ("ciclo", "pubblicazione", "esito", "stato_firma", "firmato_il")
     list_filter = ("esito",)
     list_select_related = ("ciclo__ente", "pubblicazione__ciclo__ente")
-    autocomplete_fields = ()
-    filter_horizontal = ("firmatari",)
     readonly_fields = ("firmato_il", "firmato_da", "impronta", "pdf_sha256")
     fieldsets = (
         ("La Relazione esaminata", {"fields": (

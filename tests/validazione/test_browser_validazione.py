@@ -30,6 +30,7 @@ def test_the_nucleo_writes_signs_and_citizens_read(live_server, tmp_path, monkey
         try:
             pagina.goto(f"{live_server.url}/admin/verifiche/{ciclo.pk}/")
             pagina.get_by_role("link", name="Scrivi il documento di validazione").click()
+            pagina.locator("#id_scostamenti").wait_for()
             assert "5. Variazioni del piano coperte da atti: con rilievi." in pagina.input_value(
                 "#id_scostamenti")
             pagina.fill("#id_ricevuta_il", "03/07/2022")
@@ -42,10 +43,10 @@ def test_the_nucleo_writes_signs_and_citizens_read(live_server, tmp_path, monkey
             _foto(pagina, "nucleo-documento-validazione.png")
             pagina.click("input[name=_continue]")
             pagina.get_by_role("link", name="Firma e pubblica").click()
-            assert pagina.get_by_text("Con la firma il documento diventa immutabile").is_visible()
+            pagina.get_by_text("Con la firma il documento diventa immutabile").wait_for()
             _foto(pagina, "nucleo-firma-validazione.png")
             pagina.get_by_role("button", name="Firma e pubblica").click()
-            assert pagina.get_by_text("Documento firmato e pubblicato").is_visible()
+            pagina.get_by_text("Documento firmato e pubblicato").wait_for()
         finally:
             browser.close()
         documento = DocumentoValidazione.objects.get()
@@ -55,7 +56,7 @@ def test_the_nucleo_writes_signs_and_citizens_read(live_server, tmp_path, monkey
         try:
             pagina.goto(f"{live_server.url}/seregno/2021/")
             pagina.get_by_role("link", name="leggi il documento di validazione").click()
-            assert pagina.get_by_role("heading", name="Esito: validata").is_visible()
+            pagina.get_by_role("heading", name="Esito: validata").wait_for()
             assert pagina.get_by_text(documento.impronta).is_visible()
             _foto(pagina, "validazione-pubblica.png")
         finally:

@@ -54,8 +54,16 @@ def _etag(request, ente, anno, versione=None, **kwargs):
         pub = _pubblicazione(request, ente, anno, versione)
     except Http404:
         return None
-    validazione = _validazione(request, pub)  # the page's summary names it
-    return f"{pub.impronta}-{pub.versione}" + (f"-{validazione['impronta'][:12]}" if validazione else "")
+    return f"{pub.impronta}-{pub.versione}"
+
+
+def _etag_relazione(request, ente, anno, versione=None, **kwargs):
+    """The report page's ETag also names the Nucleo's validation its summary shows."""
+    etag = _etag(request, ente, anno, versione)
+    if etag is None:
+        return None
+    validazione = _validazione(request, _pubblicazione(request, ente, anno, versione))
+    return etag + (f"-{validazione['impronta'][:12]}" if validazione else "")
 
 
 def _con_cache(response, pubblicazione, controllo=snapshot.CACHE_PUBBLICAZIONE):
@@ -115,14 +123,14 @@ def _relazione(request, pubblicazione, *, ultima, controllo):
 
 
 @compresso
-@condition(etag_func=_etag)
+@condition(etag_func=_etag_relazione)
 def relazione(request, ente, anno):
     pub = _pubblicazione(request, ente, anno)
     return _relazione(request, pub, ultima=pub.versione, controllo=snapshot.controllo_cache(None, di_versione=False))
 
 
 @compresso
-@condition(etag_func=_etag)
+@condition(etag_func=_etag_relazione)
 def relazione_versione(request, ente, anno, versione):
     pub = _pubblicazione(request, ente, anno, versione)
     ultima = queries.ultima_versione(pub.ciclo_id)

@@ -498,7 +498,11 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             return "Il ciclo nasce in «Pianificazione»."
         successivo = workflow.stato_successivo(obj)
         pulsanti = []
-        if successivo is not None:
+        if successivo == Ciclo.Stato.VALIDATA:  # only the Nucleo's signature gets there
+            pulsanti.append("In attesa del documento di validazione del Nucleo (lo firma il Nucleo).")
+        elif (non_validata := workflow.ultima_non_validazione(obj)) is not None:
+            pulsanti.append(format_html("<strong>{}</strong>", non_validata.motivazione))
+        if successivo is not None and successivo != Ciclo.Stato.VALIDATA:
             # Towards «Pubblicata» the button opens the publication's preview.
             vista = ("admin:obiettivi_ciclo_pubblica" if successivo == Ciclo.Stato.PUBBLICATA
                      else "admin:obiettivi_ciclo_avanza")

@@ -109,6 +109,7 @@ class Ciclo(RegoleMixin, models.Model):
         VALIDAZIONE = "validazione", "Validazione"
         APPROVATA = "approvata", "Approvata"
         PUBBLICATA = "pubblicata", "Pubblicata"
+        VALIDATA = "validata", "Validata dal Nucleo"
 
     ente = models.ForeignKey(Ente, on_delete=models.PROTECT, related_name="cicli")
     anno = models.PositiveSmallIntegerField(

@@ -260,6 +260,13 @@ PERMESSI_DIRIGENTE = (
 )
 PERMESSI_NUCLEO_EXTRA = (("obiettivi", "change_obiettivo"),)
 PERMESSI_AMMINISTRATORE_EXTRA = (("auth", "view_user"),)  # to choose an area's dirigenti
+# The documento di validazione of the Relazione: the Nucleo writes it, the Amministratore reads
+# it, a dirigente has nothing (validazione.admin checks the roles by row: a signed one is
+# read-only for everyone).
+PERMESSI_VALIDAZIONE_NUCLEO = tuple(
+    ("validazione", f"{azione}_documentovalidazione") for azione in ("view", "add", "change", "delete")
+)
+PERMESSI_VALIDAZIONE_AMMINISTRATORE = (("validazione", "view_documentovalidazione"),)
 
 
 def permessi_dei_ruoli(disponibili) -> dict[str, frozenset]:
@@ -267,9 +274,11 @@ def permessi_dei_ruoli(disponibili) -> dict[str, frozenset]:
     definition of the groups, as plain data."""
     del_piano = {p for p in disponibili if p[0] in APP_DEL_PIANO}
     return {
-        AMMINISTRATORE: frozenset(del_piano | set(PERMESSI_AMMINISTRATORE_EXTRA)),
+        AMMINISTRATORE: frozenset(del_piano | set(PERMESSI_AMMINISTRATORE_EXTRA)
+                                  | (set(PERMESSI_VALIDAZIONE_AMMINISTRATORE) & set(disponibili))),
         NUCLEO: frozenset({p for p in del_piano if p[1].startswith("view_")}
-                          | set(PERMESSI_NUCLEO_EXTRA)),
+                          | set(PERMESSI_NUCLEO_EXTRA)
+                          | (set(PERMESSI_VALIDAZIONE_NUCLEO) & set(disponibili))),
         DIRIGENTE: frozenset(PERMESSI_DIRIGENTE),
     }
 
@@ -284,7 +293,7 @@ def ruoli_allinea(*, using="default", **kwargs):
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    for etichetta in ("auth", *APP_DEL_PIANO):
+    for etichetta in ("auth", *APP_DEL_PIANO, "validazione"):
         create_permissions(registro.get_app_config(etichetta), verbosity=0, using=using)
     disponibili = {
         (app_label, codename): pk

@@ -347,10 +347,14 @@ def scrivania_amministratore() -> list[CicloAmministratore]:
                 voci.append(Voce(n=n, testo=quanti(n, singolare, plurale), url=url_elenco_obiettivi(
                     ciclo=ciclo.pk, stato=ATTIVO, stato_rendicontazione__in=bloccante.stati)))
         azioni = []
-        if Stato.PUBBLICATA in (successivo, ciclo.stato):  # the preview, then the confirmation
+        if successivo == Stato.PUBBLICATA or (
+                successivo is None or successivo == Stato.VALIDATA) and workflow.puo_pubblicare(ciclo):
+            # the preview, then the confirmation (a published cycle may publish a new version)
             azioni.append(Voce(n=0, testo="Pubblica la Relazione",
                                url=reverse("admin:obiettivi_ciclo_pubblica", args=[ciclo.pk])))
-        elif successivo is not None:
+        if successivo == Stato.VALIDATA:  # only the Nucleo's signature gets there
+            voci.append(Voce(n=0, testo="in attesa del documento di validazione del Nucleo", url=""))
+        elif successivo is not None and successivo != Stato.PUBBLICATA:
             azioni.append(Voce(n=0, testo=f"Passa a «{Stato(successivo).label}»",
                                url=reverse("admin:obiettivi_ciclo_avanza", args=[ciclo.pk])))
         if ciclo.stato in (Stato.PIANIFICAZIONE, Stato.MONITORAGGIO, Stato.RENDICONTAZIONE):

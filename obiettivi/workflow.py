@@ -4,6 +4,7 @@ Cycle states, in order, and who moves a cycle forward (an Amministratore; the la
 ``pubblica`` command, run on the server):
 
     pianificazione → monitoraggio → rendicontazione → validazione → approvata → pubblicata
+    → validata
 
 * rendicontazione → validazione: every active objective has been sent to the Nucleo (or already
   validated).
@@ -15,8 +16,15 @@ Cycle states, in order, and who moves a cycle forward (an Amministratore; the la
   transaction, or refuses and changes nothing. ``ciclo_avanza`` from «approvata» calls it, the
   admin's «Pubblica» action and the ``pubblica`` command too. A «pubblicata» cycle publishes no new
   version: after a correction it is reopened and approved again.
+* pubblicata → validata: only the Nucleo, by signing its documento di validazione
+  (``validazione.services.documento_firma`` calls ``ciclo_esito_validazione``) with the outcome
+  «validata» or «validata con osservazioni». The Relazione is published first (as the Giunta
+  approved it) and validated after: the validation names the published version by its
+  fingerprint. «Validata» is the final state. A «non validata» outcome reopens the cycle in
+  «validazione» (a ``RiaperturaCiclo`` with the Nucleo's reasons): the Amministratore corrects,
+  the Giunta approves again, a new version is published and validated.
 
-**Locked** means the cycle's state is ``approvata`` or ``pubblicata`` (validation is over): nobody
+**Locked** means the cycle's state is ``approvata``, ``pubblicata`` or ``validata`` (validation is over): nobody
 changes its figures — objectives, indicators, phases, barometro, financial indicators, report
 texts, the SMVP it uses — not even an Amministratore. Going back is ``ciclo_riapri``: an
 Amministratore's explicit action with a reason, kept in ``RiaperturaCiclo`` and in the cycle's
@@ -51,10 +59,12 @@ Rendicontazione = Obiettivo.StatoRendicontazione
 
 ORDINE_STATI = [
     Stato.PIANIFICAZIONE, Stato.MONITORAGGIO, Stato.RENDICONTAZIONE, Stato.VALIDAZIONE,
-    Stato.APPROVATA, Stato.PUBBLICATA,
+    Stato.APPROVATA, Stato.PUBBLICATA, Stato.VALIDATA,
 ]
-STATI_BLOCCATI = frozenset({Stato.APPROVATA, Stato.PUBBLICATA})
-STATI_PUBBLICABILI = frozenset({Stato.APPROVATA, Stato.PUBBLICATA})
+STATI_BLOCCATI = frozenset({Stato.APPROVATA, Stato.PUBBLICATA, Stato.VALIDATA})
+STATI_PUBBLICABILI = frozenset({Stato.APPROVATA, Stato.PUBBLICATA, Stato.VALIDATA})
+# The Nucleo signs its documento di validazione of a published Relazione in these states.
+STATI_VALIDABILI = frozenset({Stato.PUBBLICATA, Stato.VALIDATA})
 # States the Nucleo works in.
 STATI_REVISIONE = frozenset({Stato.RENDICONTAZIONE, Stato.VALIDAZIONE})
 # A cycle can be reopened back to one of these, from any later state.
@@ -151,6 +161,11 @@ def errori_avanzamento(ciclo, *, atto=None) -> list[str]:
         errori += regole.errori_atto_approvazione(atto, ente_id=ciclo.ente_id, anno=ciclo.anno)
     elif nuovo == Stato.PUBBLICATA:
         errori += errori_pubblicazione(ciclo)
+    elif nuovo == Stato.VALIDATA:
+        errori.append(
+            f"Il ciclo {ciclo} diventa «{_etichetta(Stato.VALIDATA)}» solo quando il Nucleo di "
+            "valutazione firma il documento di validazione della Relazione."
+        )
     return errori
 
 
@@ -242,7 +257,7 @@ def ciclo_pubblica(*, ciclo: Ciclo, utente, nota: str = "") -> EsitoPubblicazion
     esito = trasparenza.pubblicazione_crea(
         ciclo=ciclo, utente=utente, nota=nota, nuova_versione=ciclo.stato == Stato.APPROVATA
     )
-    if ciclo.stato != Stato.PUBBLICATA:
+    if ciclo.stato == Stato.APPROVATA:  # «pubblicata» stays, «validata» too (files rewritten)
         ciclo.stato = Stato.PUBBLICATA
         ciclo._change_reason = (
             f"Passaggio a «{_etichetta(Stato.PUBBLICATA)}»: versione "
@@ -282,6 +297,51 @@ def ciclo_riapri(*, ciclo: Ciclo, utente, motivazione: str,
     return RiaperturaCiclo.objects.create(
         ciclo=ciclo, utente=utente, da_stato=da_stato, a_stato=stato, motivazione=motivazione
     )
+
+
+PREFISSO_NON_VALIDATA = "Relazione non validata dal Nucleo di valutazione: "
+
+
+def ultima_non_validazione(ciclo) -> RiaperturaCiclo | None:
+    """The Nucleo's «non validata» that sent ``ciclo`` back, while it is being corrected (until
+    it is published again): its reasons stay on the cycle's page."""
+    if ORDINE_STATI.index(ciclo.stato) >= ORDINE_STATI.index(Stato.PUBBLICATA):
+        return None
+    ultima = ciclo.riaperture.order_by("-quando", "-pk").first()
+    if ultima is None or not ultima.motivazione.startswith(PREFISSO_NON_VALIDATA):
+        return None
+    return ultima
+
+
+@transaction.atomic
+def ciclo_esito_validazione(*, ciclo: Ciclo, utente, esito_positivo: bool,
+                            motivazione: str) -> Ciclo:
+    """The Nucleo has signed its documento di validazione of ``ciclo``'s published Relazione
+    (called by ``validazione.services.documento_firma`` only, in its transaction). A positive
+    outcome moves the cycle to «validata»; a «non validata» one reopens it in «validazione»,
+    recorded as a ``RiaperturaCiclo`` with the Nucleo's reasons (shown on the cycle's page)."""
+    if not permessi.is_nucleo(utente):
+        raise ValidationError("Solo il Nucleo di valutazione può validare la Relazione.")
+    ciclo = _ciclo_bloccato_per_scrittura(ciclo.pk)
+    if ciclo.stato not in STATI_VALIDABILI:
+        raise ValidationError(
+            f"La Relazione {ciclo.anno} di {ciclo.ente} si valida solo dopo la sua pubblicazione "
+            f"(il ciclo è «{_etichetta(ciclo.stato)}»)."
+        )
+    da_stato = ciclo.stato
+    nuovo = Stato.VALIDATA if esito_positivo else Stato.VALIDAZIONE
+    ciclo.stato = nuovo
+    ciclo._change_reason = (f"Passaggio a «{_etichetta(nuovo)}»" if esito_positivo
+                            else f"Non validata dal Nucleo: {motivazione}")[:100]
+    ciclo._history_user = utente
+    ciclo.save(update_fields=["stato"])
+    if not esito_positivo:
+        _trasparenza().contesto_scongela(ciclo=ciclo)
+        RiaperturaCiclo.objects.create(
+            ciclo=ciclo, utente=utente, da_stato=da_stato, a_stato=nuovo,
+            motivazione=f"{PREFISSO_NON_VALIDATA}{motivazione}",
+        )
+    return ciclo
 
 
 # --- objectives ---------------------------------------------------------------------------

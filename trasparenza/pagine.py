@@ -35,12 +35,15 @@ ETICHETTE_ESITI = {
 }
 
 
-def relazione(pubblicazione, versioni) -> str:
+def relazione(pubblicazione, versioni, validazione=None) -> str:
     """The report page: the frozen body inside the layout, with the downloads and the list of
     ``versioni`` (newest first) right below «In sintesi» (where the body marks their place;
-    before the body in a publication made before the summary existed)."""
+    before the body in a publication made before the summary existed). Above the downloads,
+    the Nucleo's validation of this version (``queries.validazione_di``), or «in attesa di
+    validazione»."""
     ciclo = pubblicazione.ciclo
     contesto = {
+        "validazione": validazione,
         "pubblicazione": pubblicazione,
         "anno": ciclo.anno,
         "ente_nome": ciclo.ente.nome,
@@ -48,7 +51,8 @@ def relazione(pubblicazione, versioni) -> str:
         "licenza": LICENZA,
         "versioni": versioni,
     }
-    scarica = render_to_string("trasparenza/relazione/_scarica.html", contesto)
+    scarica = (render_to_string("trasparenza/relazione/_validazione.html", contesto)
+               + render_to_string("trasparenza/relazione/_scarica.html", contesto))
     corpo = pubblicazione.html  # rendered by our templates at publication
     if SEGNAPOSTO_SCARICA in corpo:
         corpo = corpo.replace(SEGNAPOSTO_SCARICA, scarica, 1)

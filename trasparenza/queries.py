@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from obiettivi.models import Ciclo, Ente
 
@@ -121,3 +122,45 @@ def anni_vicini(*, ente_id, anno) -> dict:
             chiave = "precedente" if a == prima else "successivo"
             vicini[chiave] = {"anno": a, "codici": {o["codice"] for o in obiettivi or []}}
     return vicini
+
+
+def validazione_di(pubblicazione) -> dict | None:
+    """What the Relazione's summary says of the Nucleo's validation of this published version:
+    the latest signed documento di validazione naming it (``validazione`` app), as plain values,
+    or None («in attesa di validazione»). Read when the page is rendered, never frozen in the
+    publication (which is fingerprinted before the Nucleo signs)."""
+    from validazione.models import DocumentoValidazione  # validazione depends on trasparenza
+
+    documento = (DocumentoValidazione.objects.filter(pubblicazione_id=pubblicazione.pk,
+                                                     firmato_il__isnull=False)
+                 .order_by("-firmato_il", "-pk").only("esito", "firmato_il", "impronta").first())
+    if documento is None:
+        return None
+    ciclo = pubblicazione.ciclo
+    return {
+        "esito": documento.esito,
+        "esito_etichetta": documento.get_esito_display().lower(),
+        "data": documento.firmato_il,
+        "impronta": documento.impronta,
+        "url": f"/{ciclo.ente.slug}/{ciclo.anno}/validazione/",
+    }
+
+
+def validazione_per_dati(ciclo) -> dict | None:
+    """The Nucleo's latest signed validation of ``ciclo`` (of an earlier version: a version is
+    validated after it is published) for the ``validazione`` key of a new version's data:
+    esito, data, impronta, link and the version it validated. None if there is none. Left out
+    of the data's fingerprint (``report.impronta``), like the time of publication."""
+    from validazione.models import DocumentoValidazione  # validazione depends on trasparenza
+
+    documento = (DocumentoValidazione.objects.filter(ciclo_id=ciclo.pk, firmato_il__isnull=False)
+                 .select_related("pubblicazione").order_by("-firmato_il", "-pk").first())
+    if documento is None:
+        return None
+    return {
+        "esito": documento.esito,
+        "data": timezone.localdate(documento.firmato_il).isoformat(),
+        "impronta": documento.impronta,
+        "link": f"/{ciclo.ente.slug}/{ciclo.anno}/validazione/",
+        "versione_relazione": documento.pubblicazione.versione,
+    }

@@ -49,8 +49,10 @@ def numero(value):
 
 
 def impronta(dati):
-    """SHA-256 of the canonical JSON of ``dati`` without its own ``impronta``/``versione`` keys."""
-    contenuto = {k: v for k, v in dati.items() if k not in {"impronta", "versione", "pubblicata_il"}}
+    """SHA-256 of the canonical JSON of ``dati`` without its own ``impronta``/``versione`` keys
+    and what publishing adds (its time, the Nucleo's validation signed before it)."""
+    contenuto = {k: v for k, v in dati.items()
+                 if k not in {"impronta", "versione", "pubblicata_il", "validazione"}}
     canonico = json.dumps(
         contenuto, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )

@@ -54,11 +54,17 @@ def _data_pubblicazione(dati):
 
 def render_pdf(dati, *, archivio=True):
     """The PDF of the report (A4, cover, contents, page numbers). PDF/A-3u, tagged, by default."""
+    return pdf_da_html(render_html_stampa(dati), archivio=archivio)
+
+
+def pdf_da_html(html_stampa: str, *, archivio=True) -> bytes:
+    """A printable page (a template using the print stylesheet ``stampa.css``) as a PDF:
+    PDF/A-3u, tagged, by default. The Relazione and the Nucleo's documento di validazione."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    html = HTML(string=render_html_stampa(dati), base_url=str(STAMPA_CSS.parent))
+    html = HTML(string=html_stampa, base_url=str(STAMPA_CSS.parent))
     css = CSS(filename=str(STAMPA_CSS), font_config=fonts)
     opzioni = {"pdf_variant": "pdf/a-3u", "pdf_tags": True} if archivio else {}
     return html.write_pdf(stylesheets=[css], font_config=fonts, **opzioni)
@@ -252,6 +258,7 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
     versione = precedente.versione + 1 if precedente else 1
     dati["versione"] = versione
     dati["pubblicata_il"] = timezone.now().replace(microsecond=0).isoformat()
+    dati["validazione"] = queries.validazione_per_dati(ciclo)
     pdf = render_pdf(dati)
     pubblicazione = Pubblicazione(
         ciclo=ciclo,
@@ -365,7 +372,8 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
     # Pages list every version: they change with the newest publication of the cycle.
     pagina = v / snapshot.PAGINA
     scritti = snapshot.scrivi_con_gemelli(
-        pagina, pagine.relazione(pub, versioni).encode(), int(versioni[0].pubblicata_il.timestamp())
+        pagina, pagine.relazione(pub, versioni, queries.validazione_di(pub)).encode(),
+        int(versioni[0].pubblicata_il.timestamp())
     )
     firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
     valida = not forza and _firma_su_disco(v / snapshot.FIRMA) == firma

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from validazione import views as validazione
+
 from . import views
 
 app_name = "trasparenza"
@@ -9,6 +11,10 @@ urlpatterns = [
     path("<slug:ente>/<int:anno>/", views.relazione, name="relazione"),
     path("<slug:ente>/<int:anno>/relazione.pdf", views.relazione_pdf, name="relazione_pdf"),
     path("<slug:ente>/<int:anno>/dati.json", views.dati_json, name="dati_json"),
+    # the Nucleo's signed documento di validazione (404 until one is signed)
+    path("<slug:ente>/<int:anno>/validazione/", validazione.documento_pubblico, name="validazione"),
+    path("<slug:ente>/<int:anno>/validazione.pdf", validazione.documento_pubblico_pdf,
+         name="validazione_pdf"),
     path("<slug:ente>/<int:anno>/dati.csv", views.dati_csv, name="dati_csv"),
     path("<slug:ente>/<int:anno>/dati-rfc4180.csv", views.dati_csv_rfc4180, name="dati_csv_rfc4180"),
     path("<slug:ente>/<int:anno>/dati.ods", views.dati_ods, name="dati_ods"),

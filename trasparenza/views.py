@@ -40,12 +40,30 @@ def _pubblicazione(request, ente, anno, versione=None):
     return memo[chiave]
 
 
+def _validazione(request, pub):
+    """The Nucleo's validation of ``pub`` its page names (``queries.validazione_di``), looked
+    up once per request: the ETag check and the view share it."""
+    memo = request.__dict__.setdefault("_validazioni", {})
+    if pub.pk not in memo:
+        memo[pub.pk] = queries.validazione_di(pub)
+    return memo[pub.pk]
+
+
 def _etag(request, ente, anno, versione=None, **kwargs):
     try:
         pub = _pubblicazione(request, ente, anno, versione)
     except Http404:
         return None
     return f"{pub.impronta}-{pub.versione}"
+
+
+def _etag_relazione(request, ente, anno, versione=None, **kwargs):
+    """The report page's ETag also names the Nucleo's validation its summary shows."""
+    etag = _etag(request, ente, anno, versione)
+    if etag is None:
+        return None
+    validazione = _validazione(request, _pubblicazione(request, ente, anno, versione))
+    return etag + (f"-{validazione['impronta'][:12]}" if validazione else "")
 
 
 def _con_cache(response, pubblicazione, controllo=snapshot.CACHE_PUBBLICAZIONE):
@@ -94,23 +112,25 @@ def _corpo_in_cache(pubblicazione, tipo, produci, *extra):
 
 def _relazione(request, pubblicazione, *, ultima, controllo):
     """The report page, rendered once per publication and list of versions, then cached."""
+    validazione = _validazione(request, pubblicazione)
     corpo = _corpo_in_cache(
         pubblicazione, "pagina",
-        lambda: pagine.relazione(pubblicazione, queries.versioni(pubblicazione.ciclo)).encode(),
-        ultima,
+        lambda: pagine.relazione(pubblicazione, queries.versioni(pubblicazione.ciclo),
+                                 validazione).encode(),
+        ultima, validazione["impronta"] if validazione else "",
     )
     return _con_cache(HttpResponse(corpo), pubblicazione, controllo)
 
 
 @compresso
-@condition(etag_func=_etag)
+@condition(etag_func=_etag_relazione)
 def relazione(request, ente, anno):
     pub = _pubblicazione(request, ente, anno)
     return _relazione(request, pub, ultima=pub.versione, controllo=snapshot.controllo_cache(None, di_versione=False))
 
 
 @compresso
-@condition(etag_func=_etag)
+@condition(etag_func=_etag_relazione)
 def relazione_versione(request, ente, anno, versione):
     pub = _pubblicazione(request, ente, anno, versione)
     ultima = queries.ultima_versione(pub.ciclo_id)

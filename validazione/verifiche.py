@@ -715,3 +715,46 @@ def come_dati(verifiche) -> list[dict]:
         }
         for v in verifiche
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# The draft of the documento di validazione: each criterion's finding from its verifiche
+# --------------------------------------------------------------------------------------------
+
+# The checks each criterion of the documento di validazione (Linee guida DFP n. 3/2018, § 4)
+# rests on, by code; «chiarezza» rests on none: the Nucleo reads the published Relazione.
+VERIFICHE_PER_CRITERIO = {
+    "conformita": ("smvp", "pesi-fasi", "approvazione"),
+    "attendibilita": ("esiti-obiettivi", "indicatori-misurati", "gradi-fasce", "barometro",
+                      "indicatori-finanziari"),
+    "chiarezza": (),
+    "completezza": ("esiti-obiettivi", "motivazioni-stati", "obiettivi-senza-indicatori"),
+    "scostamenti": ("variazioni-atti", "motivazioni-stati", "gradi-fasce"),
+    "indicatori": ("indicatori-misurati", "indicatori-senza-target", "target-migliorativi",
+                   "differenziazione"),
+    "partecipazione": ("partecipazione", "barometro"),
+}
+SENZA_VERIFICHE = ("Nessuna verifica automatica: il Nucleo legge la Relazione pubblicata e ne "
+                   "giudica la chiarezza per i cittadini.")
+MAX_RIGHE_BOZZA = 10
+
+
+def bozza_criteri(verifiche) -> dict[str, str]:
+    """The draft text of each criterion's finding: one line per check it rests on (number,
+    title, outcome) followed by the check's non-passing evidence lines (at most
+    ``MAX_RIGHE_BOZZA`` each). The Nucleo edits it before signing."""
+    numerate = {v.codice: (n, v) for n, v in enumerate(verifiche, start=1)}
+    bozza = {}
+    for criterio, codici in VERIFICHE_PER_CRITERIO.items():
+        righe = []
+        for codice in codici:
+            if codice not in numerate:
+                continue
+            n, v = numerate[codice]
+            righe.append(f"{n}. {v.titolo}: {ESITI[v.esito]}.")
+            problemi = [e for e in v.evidenze if e.esito in (CON_RILIEVI, NON_SUPERATA)]
+            righe += [f"   – {e.descrizione}" for e in problemi[:MAX_RIGHE_BOZZA]]
+            if len(problemi) > MAX_RIGHE_BOZZA:
+                righe.append(f"   – e altri {len(problemi) - MAX_RIGHE_BOZZA}.")
+        bozza[criterio] = "\n".join(righe) if righe else SENZA_VERIFICHE
+    return bozza

@@ -56,4 +56,42 @@ def verifiche(request, ciclo_id):
         "esito": v.esito_complessivo(elenco),
         "riepilogo": v.frase_riepilogo(elenco),
         "ciclo_opts": Ciclo._meta,
+        "puo_scrivere": permessi.is_nucleo(request.user),
     })
+
+
+# --- The public page and PDF of the signed documento di validazione -------------------------
+
+from django.http import FileResponse, Http404  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+
+from .models import DocumentoValidazione  # noqa: E402
+
+
+def _documento_firmato(ente, anno):
+    """The cycle's latest signed document; Http404 while none is signed (a draft never shows)."""
+    documento = (DocumentoValidazione.objects.filter(
+        ciclo__ente__slug=ente, ciclo__anno=anno, firmato_il__isnull=False,
+    ).order_by("-firmato_il", "-pk").first())
+    if documento is None:
+        raise Http404("Nessun documento di validazione firmato per questa Relazione.")
+    return documento
+
+
+def documento_pubblico(request, ente, anno):
+    from .services import contesto_pagina
+
+    documento = _documento_firmato(ente, anno)
+    risposta = render(request, "validazione/documento.html", contesto_pagina(documento))
+    risposta["Cache-Control"] = "public, max-age=300"
+    return risposta
+
+
+def documento_pubblico_pdf(request, ente, anno):
+    documento = _documento_firmato(ente, anno)
+    if not documento.pdf:
+        raise Http404("PDF non disponibile.")
+    risposta = FileResponse(documento.pdf.open("rb"), content_type="application/pdf")
+    risposta["Content-Disposition"] = f'inline; filename="{ente}-{anno}-validazione.pdf"'
+    risposta["Cache-Control"] = "public, max-age=300"
+    return risposta

@@ -239,3 +239,17 @@ def test_sent_emails_register_is_for_amministratori_only(client, mondo):
         client.force_login(utente)
         assert client.get(url).status_code == 403
         assert "Avvisi inviati" not in client.get("/admin/").content.decode()
+
+
+def test_amministratore_published_cycle_waits_for_the_nucleo_signature(client, mondo):
+    Ciclo.objects.filter(pk=mondo.chiuso.pk).update(stato=Ciclo.Stato.PUBBLICATA)
+    html = _scrivania(client, mondo.amministratore)
+    testo = _testo(html)
+    assert "in attesa del documento di validazione del Nucleo" in testo
+    assert "Passa a «Validata" not in testo  # only the Nucleo's signature gets there
+    assert _link(html, "Pubblica la Relazione") == admin_url(Ciclo, "pubblica", mondo.chiuso.pk)
+
+    Ciclo.objects.filter(pk=mondo.chiuso.pk).update(stato=Ciclo.Stato.VALIDATA)
+    html = _scrivania(client, mondo.amministratore)
+    assert "in attesa del documento di validazione" not in _testo(html)
+    assert _link(html, "Pubblica la Relazione") == admin_url(Ciclo, "pubblica", mondo.chiuso.pk)

@@ -25,10 +25,11 @@ def _ricarica(obj):
 def test_locked_and_publishable_states():
     for stato in S:
         ciclo = Ciclo(stato=stato)
-        assert workflow.ciclo_bloccato(ciclo) is (stato in (S.APPROVATA, S.PUBBLICATA))
-        assert workflow.puo_pubblicare(ciclo) is (stato in (S.APPROVATA, S.PUBBLICATA))
+        assert workflow.ciclo_bloccato(ciclo) is (stato in (S.APPROVATA, S.PUBBLICATA, S.VALIDATA))
+        assert workflow.puo_pubblicare(ciclo) is (stato in (S.APPROVATA, S.PUBBLICATA, S.VALIDATA))
     assert [workflow.stato_successivo(Ciclo(stato=s)) for s in workflow.ORDINE_STATI] == [
-        S.MONITORAGGIO, S.RENDICONTAZIONE, S.VALIDAZIONE, S.APPROVATA, S.PUBBLICATA, None,
+        S.MONITORAGGIO, S.RENDICONTAZIONE, S.VALIDAZIONE, S.APPROVATA, S.PUBBLICATA, S.VALIDATA,
+        None,
     ]
 
 
@@ -83,7 +84,8 @@ def test_the_whole_cycle_from_planning_to_publication(mondo, monkeypatch):
     ciclo = workflow.ciclo_avanza(ciclo=ciclo, utente=amm)
     assert ciclo.stato == S.PUBBLICATA
     assert list(Pubblicazione.objects.filter(ciclo=ciclo).values_list("versione", flat=True)) == [1]
-    with pytest.raises(ValidationError, match="non c'è uno stato successivo"):
+    # «validata» comes only from the Nucleo's signed documento di validazione
+    with pytest.raises(ValidationError, match="solo quando il Nucleo di valutazione firma"):
         workflow.ciclo_avanza(ciclo=ciclo, utente=amm)
 
     # Every state is in the cycle's history, with who did it.

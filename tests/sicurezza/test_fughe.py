@@ -34,7 +34,8 @@ M_ENTE_BOZZA = "Zqentebozza48"
 M_BOZZA = "Zqobiettivobozza49"
 M_SEREGNO_BOZZA = "Zqseregnobozza2022x50"
 M_COMMENTO = "Zqcommentonucleo51"
-MARCATORI = [M_COMMENTO, M_RELAZIONE_NON_VALIDATA, M_STORICO, M_DOPO, M_TESTO_DOPO,
+M_VALIDAZIONE_BOZZA = "Zqvalidazionebozza52"
+MARCATORI = [M_VALIDAZIONE_BOZZA, M_COMMENTO, M_RELAZIONE_NON_VALIDATA, M_STORICO, M_DOPO, M_TESTO_DOPO,
              M_NODO_DOPO, M_AREA_DOPO, M_ENTE_BOZZA, M_BOZZA, M_SEREGNO_BOZZA]
 # Figures that exist only in drafts or in edits after publication.
 CIFRA_DOPO = 9731864
@@ -83,6 +84,16 @@ def scenario(django_db_setup, django_db_blocker):
             pubblicazione = ciclo_pubblica(ciclo=ciclo, utente=None).pubblicazione
             # as after the commit: the published files on disk, served without the database
             file_pubblicati_scrivi(ciclo=ciclo)
+
+            # the Nucleo's draft documento di validazione (never signed): nothing of it is public
+            from validazione.models import DocumentoValidazione
+            from validazione.services import documento_bozza
+
+            bozza_validazione = documento_bozza(DocumentoValidazione(ciclo=ciclo))
+            bozza_validazione.motivazione = f"Esito ancora da decidere {M_VALIDAZIONE_BOZZA}."
+            bozza_validazione.chiarezza = f"Giudizio provvisorio {M_VALIDAZIONE_BOZZA}."
+            bozza_validazione.esito = DocumentoValidazione.Esito.NON_VALIDATA
+            bozza_validazione.save()
 
             # edits after publication, not published
             modificato = attivi[3]
@@ -169,7 +180,8 @@ def test_no_marker_or_draft_figure_appears_anywhere(scenario):
 def test_drafts_answer_404_and_the_admin_asks_for_login(scenario):
     client = Client()
     for percorso in ("/fugabozza/2022/", "/fugabozza/2022/dati.json", "/fugabozza/2022/relazione.pdf",
-                     "/seregno/2022/", "/seregno/2022/dati.csv", "/seregno/2021/versioni/2/"):
+                     "/seregno/2022/", "/seregno/2022/dati.csv", "/seregno/2021/versioni/2/",
+                     "/seregno/2021/validazione/", "/seregno/2021/validazione.pdf"):
         assert client.get(percorso).status_code == 404, percorso
     assert "/fugabozza/" not in "".join(scenario["pagine"])
     for percorso in scenario["admin"] | {"/admin/", "/admin/obiettivi/obiettivo/"}:

@@ -1,5 +1,6 @@
-"""``manage.py carica_demo``: load the Seregno 2021 demo and its illustrative 2022, both published
-(a thin shell over obiettivi.demo)."""
+"""``manage.py carica_demo``: load the Seregno 2021 demo and its illustrative 2022, both published,
+and 2021's illustrative documento di validazione (a thin shell over obiettivi.demo and
+validazione.demo)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
 
         ciclo = riepilogo.ciclo
         successivo = carica_demo_successivo(stdout=self.stdout if options["verbosity"] > 1 else None)
+        from validazione.demo import carica_validazione_demo  # validazione depends on obiettivi
+
+        validazione = carica_validazione_demo()
         if riepilogo.modifiche:
             esito = f"{riepilogo.modifiche} righe create o aggiornate"
         else:
@@ -33,6 +37,7 @@ class Command(BaseCommand):
             ("Relazione 2021 pubblicata.", successivo.pubblicato_2021),
             (f"Ciclo {anno} dimostrativo creato dal 2021 con esiti illustrativi.", successivo.creato),
             (f"Relazione {anno} pubblicata.", successivo.pubblicato),
+            ("Documento di validazione 2021 (illustrativo) firmato dal Nucleo.", validazione.firmato),
         ) if fatto]
         self.stdout.write(self.style.SUCCESS(
             " ".join(frasi) or f"Ciclo {anno} dimostrativo: era già caricato e pubblicato, nulla è cambiato."

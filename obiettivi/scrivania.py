@@ -126,6 +126,9 @@ class CicloNucleo:
     disaccordi: list[RigaObiettivo]
     url_risultati: str
     senza_smvp: bool
+    # a published Relazione waiting for the Nucleo's documento di validazione: where to write it
+    # (the draft already started, or a new one drafted from the verifiche)
+    url_documento: str = ""
 
 
 @dataclass
@@ -248,12 +251,19 @@ def scrivania_nucleo() -> list[CicloNucleo]:
     from valutazione.admin import url_risultati
     from valutazione.queries import risultati_ciclo
 
+    from validazione.models import DocumentoValidazione
+
     cicli = list(
-        Ciclo.objects.filter(stato__in=workflow.STATI_REVISIONE)
+        Ciclo.objects.filter(stato__in=(*workflow.STATI_REVISIONE, Stato.PUBBLICATA))
         .select_related("ente").order_by("ente__nome", "-anno")
     )
     if not cicli:
         return []
+    da_validare = [c.pk for c in cicli if c.stato == Stato.PUBBLICATA]
+    bozze = dict(
+        DocumentoValidazione.objects.filter(ciclo_id__in=da_validare, firmato_il__isnull=True)
+        .order_by("ciclo_id", "pk").values_list("ciclo_id", "pk")
+    ) if da_validare else {}
     per_ciclo = defaultdict(list)
     for pk, ciclo_id, codice, titolo, area_id, area_nome, grado_proposto in (
         Obiettivo.objects.filter(ciclo__in=cicli, stato_rendicontazione=R.INVIATO)
@@ -295,8 +305,16 @@ def scrivania_nucleo() -> list[CicloNucleo]:
             ciclo=ciclo, in_coda=len(righe), primo=righe[0][1] if righe else None, aree=in_coda,
             disaccordi=disaccordi, url_risultati=url_risultati(ciclo.pk),
             senza_smvp=ciclo.smvp_id is None,
+            url_documento=_url_documento(ciclo.pk, bozze.get(ciclo.pk))
+            if ciclo.stato == Stato.PUBBLICATA else "",
         ))
     return risultato
+
+
+def _url_documento(ciclo_id: int, bozza_id: int | None) -> str:
+    if bozza_id is not None:
+        return reverse("admin:validazione_documentovalidazione_change", args=[bozza_id])
+    return f"{reverse('admin:validazione_documentovalidazione_add')}?{urlencode({'ciclo': ciclo_id})}"
 
 
 # --- Amministratore ---------------------------------------------------------------------------

@@ -52,11 +52,16 @@ def documento_bozza(documento: DocumentoValidazione) -> DocumentoValidazione:
     finding from the verifiche, the signed document it supersedes. Nothing is saved."""
     ciclo = cicli().get(pk=documento.ciclo_id)
     if documento.pubblicazione_id is None:
-        documento.pubblicazione = ultima_pubblicazione(ciclo)
+        # none yet: the form then asks for it («Questo campo è obbligatorio»)
+        pubblicazione = ultima_pubblicazione(ciclo)
+        if pubblicazione is not None:
+            documento.pubblicazione = pubblicazione
+    else:
+        pubblicazione = documento.pubblicazione
     if documento.atto_approvazione_id is None:
         documento.atto_approvazione = ciclo.atto_approvazione
     if not documento.documenti_esaminati:
-        documento.documenti_esaminati = documenti_esaminati(ciclo, documento.pubblicazione)
+        documento.documenti_esaminati = documenti_esaminati(ciclo, pubblicazione)
     if documento.sostituisce_id is None and documento.pk is None:
         documento.sostituisce = validazione_firmata(ciclo.pk)
     documento.illustrativo = documento.illustrativo or ciclo.dati_dimostrativi

@@ -192,7 +192,7 @@ def test_user_with_several_roles_sees_each_section(client, mondo):
     mondo.dirigente.groups.add(Group.objects.get(name=permessi.NUCLEO))
     testo = _testo(_scrivania(client, mondo.dirigente))
     assert "I tuoi obiettivi da rendicontare" in testo
-    assert "Nucleo di valutazione: obiettivi da esaminare" in testo
+    assert "Nucleo di valutazione: obiettivi e Relazioni da esaminare" in testo
     assert "Cicli della performance" not in testo
 
 
@@ -253,3 +253,28 @@ def test_amministratore_published_cycle_waits_for_the_nucleo_signature(client, m
     html = _scrivania(client, mondo.amministratore)
     assert "in attesa del documento di validazione" not in _testo(html)
     assert _link(html, "Pubblica la Relazione") == admin_url(Ciclo, "pubblica", mondo.chiuso.pk)
+
+
+def test_nucleo_is_asked_for_the_documento_di_validazione_of_a_published_relazione(client, mondo):
+    from validazione.models import DocumentoValidazione
+
+    Ciclo.objects.filter(pk=mondo.chiuso.pk).update(stato=Ciclo.Stato.PUBBLICATA)
+    html = _scrivania(client, mondo.nucleo)
+    assert "La Relazione è pubblicata e attende il documento di validazione del Nucleo." in _testo(html)
+    url = _link(html, "Scrivi il documento di validazione")
+    assert url == admin_url(DocumentoValidazione, "add") + f"?ciclo={mondo.chiuso.pk}"
+    assert client.get(url).status_code == 200  # the Nucleo may write it
+
+    # a draft already started: the desk opens it rather than starting another
+    from trasparenza.models import Pubblicazione
+
+    versione = Pubblicazione.objects.create(ciclo=mondo.chiuso, versione=1, impronta="0" * 64,
+                                            dati={}, html="")
+    bozza = DocumentoValidazione.objects.create(ciclo=mondo.chiuso, pubblicazione=versione)
+    html = _scrivania(client, mondo.nucleo)
+    assert _link(html, "Scrivi il documento di validazione") == admin_url(
+        DocumentoValidazione, "change", bozza.pk)
+
+    # validated: nothing left to write
+    Ciclo.objects.filter(pk=mondo.chiuso.pk).update(stato=Ciclo.Stato.VALIDATA)
+    assert "Scrivi il documento di validazione" not in _testo(_scrivania(client, mondo.nucleo))

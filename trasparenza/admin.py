@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from seregno_perf.sola_lettura import SolaLetturaMixin
 
@@ -23,5 +24,6 @@ class PubblicazioneAdmin(SolaLetturaMixin, admin.ModelAdmin):
 
     @admin.display(description="pagina pubblica")
     def link(self, obj):
-        url = f"/{obj.ciclo.ente.slug}/{obj.ciclo.anno}/versioni/{obj.versione}/"
+        url = reverse("trasparenza:relazione_versione", kwargs={
+            "ente": obj.ciclo.ente.slug, "anno": obj.ciclo.anno, "versione": obj.versione})
         return format_html('<a href="{}">{}</a>', url, url)

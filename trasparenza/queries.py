@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from obiettivi.models import Ciclo, Ente
@@ -142,8 +143,13 @@ def validazione_di(pubblicazione) -> dict | None:
         "esito_etichetta": documento.get_esito_display().lower(),
         "data": documento.firmato_il,
         "impronta": documento.impronta,
-        "url": f"/{ciclo.ente.slug}/{ciclo.anno}/validazione/",
+        "url": url_validazione(ciclo),
     }
+
+
+def url_validazione(ciclo) -> str:
+    """The public page of the cycle's signed documento di validazione (trasparenza/urls.py)."""
+    return reverse("trasparenza:validazione", kwargs={"ente": ciclo.ente.slug, "anno": ciclo.anno})
 
 
 def validazione_per_dati(ciclo) -> dict | None:
@@ -161,6 +167,6 @@ def validazione_per_dati(ciclo) -> dict | None:
         "esito": documento.esito,
         "data": timezone.localdate(documento.firmato_il).isoformat(),
         "impronta": documento.impronta,
-        "link": f"/{ciclo.ente.slug}/{ciclo.anno}/validazione/",
+        "link": url_validazione(ciclo),
         "versione_relazione": documento.pubblicazione.versione,
     }

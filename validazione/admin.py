@@ -16,6 +16,7 @@ from django.urls import path, reverse
 
 from obiettivi import permessi
 from obiettivi.models import Ciclo
+from trasparenza.queries import url_validazione
 
 from . import services
 from .models import DocumentoValidazione
@@ -124,7 +125,7 @@ class DocumentoValidazioneAdmin(admin.ModelAdmin):
                 ciclo = Ciclo.objects.select_related("ente").get(pk=documento.ciclo_id)
                 self.message_user(
                     request,
-                    f"Documento firmato e pubblicato: /{ciclo.ente.slug}/{ciclo.anno}/validazione/. "
+                    f"Documento firmato e pubblicato: {url_validazione(ciclo)}. "
                     f"Il ciclo è ora «{ciclo.get_stato_display()}».",
                     messages.SUCCESS,
                 )

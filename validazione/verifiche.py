@@ -569,37 +569,38 @@ def differenziazione(dati: DatiVerifiche) -> Verifica:
     )
 
 
-def barometro(dati: DatiVerifiche) -> Verifica:
+def _non_rilevati(dati: DatiVerifiche, voci, tipo: str, *, nome, misura, mancante: str,
+                  nessuna: str) -> list[Evidenza]:
+    """A failure for each of ``voci`` whose ``misura`` is not measured, or for having none."""
     evidenze = [
-        Evidenza(f"{s.codice} {s.servizio} — grado non rilevato", NON_SUPERATA, STANDARD, s.id,
-                 s.codice)
-        for s in dati.standard if s.grado is None
+        Evidenza(f"{voce.codice} {nome(voce)} — {mancante}", NON_SUPERATA, tipo, voce.id,
+                 voce.codice)
+        for voce in voci if misura(voce) is None
     ]
-    if not dati.standard:
-        evidenze.append(Evidenza("Il ciclo non ha standard del barometro della qualità.",
-                                 NON_SUPERATA, CICLO, dati.ciclo_id, str(dati.anno)))
+    if not voci:
+        evidenze.append(Evidenza(nessuna, NON_SUPERATA, CICLO, dati.ciclo_id, str(dati.anno)))
+    return evidenze
+
+
+def barometro(dati: DatiVerifiche) -> Verifica:
     return _verifica(
         "barometro", "Barometro della qualità",
         "Ogni standard del barometro della qualità ha il suo grado rilevato.",
         "D.Lgs. 150/2009, art. 8; SMVP dell'ente (PQua_Gen)",
-        evidenze,
+        _non_rilevati(dati, dati.standard, STANDARD, nome=lambda s: s.servizio,
+                      misura=lambda s: s.grado, mancante="grado non rilevato",
+                      nessuna="Il ciclo non ha standard del barometro della qualità."),
     )
 
 
 def indicatori_finanziari(dati: DatiVerifiche) -> Verifica:
-    evidenze = [
-        Evidenza(f"{f.codice} {f.nome} — valore non rilevato", NON_SUPERATA, FINANZIARIO, f.id,
-                 f.codice)
-        for f in dati.finanziari if f.valore is None
-    ]
-    if not dati.finanziari:
-        evidenze.append(Evidenza("Il ciclo non ha indicatori economico-finanziari.",
-                                 NON_SUPERATA, CICLO, dati.ciclo_id, str(dati.anno)))
     return _verifica(
         "indicatori-finanziari", "Indicatori economico-finanziari",
         "Ogni indicatore economico-finanziario ha il suo valore rilevato.",
         "D.Lgs. 150/2009, art. 8; SMVP dell'ente (PFin)",
-        evidenze,
+        _non_rilevati(dati, dati.finanziari, FINANZIARIO, nome=lambda f: f.nome,
+                      misura=lambda f: f.valore, mancante="valore non rilevato",
+                      nessuna="Il ciclo non ha indicatori economico-finanziari."),
     )
 
 

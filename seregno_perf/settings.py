@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "trasparenza",
     "validazione",
     "avvisi",
+    "individuale",
     "seregno_perf.apps.SeregnoPerfConfig",
 ]
 

@@ -121,6 +121,64 @@ def puo_vedere(user, obj):
     return dirige(user, area_di(obj))
 
 
+# --- performance individuale: the schede (personal data) ---------------------------------------
+#
+# A scheda is seen only by the people it concerns (issue 16, point 4): the person evaluated (their
+# user), their evaluator, the Nucleo for the role groups it proposes (``GruppoRuolo.nucleo_vede``,
+# the dirigenti) and the Amministratore, who manages the schede (HR) but reads the scores only
+# once a scheda is definitive. Nobody else, through any path: every list, page, export, PDF and
+# history of ``individuale`` asks these functions.
+
+def schede_visibili(user, queryset):
+    """``queryset`` of ``SchedaValutazione`` limited to the schede ``user`` may open."""
+    from django.db.models import Q
+
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_amministratore(user):
+        return queryset
+    condizione = Q(persona__utente=user) | Q(valutatore=user)
+    if is_nucleo(user):
+        condizione |= Q(gruppo__nucleo_vede=True)
+    return queryset.filter(condizione)
+
+
+def e_valutato(user, scheda):
+    """``user`` is the person ``scheda`` evaluates."""
+    return bool(user.is_authenticated and scheda.persona.utente_id == user.pk)
+
+
+def e_valutatore(user, scheda):
+    return bool(user.is_authenticated and user.is_active and scheda.valutatore_id == user.pk)
+
+
+def nucleo_della_scheda(user, scheda):
+    """The Nucleo sees (and proposes) the schede of the role groups it evaluates (dirigenti)."""
+    return bool(is_nucleo(user) and scheda.gruppo.nucleo_vede)
+
+
+def puo_vedere_scheda(user, scheda):
+    return bool(user.is_authenticated and user.is_active and (
+        is_amministratore(user) or e_valutato(user, scheda) or e_valutatore(user, scheda)
+        or nucleo_della_scheda(user, scheda)))
+
+
+# States from which the person evaluated reads the scores given to them.
+STATI_PUNTEGGI_AL_VALUTATO = ("presa_visione", "conciliazione", "definitiva")
+
+
+def vede_punteggi(user, scheda):
+    """Scores of ``scheda`` (components, total, bonus): the evaluator and the Nucleo always; the
+    person from the delivery of the evaluation; the Amministratore (HR) only once definitive."""
+    if not puo_vedere_scheda(user, scheda):
+        return False
+    if e_valutatore(user, scheda) or nucleo_della_scheda(user, scheda):
+        return True
+    if e_valutato(user, scheda):
+        return scheda.stato in STATI_PUNTEGGI_AL_VALUTATO
+    return scheda.stato == "definitiva"  # the Amministratore (HR)
+
+
 # --- which fields a role changes ------------------------------------------------------------
 
 TUTTI = None  # sentinel of ``campi_modificabili``: every field of the form

@@ -61,3 +61,32 @@ def costruisci_mondo_individuale():
     (mondo.persona_dir,) = servizi.crea_schede(mondo.aperto, dirigenti, mondo.area_b,
                                                [mondo.p_persona_dir], valutatore=mondo.sindaco)
     return mondo
+
+
+def mondo_del_modulo(django_db_setup, django_db_blocker):
+    """Build the world once per test module, inside a transaction rolled back at the end (as
+    ``tests/ruoli/conftest.py``); use with ``pytest.fixture(scope="module")``."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        blocco = transaction.atomic()
+        blocco.__enter__()
+        try:
+            yield costruisci_mondo_individuale()
+        finally:
+            transaction.set_rollback(True)
+            blocco.__exit__(None, None, None)
+
+
+def rinfresca(mondo):
+    """Each test sees the world as built (its own savepoint rolled back the writes) and the
+    per-user caches of ``obiettivi.permessi`` emptied."""
+    for obj in vars(mondo).values():
+        oggetti = obj.values() if isinstance(obj, dict) else [obj]
+        for o in oggetti:
+            if hasattr(o, "refresh_from_db"):
+                o.refresh_from_db()
+            for cache in ("_seregno_gruppi", "_seregno_aree", "_seregno_intestazione"):
+                if hasattr(o, cache):
+                    delattr(o, cache)
+    return mondo

@@ -119,7 +119,7 @@ def form_livelli(livelli):
 # --- the SMVP's bonus bands ------------------------------------------------------------------
 
 class FasciaPremioFormSet(BaseInlineFormSet):
-    """The bonus bands of an SMVP: the intervals' rule of the SMVP's own bands
+    """The bonus bands of an SMVP, if it has any: the intervals' rule of the SMVP's own bands
     (``scoring.valida_intervalli``) and quotas never decreasing as the score grows."""
 
     def clean(self):
@@ -132,6 +132,8 @@ class FasciaPremioFormSet(BaseInlineFormSet):
             and f.cleaned_data.get("da") is not None
         ]
         fasce = [scoring.DatiFascia(da=r["da"], a=r.get("a"), valore=r.get("quota")) for r in righe]
+        if not fasce:
+            return  # an SMVP without individual performance (no bands at all) is fine
         nome = "Fasce del premio"
         messaggi = scoring.valida_intervalli(nome, fasce, esito="una quota del premio")
         ordinate = sorted(fasce, key=lambda f: f.da)

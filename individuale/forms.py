@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from obiettivi import regole
 from obiettivi.forms import RegoleFormMixin
 from obiettivi.models import Area, Ciclo
 from seregno_perf import formati
@@ -80,8 +81,8 @@ class ObiettivoIndividualeFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(self.errors) or not self.controlla_pesi:
-            return
+        if any(self.errors) or not self.controlla_pesi or not self.has_changed():
+            return  # only when the objectives are being changed (another field may be saved alone)
         righe, tolti = [], []
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data:
@@ -105,13 +106,15 @@ def form_livelli(livelli):
     """The form of a behaviour score whose «livello» is one of the SMVP's scale (``livelli``:
     LivelloComportamento rows)."""
     scelte = [("", "—")] + [(l.valore, f"{l.valore} — {l.etichetta}") for l in livelli]
+    errore = regole.messaggio_scelta([str(l.valore) for l in livelli])
 
     class PunteggioComportamentoForm(RegoleFormMixin, forms.ModelForm):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             if "livello" in self.fields:
                 self.fields["livello"] = forms.TypedChoiceField(
-                    label="livello", choices=scelte, coerce=int, required=False, empty_value=None)
+                    label="livello", choices=scelte, coerce=int, required=False, empty_value=None,
+                    error_messages={"invalid_choice": errore})
 
     return PunteggioComportamentoForm
 

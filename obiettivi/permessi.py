@@ -443,7 +443,7 @@ APP_INDIVIDUALE = "individuale"
 MODELLI_SCHEDA = ("schedavalutazione", "obiettivoindividuale", "punteggiocomportamento")
 PERMESSI_VALUTA_SCHEDE = tuple(
     (APP_INDIVIDUALE, f"{azione}_{modello}") for modello in MODELLI_SCHEDA for azione in ("view", "change")
-)
+) + tuple((APP_INDIVIDUALE, f"{azione}_obiettivoindividuale") for azione in ("add", "delete"))
 PERMESSI_NUCLEO_INDIVIDUALE = PERMESSI_VALUTA_SCHEDE + tuple(
     (APP_INDIVIDUALE, f"view_{modello}") for modello in (
         "grupporuolo", "comportamento", "livellocomportamento", "fasciapremio",

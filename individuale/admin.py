@@ -76,6 +76,38 @@ class _SchedaCronologia(CronologiaItaliana):
         return super().context_for_delta_changes(delta)
 
 
+class _RigheNascosteMixin(TestoAggiungiMixin):
+    """An object outside ``get_queryset`` does not exist for the user, on every URL: change,
+    delete, history (django-simple-history would otherwise fall back to the object's last
+    historical row) — 404, not 403. The history is read-only (no revert, no single version)."""
+
+    formfield_overrides = CAMPI_ITALIANI
+    messaggio_404 = "Elemento inesistente o non visibile con il tuo ruolo."
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(self.messaggio_404)
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        request._oggetto_cronologia = self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A single past version is not shown (it would carry every field, scores included):
+        the history list says what changed, when and by whom."""
+        obj = self.get_object(request, unquote(object_id))
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]))
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return CronologiaItaliana(self.model, historical_record)
+
+
 # --- filters: their choices name only what the user may see ------------------------------------
 
 class _FiltroSchede(admin.SimpleListFilter):
@@ -216,8 +248,8 @@ class PunteggioComportamentoInline(_RigaSchedaInline):
 # --- schede ------------------------------------------------------------------------------------
 
 @admin.register(SchedaValutazione)
-class SchedaValutazioneAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
-    formfield_overrides = CAMPI_ITALIANI
+class SchedaValutazioneAdmin(_RigheNascosteMixin, SimpleHistoryAdmin):
+    messaggio_404 = "Scheda inesistente o non visibile con il tuo ruolo."
     inlines = [ObiettivoIndividualeInline, PunteggioComportamentoInline]
     change_form_template = "admin/individuale/schedavalutazione/change_form.html"
     list_display = ["persona", "anno", "gruppo", "area", "valutatore", "stato"]
@@ -249,8 +281,6 @@ class SchedaValutazioneAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("Scheda inesistente o non visibile con il tuo ruolo.")
         request._scheda_aperta = obj
         return obj
 
@@ -346,24 +376,11 @@ class SchedaValutazioneAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     # history: readable by whoever sees the scheda, without the scores they may not see
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_view(self, request, object_id, extra_context=None):
-        request._scheda_cronologia = self.get_object(request, unquote(object_id))
-        return super().history_view(request, object_id, extra_context)
-
     def get_historical_record_context_helper(self, request, historical_record):
-        scheda = getattr(request, "_scheda_cronologia", None)
+        scheda = getattr(request, "_oggetto_cronologia", None)
         nascosti = self._nascosti(request, scheda) if scheda is not None else \
             frozenset(permessi.CAMPI_PUNTEGGIO[SCHEDA])
         return _SchedaCronologia(self.model, historical_record, nascosti)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """A single past version is not shown (it would carry every field): the history list
-        says what changed, when and by whom."""
-        obj = self.get_object(request, unquote(object_id))
-        return HttpResponseRedirect(reverse("admin:individuale_schedavalutazione_history", args=[obj.pk]))
 
     # export and PDF: the visible schede selected, scores only where the user sees them
     @admin.action(description="Esporta in CSV le schede selezionate", permissions=["view"])
@@ -406,10 +423,11 @@ def _valore_csv(scheda, campo):
 # --- persons (HR) ------------------------------------------------------------------------------
 
 @admin.register(Persona)
-class PersonaAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
-    """The personnel register: the Amministratore (HR) only."""
+class PersonaAdmin(_RigheNascosteMixin, SimpleHistoryAdmin):
+    """The personnel register: the Amministratore (HR) only; for anyone else no person exists
+    here (404), nor in the autocomplete (403)."""
 
-    formfield_overrides = CAMPI_ITALIANI
+    messaggio_404 = "Persona inesistente o non visibile con il tuo ruolo."
     list_display = ["cognome", "nome", "matricola", "ente", "utente", "fittizia"]
     list_filter = ["ente", "fittizia"]
     search_fields = ["cognome", "nome", "matricola", "codice_fiscale"]
@@ -419,13 +437,8 @@ class PersonaAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["utente"]
 
     def get_queryset(self, request):
-        return permessi.persone_visibili(request.user, super().get_queryset(request))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("Persona inesistente o non visibile con il tuo ruolo.")
-        return obj
+        persone = super().get_queryset(request)
+        return permessi.persone_visibili(request.user, persone) if self._hr(request) else persone.none()
 
     def _hr(self, request):
         return permessi.is_amministratore(request.user)
@@ -449,14 +462,9 @@ class PersonaAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
         return self._hr(request) and request.user.has_perm("individuale.add_schedavalutazione")
 
     def get_search_results(self, request, queryset, search_term):
-        queryset = permessi.persone_visibili(request.user, queryset)
+        if not self._hr(request):  # the autocomplete of another admin reaches here too
+            queryset = queryset.none()
         return super().get_search_results(request, queryset, search_term)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return CronologiaItaliana(self.model, historical_record)
 
     @admin.action(description="Crea le schede di valutazione", permissions=["crea_schede"])
     def crea_schede(self, request, queryset):
@@ -506,10 +514,9 @@ class PersonaAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
 # --- funds -------------------------------------------------------------------------------------
 
 @admin.register(FondoPremi)
-class FondoPremiAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
+class FondoPremiAdmin(_RigheNascosteMixin, SimpleHistoryAdmin):
     """The bonus funds of a cycle: the Amministratore manages them, the Nucleo reads them."""
 
-    formfield_overrides = CAMPI_ITALIANI
     list_display = ["nome", "ciclo", "area", "gruppo", "importo_euro"]
     list_filter = ["ciclo"]
     list_select_related = ["ciclo__ente", "area", "gruppo"]
@@ -529,9 +536,3 @@ class FondoPremiAdmin(TestoAggiungiMixin, SimpleHistoryAdmin):
     @admin.display(description="importo stanziato", ordering="importo")
     def importo_euro(self, obj):
         return formati.euro(obj.importo)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return CronologiaItaliana(self.model, historical_record)

@@ -172,3 +172,15 @@ def test_due_fondi_con_lo_stesso_ambito_rifiutati(client, mondo):
         "gruppo": mondo.gruppi["dirigente"].pk, "importo": "40.000", "atto": ""}, HTTP_HOST="127.0.0.1")
     assert risposta.status_code == 302
     assert FondoPremi.objects.get(nome="Fondo dei dirigenti").importo == Decimal("40000")
+
+
+def test_il_dirigente_valutato_non_legge_la_sua_valutazione_prima_della_consegna(client, mondo):
+    SchedaValutazione.objects.filter(pk=mondo.lavori.pk).update(
+        stato="valutazione", commento_valutatore="Giudizio riservato", punteggio_ente=Decimal("80"))
+    PunteggioComportamento.objects.filter(scheda=mondo.lavori).update(livello=2, commento="Da migliorare")
+    pagina = _pagina(client, mondo.dirigente, mondo.lavori)
+    html = pagina.content.decode()
+    assert "Giudizio riservato" not in html and "Da migliorare" not in html and "80,00" not in html
+    SchedaValutazione.objects.filter(pk=mondo.lavori.pk).update(stato="presa_visione")
+    html = _pagina(client, mondo.dirigente, mondo.lavori).content.decode()
+    assert "Giudizio riservato" in html and "Da migliorare" in html

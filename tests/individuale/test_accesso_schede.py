@@ -194,3 +194,12 @@ def test_il_pdf_delle_schede_una_per_pagina_senza_punteggi_nascosti(client, mond
     testo = "\n".join(p.extract_text() for p in pdf.pages)
     assert len(pdf.pages) == 1 and "Verdi" not in testo and "87,50" in testo
     assert re.search(r"Punteggio finale\s*87,50", testo)
+
+
+def test_il_sindaco_entra_nell_admin_e_trova_le_sue_schede(client, mondo):
+    c = _client(client, mondo.sindaco)
+    pagina = c.get("/admin/", HTTP_HOST="127.0.0.1")
+    assert pagina.status_code == 200
+    html = pagina.content.decode()
+    assert reverse(LISTA) in html
+    assert reverse("admin:individuale_persona_changelist") not in html

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -72,24 +73,27 @@ def cicli_view(request, *, model_admin):
     })
 
 
-def _tabelle(premi) -> list[dict]:
-    """Per fund: its result and its rows (quota + the scheda's data), for the template."""
-    return [
-        {"fondo": fondo, "righe": [(q, premi.scheda(q.scheda_id)) for q in fondo.quote]}
-        for fondo in premi.fondi
-    ]
+PER_PAGINA = 250  # people per page: the whole calculation is made, the page shows a slice
+
+
+def _righe(premi, pagina) -> list[tuple]:
+    """The people of one page: (quota, the scheda's data, the fund's name), fund by fund."""
+    nomi = {f.fondo_id: f.nome for f in premi.fondi}
+    return [(q, premi.scheda(q.scheda_id), nomi[q.fondo_id]) for q in pagina.object_list]
 
 
 def premi_view(request, ciclo_id, *, model_admin):
     _controlla(request)
     ciclo = _ciclo(ciclo_id)
     premi = premi_ciclo(ciclo)
+    pagina = Paginator(premi.quote, PER_PAGINA).get_page(request.GET.get("pagina"))
     return TemplateResponse(request, "admin/individuale/premi.html", {
         **model_admin.admin_site.each_context(request),
         "title": f"Calcolo dei premi — {ciclo.ente} {ciclo.anno}",
         "ciclo": ciclo,
         "premi": premi,
-        "tabelle": _tabelle(premi),
+        "pagina": pagina,
+        "righe": _righe(premi, pagina),
         "rifiuto": motivo_rifiuto_esportazione(ciclo),
         "formati": FORMATI_ESPORTAZIONE,
         "opts": model_admin.model._meta,

@@ -152,3 +152,8 @@ def test_query_costanti(n, django_assert_num_queries):
     cliente.get(url)  # the session and the user, once
     with django_assert_num_queries(15):  # session, user, groups, cycle, premi_ciclo (8), menu (3)
         assert cliente.get(url).status_code == 200
+    if n == 1000:  # 250 people a page, the whole calculation behind each
+        ultima = cliente.get(url, {"pagina": 4}).content.decode()
+        assert "Pagina 4 di 4" in ultima and "« Pagina precedente" in ultima
+        assert premi.scheda(premi.quote[-1].scheda_id).matricola in ultima
+        assert premi.scheda(premi.quote[0].scheda_id).matricola not in ultima

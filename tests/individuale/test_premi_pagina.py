@@ -157,3 +157,45 @@ def test_query_costanti(n, django_assert_num_queries):
         assert "Pagina 4 di 4" in ultima and "« Pagina precedente" in ultima
         assert premi.scheda(premi.quote[-1].scheda_id).matricola in ultima
         assert premi.scheda(premi.quote[0].scheda_id).matricola not in ultima
+
+
+@pytest.mark.parametrize("stato", [Ciclo.Stato.VALIDATA, Ciclo.Stato.PUBBLICATA])
+def test_pagine_in_italiano(ciclo, stato):
+    """The admin walk's reader (tests/ruoli/passeggiata.py) on the pages with people, funds and
+    the refusal: no English word, no grammar slip."""
+    from tests.ruoli.passeggiata import leggi_pagina, problemi
+
+    Ciclo.objects.filter(pk=ciclo.pk).update(stato=stato)
+    FondoPremi.objects.create(ciclo=ciclo, nome="Fondo vuoto dei dirigenti", importo=D(10),
+                              gruppo=ciclo.smvp.gruppi_ruolo.get(codice="dirigente"), area=None)
+    cliente = _cliente("hr", permessi.AMMINISTRATORE)
+    for url in (reverse("admin:individuale_premi", args=[ciclo.pk]), reverse("admin:individuale_premi_cicli"),
+                reverse("admin:individuale_fondopremi_changelist"), reverse("admin:individuale_fondopremi_add")):
+        risposta = cliente.get(url)
+        assert risposta.status_code == 200, url
+        assert problemi(leggi_pagina(risposta.content.decode())) == [], url
+
+
+def test_fondo_dall_admin_con_importo_all_italiana_e_regole(ciclo):
+    from tests.ruoli.passeggiata import leggi_pagina, problemi
+
+    cliente = _cliente("hr", permessi.AMMINISTRATORE)
+    area = ciclo.aree.get(codice="A2")
+    url = reverse("admin:individuale_fondopremi_add")
+    dati = {"ciclo": ciclo.pk, "nome": "Fondo area due", "area": area.pk, "gruppo": "", "importo": "40.000", "atto": ""}
+    risposta = cliente.post(url, dati)
+    assert risposta.status_code == 302, risposta.content.decode()[-3000:]
+    fondo = FondoPremi.objects.get(nome="Fondo area due")
+    assert fondo.importo == D(40000)
+    doppio = cliente.post(url, {**dati, "nome": "Doppio", "importo": "1.250,5"})
+    assert doppio.status_code == 200
+    assert "Il ciclo ha già un fondo per la stessa area e lo stesso gruppo di ruolo («Fondo area due»)" in doppio.content.decode()
+    altro, _ = crea_ciclo(slug="altro", anno=2022)
+    estranea = cliente.post(url, {**dati, "ciclo": altro.pk, "nome": "Estranea"})
+    assert "non è dell&#x27;organigramma del ciclo 2022" in estranea.content.decode()
+    fondo.importo = D("41000.50")
+    fondo.save()
+    storia = cliente.get(reverse("admin:individuale_fondopremi_history", args=[fondo.pk]))
+    assert storia.status_code == 200 and problemi(leggi_pagina(storia.content.decode())) == []
+    elenco = cliente.get(reverse("admin:individuale_fondopremi_changelist")).content.decode()
+    assert "41.000,50 €" in elenco

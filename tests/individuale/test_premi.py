@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from individuale import queries
+from valutazione.scoring import arrotonda
 from individuale.models import FondoPremi, ObiettivoIndividuale, PunteggioComportamento, SchedaValutazione
 
 from .dati_calcolo import crea_ciclo, crea_scheda, gruppi_del_ciclo
@@ -70,7 +71,10 @@ def test_schede_scoperte_e_fondo_senza_valutati_positivamente(ciclo_con_fondi):
 
 def test_punteggio_finale_registrato_o_calcolato_e_parti_organizzativa_e_individuale(ciclo_con_fondi):
     ciclo, aree, g, fondi = ciclo_con_fondi
-    dip = g["dipendente"]  # weights 0 / 30 / 30 / 40 / 0
+    dip = g["dipendente"]  # weights 10 / 30 / 20 / 40 / 0 (individuale.predefiniti)
+    assert [dip.peso_ente, dip.peso_area, dip.peso_obiettivi, dip.peso_comportamenti] == [10, 30, 20, 40]
+    ente = queries.punteggi_organizzativi(ciclo)["ente"]
+    assert ente is not None
     # Not recorded: computed now, area uno's live score 95 (4,75 × 20).
     calcolata = crea_scheda(ciclo, dip, aree["a1"], None, "020")
     ObiettivoIndividuale.objects.create(scheda=calcolata, descrizione="Pratiche", peso=D(100), risultato=D(80))
@@ -80,18 +84,21 @@ def test_punteggio_finale_registrato_o_calcolato_e_parti_organizzativa_e_individ
     conciliata = crea_scheda(ciclo, dip, aree["a1"], 70, "021", punteggio_area=D(50))
     premi = queries.premi_ciclo(ciclo)
     a = premi.scheda(calcolata.pk)
-    # 30 × 95 + 30 × 80 + 40 × 80 = 8.450 / 100 = 84,50; organisational part 30 × 95 / 100 = 28,50
-    assert a.punteggio == D("84.50") and a.punteggio_organizzativo == D("28.50")
-    assert a.punteggio_individuale == D("56.00")
+    # (10 × ente + 30 × 95 + 20 × 80 + 40 × 80) / 100; organisational part (10 × ente + 30 × 95) / 100
+    organizzativo = arrotonda((10 * ente + 30 * 95) / D(100))
+    assert a.punteggio == arrotonda((10 * ente + 30 * 95 + 20 * 80 + 40 * 80) / D(100))
+    assert a.punteggio_organizzativo == organizzativo
+    assert a.punteggio_individuale == a.punteggio - organizzativo == D("48.00")
     assert "calcolato ora" in a.fonte_punteggio
     b = premi.scheda(conciliata.pk)
-    assert b.punteggio == D(70) and b.punteggio_organizzativo == D("15.00") and b.punteggio_individuale == D("55.00")
+    assert b.punteggio == D(70) and b.punteggio_organizzativo == arrotonda((10 * ente + 30 * 50) / D(100))
+    assert b.punteggio_individuale == 70 - b.punteggio_organizzativo
 
     righe = queries.righe_premi(ciclo)
     assert righe[0] == list(queries.INTESTAZIONI_PREMI)
     (riga,) = [r for r in righe[1:] if r[0] == "020"]
     assert riga[1:6] == ["CF020", "Cognome 020", "Nome", "Area uno", "Dipendenti"]
-    assert riga[6] == "Fondo area uno" and riga[9:12] == [D("28.50"), D("56.00"), D("84.50")]
+    assert riga[6] == "Fondo area uno" and riga[9:12] == [organizzativo, D("48.00"), a.punteggio]
     assert sum(r[-1] for r in righe[1:]) == D("999.99")
 
 

@@ -2,7 +2,6 @@
 the export refused until the Nucleo has validated the Relazione; Italian numbers in the CSV;
 query counts the same at 50 and 1.000 schede (``premi_ciclo`` and the page)."""
 
-import importlib
 import io
 from decimal import Decimal
 
@@ -10,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
-from django.urls import clear_url_caches, reverse
+from django.urls import reverse
 
 from individuale import queries
 from individuale.models import FondoPremi
@@ -22,18 +21,6 @@ from .dati_calcolo import crea_ciclo
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture(scope="module", autouse=True)
-def pagine_registrate():
-    """``individuale.admin`` imports ``admin_premi`` (wired at merge); here, register it and
-    rebuild the admin's URLs so that the tests do not depend on that import."""
-    import individuale.admin_premi  # noqa: F401
-    import seregno_perf.urls
-
-    importlib.reload(seregno_perf.urls)
-    clear_url_caches()
-    yield
 
 
 def _cliente(username, ruolo=None, **campi):
@@ -116,8 +103,7 @@ def test_nessun_altro_vede_il_calcolo_ne_esporta(ciclo, ruolo):
         utente = get_user_model().objects.get(username="altro")
         utente.user_permissions.set(Permission.objects.filter(content_type__app_label="individuale"))
     for url in (reverse("admin:individuale_premi_cicli"), reverse("admin:individuale_premi", args=[ciclo.pk]),
-                reverse("admin:individuale_premi_esporta", args=[ciclo.pk, "csv"]),
-                reverse("admin:individuale_fondopremi_changelist")):
+                reverse("admin:individuale_premi_esporta", args=[ciclo.pk, "csv"])):
         risposta = cliente.get(url)
         assert risposta.status_code == 403, url
         assert b"Cognome" not in risposta.content and b"Fittizio" not in risposta.content

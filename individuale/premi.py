@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -114,7 +114,7 @@ def esporta_view(request, ciclo_id, formato, *, model_admin):
     _controlla(request)
     ciclo = _ciclo(ciclo_id)
     if formato not in FORMATI_ESPORTAZIONE:
-        raise PermissionDenied(f"Formato «{formato}» non previsto: scegliere CSV o XLSX.")
+        raise Http404(f"Formato «{formato}» non previsto: scegliere CSV o XLSX.")
     rifiuto = motivo_rifiuto_esportazione(ciclo)
     if rifiuto:
         model_admin.message_user(request, rifiuto, messages.ERROR)

@@ -122,7 +122,7 @@ ORDINE_COMPORTAMENTI = ("comportamento__ordine", "comportamento__codice")
 
 
 def dati_scheda(scheda: SchedaValutazione, organizzativi: dict | None = None) -> calcolo.DatiScheda:
-    """The plain data of ``scheda`` as saved (4 queries; 14 when the cycle's live
+    """The plain data of ``scheda`` as saved (3 queries; 13 when the cycle's live
     organisational figures are needed and not given)."""
     valori = {c: getattr(scheda, c) for c in CAMPI_SCHEDA}
     if organizzativi is None and _servono_organizzativi(valori):
@@ -137,8 +137,9 @@ def dati_scheda(scheda: SchedaValutazione, organizzativi: dict | None = None) ->
         for riga in PunteggioComportamento.objects.filter(scheda=scheda).order_by(*ORDINE_COMPORTAMENTI)
         .values_list(*CAMPI_COMPORTAMENTO)
     ]
-    smvp_id = GruppoRuolo.objects.filter(pk=scheda.gruppo_id).values_list("smvp_id", flat=True).first()
-    return _dati(valori, obiettivi, comportamenti, _massimo_livelli(smvp_id), organizzativi)
+    massimo = (LivelloComportamento.objects.filter(smvp__gruppi_ruolo=scheda.gruppo_id)
+               .aggregate(m=Max("valore"))["m"])  # the top of the scale of the group's SMVP
+    return _dati(valori, obiettivi, comportamenti, massimo, organizzativi)
 
 
 def risultato_scheda(scheda: SchedaValutazione, organizzativi: dict | None = None) -> calcolo.RisultatoScheda:

@@ -44,7 +44,6 @@ def misura(n: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    import individuale.admin_premi  # noqa: F401  (the admin's URLs, whoever imports it)
     from individuale import premi, queries
     from individuale.synthetic import genera_schede
     from obiettivi.models import Ciclo

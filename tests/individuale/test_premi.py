@@ -106,12 +106,22 @@ def test_risultato_scheda_usa_i_punteggi_registrati_altrimenti_quelli_del_ciclo(
         ciclo_con_fondi, django_assert_max_num_queries):
     ciclo, aree, g, _ = ciclo_con_fondi
     scheda = crea_scheda(ciclo, g["dirigente"], aree["s11"], None, "030", punteggio_ente=D(77))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         r = queries.risultato_scheda(scheda)
     per = {c.codice: c for c in r.componenti}
     assert per["ente"].punteggio == D(77) and "Registrato nella scheda" in per["ente"].spiegazione.note[0]
     assert per["area"].punteggio == D("95.00") and "Calcolato ora" in per["area"].spiegazione.note[0]
     assert not r.completa and "nessun obiettivo individuale assegnato" in r.mancanti
     scheda.punteggio_area = D(60)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         queries.risultato_scheda(scheda)
+
+
+def test_ciclo_senza_smvp_nessun_premio(ciclo_con_fondi):
+    ciclo, aree, g, fondi = ciclo_con_fondi
+    crea_scheda(ciclo, g["dipendente"], aree["a2"], 90, "040")
+    ciclo.smvp = None
+    ciclo.save(update_fields=["smvp"])
+    premi = queries.premi_ciclo(ciclo)
+    assert premi.senza_regole and premi.distribuito == 0 and len(premi.quote) == 1
+    assert premi.quote[0].importo == 0 and premi.quote[0].fascia == ""

@@ -93,7 +93,7 @@ def test_esportazione_csv_e_xlsx(ciclo):
     valori = list(foglio.iter_rows(values_only=True))
     assert list(valori[0]) == list(queries.INTESTAZIONI_PREMI) and len(valori) == 31
     assert sum(D(str(r[-1])) for r in valori[1:]) == D("30000")
-    assert cliente.get(reverse("admin:individuale_premi_esporta", args=[ciclo.pk, "pdf"])).status_code == 403
+    assert cliente.get(reverse("admin:individuale_premi_esporta", args=[ciclo.pk, "pdf"])).status_code == 404
 
 
 @pytest.mark.parametrize("ruolo", [permessi.NUCLEO, permessi.DIRIGENTE, None])

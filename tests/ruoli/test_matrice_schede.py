@@ -11,6 +11,9 @@ evaluated person of the scheda ``dirigente_a``), ``dirigente_b``, the Sindaco (g
 «Valutatore», evaluator of the dirigenti), a plain user without admin rights (Rossi himself)
 and a superuser.
 
+Then the scheda of dirigente_a through its seven states: who reads its scores, who changes
+something (98 cases).
+
 The expected answer comes from the policy below, written from the issue and independent of
 ``obiettivi.permessi``. Each answer is one of: ``si`` (done / shown), ``no`` (403, or the row
 missing from a list, a search, an export or an autocomplete), ``404`` (the object does not exist
@@ -197,7 +200,7 @@ CASI_OBIETTIVO = [(r, o, a) for r in RUOLI for a in AMBITI for o in OPERAZIONI_O
 
 
 def test_la_matrice_ha_piu_di_cento_casi():
-    assert len(CASI_SCHEDA) + len(CASI_PERSONA) + len(CASI_FONDO) + len(CASI_OBIETTIVO) >= 100 + 300
+    assert len(CASI_SCHEDA) + len(CASI_PERSONA) + len(CASI_FONDO) + len(CASI_OBIETTIVO) + len(CASI_STATI) >= 100 + 400
 
 
 @pytest.mark.parametrize("ruolo,operazione,ambito", CASI_SCHEDA)
@@ -252,3 +255,57 @@ def test_il_dirigente_dei_lavori_pubblici_vede_il_suo_personale_e_la_propria_sch
     risposta = client.get(reverse("admin:individuale_schedavalutazione_changelist"), **H)
     assert {s.pk for s in risposta.context["cl"].result_list} == {mondo.rossi.pk, mondo.bianchi.pk, mondo.lavori.pk}
     assert client.get(_url(mondo.verdi, "change"), **H).status_code == 404
+
+
+# --- through the states: who reads the scores, who changes something --------------------------
+# On the scheda of dirigente_a: the person evaluated is dirigente_a, the evaluator the Sindaco,
+# the Nucleo proposes it, HR manages it.
+
+STATI = ("bozza", "colloquio_iniziale", "colloquio_intermedio", "valutazione", "presa_visione",
+         "conciliazione", "definitiva")
+
+
+def atteso_per_stato(ruolo, operazione, stato):
+    if ruolo == "impiegato":
+        return "login"
+    if not vede_scheda(ruolo, "dirigente_a"):
+        return "404"
+    valutatore, nucleo, valutato = ruolo == "sindaco", ruolo == "nucleo", ruolo == "dirigente_a"
+    if operazione == "punteggi":
+        # «the person sees their scores from presa visione; HR only when definitive»; the
+        # evaluator and the Nucleo always
+        if valutatore or nucleo:
+            return "si"
+        if valutato:
+            return "si" if stato in ("presa_visione", "conciliazione", "definitiva") else "no"
+        return "si" if stato == "definitiva" else "no"
+    # change
+    if stato in ("bozza", "colloquio_iniziale", "colloquio_intermedio"):
+        return "si" if ruolo in HR or valutatore else "no"
+    if stato == "valutazione":
+        return "si" if ruolo in HR or valutatore or nucleo else "no"
+    if stato == "conciliazione":
+        return "si" if ruolo in HR or valutatore else "no"
+    return "no"  # presa visione (the person signs from their page), definitiva
+
+
+CASI_STATI = [(r, o, s) for r in RUOLI for s in STATI for o in ("punteggi", "change")]
+
+
+@pytest.mark.parametrize("ruolo,operazione,stato", CASI_STATI)
+def test_scheda_di_un_dirigente_per_stato(client, mondo, ruolo, operazione, stato):
+    from decimal import Decimal
+
+    from individuale.models import SchedaValutazione
+
+    SchedaValutazione.objects.filter(pk=mondo.lavori.pk).update(
+        stato=stato, punteggio_ente=Decimal("83.25"), punteggio_finale=Decimal("77.75"))
+    client.force_login(getattr(mondo, UTENTI[ruolo]))
+    if operazione == "change":
+        ottenuto = _cambia(client, mondo.lavori)
+    else:
+        pagina = client.get(_url(mondo.lavori, "change"), **H)
+        ottenuto = _esito(pagina, presente=lambda r: "83,25" in r.content.decode())
+        if ottenuto == "no":  # not shown anywhere else either: list, history
+            assert "77,75" not in client.get(_lista(mondo.lavori), **H).content.decode()
+    assert ottenuto == atteso_per_stato(ruolo, operazione, stato)

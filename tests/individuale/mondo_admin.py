@@ -106,7 +106,8 @@ def schede_per_la_passeggiata(ciclo, dirigente="dirigente.lavori-pubblici"):
     utente = utenti.get(username=dirigente)
 
     def persona(cognome, matricola, utente=None):
-        return Persona.objects.get_or_create(
+        gia = Persona.objects.filter(ente=ciclo.ente, utente=utente).first() if utente else None
+        return gia or Persona.objects.get_or_create(
             ente=ciclo.ente, matricola=matricola,
             defaults={"cognome": cognome, "nome": "Passeggiata", "utente": utente, "fittizia": True})[0]
 

@@ -49,3 +49,29 @@ def test_la_lista_delle_schede_ha_le_stesse_query_a_50_e_a_1000(client, django_a
     client.force_login(mondo.amministratore)
     with django_assert_max_num_queries(MASSIMO):
         client.get(reverse("admin:individuale_schedavalutazione_changelist"), HTTP_HOST="127.0.0.1")
+
+
+def test_elenco_delle_persone_e_dati_del_pdf_con_query_fisse(client, django_assert_max_num_queries):
+    from individuale import stampa
+    from individuale.models import SchedaValutazione
+
+    mondo = mondo_admin.costruisci_mondo_individuale()
+    url = reverse("admin:individuale_persona_changelist")
+    client.force_login(mondo.amministratore)
+
+    def conta():
+        with CaptureQueriesContext(connection) as query:
+            assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 200
+        vars(mondo.amministratore).pop("_seregno_gruppi", None)  # permessi's per-user cache
+        with CaptureQueriesContext(connection) as query_pdf:
+            dati = stampa.dati_schede(SchedaValutazione.objects.all(), mondo.amministratore)
+        return len(query), len(query_pdf), len(dati)
+
+    pochi = conta()
+    servizi.crea_schede(mondo.aperto, mondo.gruppi["dipendente"], mondo.area_a, _persone(mondo, 300, 0))
+    molti = conta()
+    assert (pochi[2], molti[2]) == (5, 305)
+    assert pochi[:2] == molti[:2]
+    with django_assert_max_num_queries(pochi[0]):
+        client.get(url, HTTP_HOST="127.0.0.1")
+    assert pochi[1] <= 4  # the user's groups, then one query each for schede, objectives, behaviours

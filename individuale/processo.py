@@ -144,11 +144,12 @@ CHI = {
     "rendi_definitiva": ("valutatore", "amministratore"),
     "esito_conciliazione": ("valutatore", "amministratore"),
 }
+# «spetta solo …»
 DESCRIZIONE_CHI = {
-    "valutatore": "il valutatore della scheda",
-    "valutato": "la persona valutata",
-    "nucleo": "il Nucleo di valutazione",
-    "amministratore": "un Amministratore",
+    "valutatore": "al valutatore della scheda",
+    "valutato": "alla persona valutata",
+    "nucleo": "al Nucleo di valutazione",
+    "amministratore": "a un Amministratore",
 }
 TESTO_MASSIMO = 5000
 
@@ -439,10 +440,10 @@ def esegui(scheda, azione: str, utente, *, oggi=None, **dati):
     if scheda.stato not in da:
         raise ErroreProcesso(
             f"«{etichetta}» non è possibile: la scheda è in «{Stato(scheda.stato).label}» "
-            f"(serve «{' o '.join(Stato(s).label for s in da)}»).")
+            f"(serve {' o '.join(f'«{Stato(s).label}»' for s in da)}).")
     if not ruoli.intersection(CHI[azione]):
         chi = " o ".join(DESCRIZIONE_CHI[r] for r in CHI[azione])
-        raise ErroreProcesso(f"«{etichetta}» spetta solo a {chi}.")
+        raise ErroreProcesso(f"«{etichetta}» spetta solo {chi}.")
     if not _disponibile(scheda, azione, ruoli):
         raise ErroreProcesso(_perche_non_disponibile(scheda, azione))
     valori, errori = _verifica(scheda, azione, utente, oggi, dati)

@@ -38,6 +38,8 @@ def _privata(risposta):
     cache = risposta["Cache-Control"]
     assert "private" in cache and "no-store" in cache, cache
     assert risposta["X-Robots-Tag"] == "noindex, nofollow"
+    politica = risposta["Content-Security-Policy"]
+    assert "script-src 'self'" in politica and "'unsafe-inline'" not in politica
 
 
 def test_urls():

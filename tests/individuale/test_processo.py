@@ -338,7 +338,7 @@ def test_dirigente_delivered_only_after_the_nucleo_proposal(mondo, queries_finte
     with pytest.raises(processo.ErroreProcesso, match="Nucleo di valutazione non ha ancora"):
         processo.esegui(scheda, "consegna_valutazione", mondo.sindaco, oggi=OGGI,
                         data=datetime.date(ANNO + 1, 2, 20))
-    with pytest.raises(processo.ErroreProcesso, match="spetta solo a il Nucleo"):
+    with pytest.raises(processo.ErroreProcesso, match="spetta solo al Nucleo di valutazione"):
         processo.esegui(scheda, "proposta_nucleo", mondo.sindaco, oggi=OGGI)
     processo.esegui(scheda, "proposta_nucleo", mondo.nucleo, oggi=OGGI)
     scheda = processo.esegui(scheda, "consegna_valutazione", mondo.sindaco, oggi=OGGI,
@@ -352,7 +352,7 @@ def test_dirigente_delivered_only_after_the_nucleo_proposal(mondo, queries_finte
 def test_no_nucleo_proposal_for_staff(mondo, queries_finte):
     scheda = porta_a(mondo.scheda, S.VALUTAZIONE, mondo)
     assert processo.azioni_possibili(scheda, mondo.nucleo, oggi=OGGI) == []
-    with pytest.raises(processo.ErroreProcesso, match="spetta solo a il Nucleo|solo le schede"):
+    with pytest.raises(processo.ErroreProcesso, match="spetta solo al Nucleo|solo le schede"):
         processo.esegui(scheda, "proposta_nucleo", mondo.nucleo, oggi=OGGI)
 
 
@@ -367,7 +367,7 @@ def test_paper_signature_recorded_for_the_person(mondo, queries_finte):
         "Firma per presa visione degli obiettivi (per conto della persona)")
     # with a login, nobody signs for the person
     altra = porta_a(mondo.scheda, S.COLLOQUIO_INIZIALE, mondo)
-    with pytest.raises(processo.ErroreProcesso, match="spetta solo a la persona valutata"):
+    with pytest.raises(processo.ErroreProcesso, match="spetta solo alla persona valutata"):
         processo.esegui(altra, "firma_assegnazione", mondo.valutatore, oggi=OGGI)
 
 

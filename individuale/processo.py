@@ -454,17 +454,21 @@ def esegui(scheda, azione: str, utente, *, oggi=None, **dati):
         valori.update(punteggio_ente=scheda.punteggio_ente, punteggio_area=scheda.punteggio_area)
     for campo, valore in valori.items():
         setattr(scheda, campo, valore)
+    campi = set(valori)
     if a is not None:
         scheda.stato = a
+        campi.add("stato")
     if a == Stato.DEFINITIVA:
         scheda.data_definitiva = timezone.now()
         if scheda.conciliazione_punteggio is not None and azione == "esito_conciliazione":
             scheda.punteggio_finale = scheda.conciliazione_punteggio
         else:
             scheda.punteggio_finale = _queries().risultato_scheda(scheda).punteggio
+        campi.update({"data_definitiva", "punteggio_finale"})
     scheda._change_reason = _dettaglio(azione, valori, ruoli, utente, scheda)
     scheda._history_user = utente
-    scheda.save()
+    # only what the action changes: an admin form saved at the same time keeps its own fields
+    scheda.save(update_fields=sorted(campi) or None)
     return scheda
 
 

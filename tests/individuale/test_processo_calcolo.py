@@ -63,3 +63,28 @@ def test_organisational_scores_and_final_score(mondo):
     scheda = processo.esegui(scheda, "firma_presa_visione", mondo.valutato, oggi=OGGI)
     scheda = processo.esegui(scheda, "rinuncia_conciliazione", mondo.valutato, oggi=OGGI)
     assert scheda.stato == S.DEFINITIVA and scheda.punteggio_finale == atteso
+
+
+@pytest.mark.parametrize("obiettivi", [2, 20])
+def test_the_persons_page_with_its_scores_in_fixed_queries(mondo, obiettivi,
+                                                           django_assert_max_num_queries):
+    """The person's page once the evaluation is delivered (scores, components, timeline): the
+    same queries with 2 or 20 objectives."""
+    from django.test import Client
+
+    ObiettivoIndividuale.objects.filter(scheda=mondo.scheda).delete()
+    for n in range(obiettivi):
+        ObiettivoIndividuale.objects.create(scheda=mondo.scheda, descrizione=f"Obiettivo {n}",
+                                            peso=D(100) / obiettivi, risultato=D("90"), ordine=n)
+    if sum(o.peso for o in mondo.scheda.obiettivi.all()) != 100:  # 100 / 20 is exact; keep it so
+        pytest.fail("pesi non esatti")
+    PunteggioComportamento.objects.filter(scheda=mondo.scheda).update(livello=4)
+    scheda = porta_a(mondo.scheda, S.PRESA_VISIONE, mondo)
+    client = Client()
+    client.force_login(mondo.valutato)
+    with django_assert_max_num_queries(12):
+        risposta = client.get(f"/valutazione-individuale/schede/{scheda.pk}/", HTTP_HOST="127.0.0.1")
+    assert risposta.status_code == 200
+    testo = risposta.content.decode()
+    assert testo.count("Obiettivo ") >= obiettivi
+    assert f"{queries.risultato_scheda(scheda).punteggio}".replace(".", ",") in testo

@@ -263,7 +263,7 @@ def test_outcome_of_the_conciliazione_sets_the_final_score(mondo, queries_finte)
 def test_objectives_weights_must_sum_to_100(mondo, queries_finte):
     ObiettivoIndividuale.objects.filter(scheda=mondo.scheda, peso=D("40")).update(peso=D("30"))
     with pytest.raises(processo.ErroreProcesso,
-                       match="I pesi degli obiettivi individuali sommano a 90: devono sommare a 100"):
+                       match="La somma dei pesi degli obiettivi individuali è 90: deve essere 100"):
         processo.esegui(mondo.scheda, "assegna_obiettivi", mondo.valutatore, oggi=OGGI,
                         data=datetime.date(ANNO, 1, 15))
 
@@ -281,28 +281,34 @@ def test_a_scheda_without_objectives_cannot_be_assigned(mondo, queries_finte):
 
 
 def test_mandatory_objective_minimum_weight(mondo, queries_finte):
-    """30 % of the total on a 40 % objectives' component: at least 75 % of the objectives."""
+    """30 % of the total: 60 % of a 40 % objectives' component is 24 % of the total."""
     obbligatorio = ObiettivoObbligatorio.objects.create(
         smvp=mondo.smvp, codice="TP", descrizione="Tempestività dei pagamenti",
         peso_minimo=D("30"), base_peso="totale")
     ObiettivoIndividuale.objects.filter(scheda=mondo.scheda, peso=D("60")).update(
         obbligatorio=obbligatorio)
     with pytest.raises(processo.ErroreProcesso,
-                       match="L'obiettivo obbligatorio TP pesa 60 %: per legge almeno 75 %"):
+                       match="L'obiettivo obbligatorio «TP» pesa 24 % del punteggio totale: deve "
+                             "pesare almeno 30 %"):
         processo.esegui(mondo.scheda, "assegna_obiettivi", mondo.valutatore, oggi=OGGI,
                         data=datetime.date(ANNO, 1, 15))
 
 
 def test_errori_assegnazione_is_pure():
-    assert processo.errori_assegnazione(
-        pesi_scheda={"ente": D("50"), "obiettivi": D("50")},
-        obiettivi=[{"descrizione": "A", "peso": D("100")}], n_comportamenti=0) == []
-    assert processo.errori_assegnazione(
-        pesi_scheda={"ente": D("50"), "obiettivi": D("40")},
-        obiettivi=[{"descrizione": " ", "peso": D("100")}], n_comportamenti=0) == [
-        "I pesi delle componenti della scheda sommano a 90: devono sommare a 100.",
-        "L'obiettivo n. 1 non ha una descrizione.",
+    assert processo.errori_assegnazione(peso_obiettivi=D("50"), peso_comportamenti=D("0"),
+                                        descrizioni=["A"], n_comportamenti=0) == []
+    assert processo.errori_assegnazione(peso_obiettivi=D("50"), peso_comportamenti=D("10"),
+                                        descrizioni=["A", " "], n_comportamenti=0) == [
+        "L'obiettivo n. 2 non ha una descrizione.",
+        "La scheda non ha comportamenti da valutare: aggiungerli dal gruppo di ruolo.",
     ]
+
+
+def test_component_weights_must_sum_to_100(mondo, queries_finte):
+    SchedaValutazione.objects.filter(pk=mondo.scheda.pk).update(peso_ente=D("5"))
+    with pytest.raises(processo.ErroreProcesso, match="La somma dei pesi delle componenti è 95"):
+        processo.esegui(mondo.scheda, "assegna_obiettivi", mondo.valutatore, oggi=OGGI,
+                        data=datetime.date(ANNO, 1, 15))
 
 
 def test_an_incomplete_scheda_is_not_delivered(mondo, queries_finte):

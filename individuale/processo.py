@@ -111,8 +111,10 @@ AZIONI = {a.nome: a for a in (
            "Termine per la conciliazione scaduto: valutazione definitiva"),
     Azione("esito_conciliazione", "Registra l'esito della conciliazione",
            "Conciliazione conclusa: valutazione definitiva",
-           (Campo("esito", "Esito e sue ragioni", "testo"),
-            Campo("punteggio", "Punteggio finale (0–100)", "numero"))),
+           (Campo("esito", "Esito e sue ragioni (se non già scritto nella scheda)", "testo",
+                  obbligatorio=False),
+            Campo("punteggio", "Punteggio finale, 0–100 (se non già scritto nella scheda)", "numero",
+                  obbligatorio=False))),
 )}
 
 # The state each action requires (several: any of them) and the state it leads to (None: stays).
@@ -363,10 +365,13 @@ def _verifica(scheda, azione: str, utente, oggi, dati) -> tuple[dict, list[str]]
                           f"({formati.giorni_alla_scadenza(scadenza, oggi)}): la scheda diventa "
                           "definitiva dopo, o prima se la persona dichiara di non chiederla.")
     elif azione == "esito_conciliazione":
-        esito, e = _testo(dati.get("esito"), cosa="l'esito della conciliazione e le sue ragioni",
-                          obbligatorio=True)
+        # what the evaluator may already have written in the scheda's page stands if not retyped
+        esito, e = _testo(dati.get("esito") or scheda.conciliazione_esito,
+                          cosa="l'esito della conciliazione e le sue ragioni", obbligatorio=True)
         errori += e
         punteggio = dati.get("punteggio")
+        if punteggio is None:
+            punteggio = scheda.conciliazione_punteggio
         if punteggio is None:
             errori.append("Indicare il punteggio finale deciso dalla conciliazione.")
         elif not isinstance(punteggio, Decimal) or not Decimal(0) <= punteggio <= CENTO:

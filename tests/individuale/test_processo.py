@@ -243,6 +243,17 @@ def test_declining_needs_the_signature_first(mondo, queries_finte):
         processo.esegui(scheda, "rinuncia_conciliazione", mondo.valutato, oggi=OGGI)
 
 
+def test_outcome_already_written_in_the_scheda_stands(mondo, queries_finte):
+    scheda = porta_a(mondo.scheda, S.CONCILIAZIONE, mondo)
+    SchedaValutazione.objects.filter(pk=scheda.pk).update(
+        conciliazione_esito="Respinta: il trasferimento è già considerato.",
+        conciliazione_punteggio=D("77.5"))
+    scheda = processo.esegui(scheda, "esito_conciliazione", mondo.valutatore, oggi=OGGI,
+                             esito="", punteggio=None)
+    assert scheda.stato == S.DEFINITIVA and scheda.punteggio_finale == D("77.5")
+    assert scheda.conciliazione_esito.startswith("Respinta")
+
+
 def test_outcome_of_the_conciliazione_sets_the_final_score(mondo, queries_finte):
     scheda = porta_a(mondo.scheda, S.CONCILIAZIONE, mondo)
     with pytest.raises(processo.ErroreProcesso, match="tra 0 e 100"):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from obiettivi import permessi
 from seregno_perf import formati
 
-from . import processo
+from . import processo, queries
 from .models import LivelloComportamento, PunteggioComportamento, SchedaValutazione
 
 ACCEDI = "individuale:accedi"
@@ -168,7 +168,7 @@ def contesto_scheda(request, scheda, *, oggi=None) -> dict:
     if vede_punteggi:
         livelli = dict(LivelloComportamento.objects.filter(smvp_id=scheda.gruppo.smvp_id)
                        .values_list("valore", "etichetta"))
-        risultato = processo._queries().risultato_scheda(scheda)
+        risultato = queries.risultato_scheda(scheda)
     scadenza = None
     if scheda.stato == SchedaValutazione.Stato.PRESA_VISIONE:
         giorno = processo.scadenza_conciliazione(scheda.data_valutazione,

@@ -123,7 +123,8 @@ def test_scores_only_from_the_delivery(mondo, queries_finte):
                              data=datetime.date(ANNO + 1, 2, 20))
     testo = client.get(_pagina(scheda), **HOST).content.decode()
     assert "Ottimo lavoro" in testo and "83,00" in testo and "4 — buono" in testo
-    assert "77,50" in testo  # the total (queries_finte)
+    # the total: 10 % × 80 + 20 % × 70 (kept at the start) + 40 % × 83 + 30 % × 80 (level 4 of 5)
+    assert "79,20" in testo
 
 
 def test_the_conciliazione_deadline(mondo, queries_finte):

@@ -265,3 +265,17 @@ def test_logout(mondo):
 def test_no_personal_data_without_login(mondo):
     testo = _client().get(reverse("individuale:accedi"), **HOST).content.decode()
     assert not re.search(r"Rossi|M001|Bianchi", testo)
+
+
+def test_a_staff_user_without_permissions_uses_the_same_pages(mondo):
+    """A person flagged «staff» but with no role nor permission: the admin shows them nothing,
+    the personal pages work the same."""
+    mondo.valutato.is_staff = True
+    mondo.valutato.save()
+    client = _client()
+    risposta = client.post(reverse("individuale:accedi"),
+                           {"username": "mario.rossi", "password": "demo"}, **HOST)
+    assert risposta["Location"] == "/valutazione-individuale/"
+    testo = client.get("/valutazione-individuale/", **HOST).content.decode()
+    assert _pagina(mondo.scheda) in testo and _pagina(mondo.scheda_altra) not in testo
+    assert client.get(_pagina(mondo.scheda_altra), **HOST).status_code == 404

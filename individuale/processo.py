@@ -311,6 +311,9 @@ def _verifica(scheda, azione: str, utente, oggi, dati) -> tuple[dict, list[str]]
                               limiti=limiti["colloquio_iniziale"], oggi=oggi)
         if scheda.valutatore_id is None:
             errori.append("La scheda non ha un valutatore: indicarlo prima del colloquio iniziale.")
+        elif scheda.valutatore_id == scheda.persona.utente_id:
+            errori.append("Il valutatore della scheda è la persona valutata: indicare un altro "
+                          "valutatore.")
         obiettivi = list(scheda.obiettivi.select_related("obbligatorio"))
         errori += [m for messaggi in errori_pesi_componenti(scheda).values() for m in messaggi]
         errori += errori_obiettivi_scheda(scheda, [(o.peso, o.obbligatorio) for o in obiettivi])

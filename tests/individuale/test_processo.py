@@ -388,6 +388,13 @@ def test_paper_signature_recorded_for_the_person(mondo, queries_finte):
         processo.esegui(altra, "firma_assegnazione", mondo.valutatore, oggi=OGGI)
 
 
+def test_nobody_evaluates_themselves(mondo, queries_finte):
+    SchedaValutazione.objects.filter(pk=mondo.scheda_dirigente.pk).update(valutatore=mondo.valutatore)
+    with pytest.raises(processo.ErroreProcesso, match="Il valutatore della scheda è la persona valutata"):
+        processo.esegui(mondo.scheda_dirigente, "assegna_obiettivi", mondo.valutatore, oggi=OGGI,
+                        data=datetime.date(ANNO, 1, 15))
+
+
 def test_unknown_action(mondo):
     with pytest.raises(processo.ErroreProcesso, match="Azione sconosciuta"):
         processo.esegui(mondo.scheda, "cancella", mondo.amministratore)

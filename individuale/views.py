@@ -141,8 +141,10 @@ def _proprie(user):
 @privata
 @login_required(login_url=ACCEDI)
 def le_mie_schede(request):
-    schede = (_proprie(request.user).select_related("ciclo__ente", "gruppo", "area")
-              .order_by("-ciclo__anno", "ciclo__ente__nome"))
+    schede = list(_proprie(request.user).select_related("ciclo__ente", "persona", "gruppo", "area")
+                  .order_by("-ciclo__anno", "ciclo__ente__nome"))
+    for scheda in schede:  # what waits for the person (no query: the rows above are enough)
+        scheda.da_fare = processo.azioni_possibili(scheda, request.user)
     return render(request, "individuale/le_mie_schede.html", {"schede": schede})
 
 

@@ -73,6 +73,14 @@ def test_own_list_shows_only_own_schede(mondo, django_assert_max_num_queries):
     assert '<meta name="robots" content="noindex, nofollow">' in testo
 
 
+def test_the_list_says_what_waits_for_the_person(mondo, queries_finte):
+    client = _client(mondo.valutato)
+    assert "Da fare" not in client.get("/valutazione-individuale/", **HOST).content.decode()
+    porta_a(mondo.scheda, S.COLLOQUIO_INIZIALE, mondo)
+    testo = client.get("/valutazione-individuale/", **HOST).content.decode()
+    assert "Da fare: Firma per presa visione degli obiettivi" in testo
+
+
 def test_list_query_count_does_not_grow(mondo, django_assert_max_num_queries):
     """Many cycles for the same person: the same queries."""
     from obiettivi.models import Ciclo

@@ -20,7 +20,7 @@ from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from obiettivi import permessi
@@ -32,7 +32,7 @@ from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
 from seregno_perf.testi_admin import CronologiaItaliana, TestoAggiungiMixin
 
-from . import servizi, stampa
+from . import processo, servizi, stampa
 from .admin_premi import PaginePremiMixin
 from .forms import CreaSchedeForm, ObiettivoIndividualeFormSet, form_livelli
 from .models import (
@@ -48,18 +48,6 @@ from .models import (
 SCHEDA = "individuale.schedavalutazione"
 OBIETTIVO = "individuale.obiettivoindividuale"
 COMPORTAMENTO = "individuale.punteggiocomportamento"
-
-
-def azioni_processo(scheda, user):
-    """The process's buttons of ``scheda`` for ``user`` (``individuale.processo``); nothing
-    while the process module or its URL is not there."""
-    try:
-        from . import processo
-
-        reverse("individuale:azione", args=[scheda.pk, "prova"])
-    except (ImportError, NoReverseMatch):
-        return []
-    return processo.azioni_possibili(scheda, user)
 
 
 class _SchedaCronologia(CronologiaItaliana):
@@ -367,7 +355,7 @@ class SchedaValutazioneAdmin(_RigheNascosteMixin, SimpleHistoryAdmin):
     # the change page: process buttons, levels of the scale
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["azioni_processo"] = azioni_processo(obj, request.user)
+            context["azioni_processo"] = processo.azioni_possibili(obj, request.user)
             context["torna"] = request.path
             context["vede_punteggi"] = permessi.vede_punteggi(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)

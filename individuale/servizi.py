@@ -87,6 +87,32 @@ def _gruppi_scala_fasce(smvp, gruppi):
             FasciaPremio.objects.create(smvp=smvp, da=Decimal(da), a=_decimale(a), quota=Decimal(quota))
 
 
+@transaction.atomic
+def regole_copia(*, da, a):
+    """Copy the individual rules of SMVP ``da`` into ``a`` (a new version made by
+    ``valutazione.services.smvp_duplica``): role groups, the behaviours' scale, behaviours and
+    mandatory objectives with their groups, bonus bands. ``a`` is expected to have none."""
+    gruppi = {}
+    for g in da.gruppi_ruolo.all():
+        vecchio = g.pk
+        g.pk, g.smvp = None, a
+        g.save()
+        gruppi[vecchio] = g
+    LivelloComportamento.objects.bulk_create([
+        LivelloComportamento(smvp=a, valore=l.valore, etichetta=l.etichetta, descrizione=l.descrizione)
+        for l in da.livelli_comportamento.all()])
+    FasciaPremio.objects.bulk_create([
+        FasciaPremio(smvp=a, da=f.da, a=f.a, quota=f.quota) for f in da.fasce_premio.all()])
+    for modello, righe in ((Comportamento, da.comportamenti.prefetch_related("gruppi")),
+                           (ObiettivoObbligatorio, da.obiettivi_obbligatori.prefetch_related("gruppi"))):
+        for riga in righe:
+            legati = [gruppi[g.pk] for g in riga.gruppi.all()]
+            riga.pk, riga.smvp = None, a
+            riga.save()
+            riga.gruppi.set(legati)
+    return a
+
+
 def dirigente_dell_area(area):
     """The user who evaluates the staff of ``area``: its first dirigente (by username), or the
     first dirigente of the nearest area above it (a service takes its area's dirigente)."""

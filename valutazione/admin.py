@@ -14,6 +14,7 @@ aggregate every area, so a dirigente (who sees only their own) is not shown them
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -92,20 +93,24 @@ class _SmvpBloccatoInline:
         return super().has_delete_permission(request, obj) and self._modificabile(request, obj)
 
 
-class LivelloScalaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
-    model = LivelloScala
+class _InlineDelloSmvp(_SmvpBloccatoInline):
+    """A row of the SMVP's page: numbers typed the Italian way, the rules' messages of
+    ``obiettivi.regole``, read-only once a locked cycle uses the SMVP."""
+
     formfield_overrides = CAMPI_ITALIANI
     form = PrecompilatoInlineForm
+
+
+class LivelloScalaInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.TabularInline):
+    model = LivelloScala
     formset = LivelloScalaFormSet
     iniziali = staticmethod(livelli_iniziali)
     fields = ["scala", "valore", "etichetta"]
     testo_aggiungi = "Aggiungi un altro livello"
 
 
-class FasciaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
+class FasciaInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.TabularInline):
     model = Fascia
-    formfield_overrides = CAMPI_ITALIANI
-    form = PrecompilatoInlineForm
     formset = FasciaFormSet
     iniziali = staticmethod(fasce_iniziali)
     fields = ["tipo", "da", "a", "valore"]
@@ -130,10 +135,8 @@ def _fasce_premio_iniziali():
     return [{"da": da, "a": a, "quota": q} for da, a, q in individuale_predefiniti.FASCE_PREMIO]
 
 
-class GruppoRuoloInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.StackedInline):
+class GruppoRuoloInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.StackedInline):
     model = GruppoRuolo
-    formfield_overrides = CAMPI_ITALIANI
-    form = PrecompilatoInlineForm
     iniziali = staticmethod(_gruppi_iniziali)
     fields = [
         ("codice", "nome", "ordine"),
@@ -161,39 +164,31 @@ class _ConGruppiDelloSmvp:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ComportamentoInline(_SmvpBloccatoInline, _ConGruppiDelloSmvp, admin.TabularInline):
+class ComportamentoInline(_InlineDelloSmvp, _ConGruppiDelloSmvp, admin.TabularInline):
     model = Comportamento
-    formfield_overrides = CAMPI_ITALIANI
-    form = PrecompilatoInlineForm
     fields = ["codice", "nome", "descrizione", "peso", "gruppi", "ordine"]
     extra = 0
     verbose_name_plural = "comportamenti della performance individuale"
     testo_aggiungi = "Aggiungi un altro comportamento"
 
 
-class LivelloComportamentoInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
+class LivelloComportamentoInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.TabularInline):
     model = LivelloComportamento
-    formfield_overrides = CAMPI_ITALIANI
-    form = PrecompilatoInlineForm
     iniziali = staticmethod(_scala_comportamenti_iniziale)
     fields = ["valore", "etichetta", "descrizione"]
     testo_aggiungi = "Aggiungi un altro livello"
 
 
-class FasciaPremioInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
+class FasciaPremioInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.TabularInline):
     model = FasciaPremio
-    formfield_overrides = CAMPI_ITALIANI
-    form = PrecompilatoInlineForm
     formset = FasciaPremioFormSet
     iniziali = staticmethod(_fasce_premio_iniziali)
     fields = ["da", "a", "quota"]
     testo_aggiungi = "Aggiungi un'altra fascia del premio"
 
 
-class ObiettivoObbligatorioInline(_SmvpBloccatoInline, _ConGruppiDelloSmvp, admin.StackedInline):
+class ObiettivoObbligatorioInline(_InlineDelloSmvp, _ConGruppiDelloSmvp, admin.StackedInline):
     model = ObiettivoObbligatorio
-    formfield_overrides = CAMPI_ITALIANI
-    form = PrecompilatoInlineForm
     fields = [("codice", "riferimento"), "descrizione", ("peso_minimo", "base_peso"), "gruppi"]
     extra = 0
     testo_aggiungi = "Aggiungi un altro obiettivo obbligatorio"
@@ -249,10 +244,13 @@ class SmvpAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     def numero_cicli(self, obj):
         return obj._n_cicli
 
-    @admin.action(description="Duplica come nuova versione (con scale e fasce)", permissions=["add"])
+    @admin.action(description="Duplica come nuova versione (con scale, fasce e regole della performance individuale)",
+                  permissions=["add"])
     def duplica_come_nuova_versione(self, request, queryset):
         for smvp in queryset:
-            copia = smvp_duplica(smvp=smvp)
+            with transaction.atomic():
+                copia = smvp_duplica(smvp=smvp)
+                individuale_servizi.regole_copia(da=smvp, a=copia)
             self.message_user(request, f"Creato «{copia}» come copia di «{smvp}».", messages.SUCCESS)
 
     def get_urls(self):

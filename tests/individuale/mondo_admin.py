@@ -90,3 +90,27 @@ def rinfresca(mondo):
                 if hasattr(o, cache):
                     delattr(o, cache)
     return mondo
+
+
+def schede_per_la_passeggiata(ciclo, dirigente="dirigente.lavori-pubblici"):
+    """Schede in the Seregno demo for the admin's walk (``tests/ruoli/test_admin_italiano.py``):
+    the SMVP's default individual rules, two (fictitious) staff of ``dirigente``'s area and the
+    dirigente's own scheda, evaluated by the demo's ``admin``. Idempotent, so it adds nothing
+    the demo already has."""
+    from obiettivi.models import Area
+
+    utenti = get_user_model().objects
+    servizi.regole_predefinite_crea(smvp=ciclo.smvp)
+    gruppi = {g.codice: g for g in ciclo.smvp.gruppi_ruolo.all()}
+    area = Area.objects.filter(ciclo=ciclo, dirigenti__username=dirigente).first()
+    utente = utenti.get(username=dirigente)
+
+    def persona(cognome, matricola, utente=None):
+        return Persona.objects.get_or_create(
+            ente=ciclo.ente, matricola=matricola,
+            defaults={"cognome": cognome, "nome": "Passeggiata", "utente": utente, "fittizia": True})[0]
+
+    personale = [persona("Rossi", "PASS-001"), persona("Bianchi", "PASS-002")]
+    servizi.crea_schede(ciclo, gruppi["dipendente"], area, personale)
+    servizi.crea_schede(ciclo, gruppi["dirigente"], area, [persona("Lavori", "PASS-D01", utente)],
+                        valutatore=utenti.get(username="admin"))

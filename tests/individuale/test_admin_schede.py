@@ -156,3 +156,31 @@ def test_la_scheda_non_si_aggiunge_a_mano_e_si_cancella_solo_in_bozza(client, mo
     assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 403
     client.force_login(mondo.dirigente)
     assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 403
+
+
+def test_due_fondi_con_lo_stesso_ambito_rifiutati(client, mondo):
+    from individuale.models import FondoPremi
+
+    FondoPremi.objects.create(ciclo=mondo.aperto, nome="Fondo dell'ente", importo=Decimal("1000"))
+    client.force_login(mondo.amministratore)
+    risposta = client.post(reverse("admin:individuale_fondopremi_add"), {
+        "ciclo": mondo.aperto.pk, "nome": "Secondo fondo", "area": "", "gruppo": "",
+        "importo": "40.000", "atto": ""}, HTTP_HOST="127.0.0.1")
+    assert "Il ciclo ha già un fondo per lo stesso ambito: «Fondo dell&#x27;ente»" in risposta.content.decode()
+    risposta = client.post(reverse("admin:individuale_fondopremi_add"), {
+        "ciclo": mondo.aperto.pk, "nome": "Fondo dei dirigenti", "area": "",
+        "gruppo": mondo.gruppi["dirigente"].pk, "importo": "40.000", "atto": ""}, HTTP_HOST="127.0.0.1")
+    assert risposta.status_code == 302
+    assert FondoPremi.objects.get(nome="Fondo dei dirigenti").importo == Decimal("40000")
+
+
+def test_il_dirigente_valutato_non_legge_la_sua_valutazione_prima_della_consegna(client, mondo):
+    SchedaValutazione.objects.filter(pk=mondo.lavori.pk).update(
+        stato="valutazione", commento_valutatore="Giudizio riservato", punteggio_ente=Decimal("80"))
+    PunteggioComportamento.objects.filter(scheda=mondo.lavori).update(livello=2, commento="Da migliorare")
+    pagina = _pagina(client, mondo.dirigente, mondo.lavori)
+    html = pagina.content.decode()
+    assert "Giudizio riservato" not in html and "Da migliorare" not in html and "80,00" not in html
+    SchedaValutazione.objects.filter(pk=mondo.lavori.pk).update(stato="presa_visione")
+    html = _pagina(client, mondo.dirigente, mondo.lavori).content.decode()
+    assert "Giudizio riservato" in html and "Da migliorare" in html

@@ -117,3 +117,19 @@ def test_il_nucleo_legge_le_regole_il_dirigente_non_le_vede(client, smvp):
     assert "Dirigenti" in pagina.content.decode()
     assert Comportamento.objects.filter(smvp=smvp).count() == 5
     assert ObiettivoObbligatorio.objects.filter(smvp=smvp).count() == 2
+
+
+def test_duplicare_lo_smvp_copia_le_regole_della_performance_individuale(admin_client, smvp):
+    risposta = admin_client.post(reverse("admin:valutazione_smvp_changelist"), {
+        "action": "duplica_come_nuova_versione", "_selected_action": [smvp.pk]})
+    assert risposta.status_code == 302
+    copia = Smvp.objects.exclude(pk=smvp.pk).get(nome=smvp.nome)
+    assert copia.versione == smvp.versione + 1
+    assert sorted(copia.gruppi_ruolo.values_list("codice", flat=True)) == ["dipendente", "dirigente", "eq"]
+    assert copia.fasce_premio.count() == 5 and copia.livelli_comportamento.count() == 5
+    c5 = copia.comportamenti.get(codice="C5")
+    assert {g.smvp_id for g in c5.gruppi.all()} == {copia.pk}
+    assert sorted(c5.gruppi.values_list("codice", flat=True)) == ["dirigente", "eq"]
+    obbligatorio = copia.obiettivi_obbligatori.get(codice="TEMPESTIVITA-PAGAMENTI")
+    assert [g.smvp_id for g in obbligatorio.gruppi.all()] == [copia.pk]
+    assert smvp.gruppi_ruolo.count() == 3  # the original untouched

@@ -456,7 +456,8 @@ def _ripartisci(fondo, persone, fasce, gruppi) -> RisultatoFondo:
         note.append(
             f"{g.nome}: {quanti(len(lista), 'persona', 'persone')} valutat{'a' if len(lista) == 1 else 'e'} positivamente; "
             f"maggiorazione al più al {_n(g.quota_maggiorazione)} % = {quanti(tetto, 'persona', 'persone')}; "
-            + (f"la ricevono {len(scelti)} (punteggio da {formatta(soglia)} in su)." if scelti
+            + (("la riceve 1 persona" if len(scelti) == 1 else f"la ricevono {len(scelti)} persone")
+               + f" (punteggio da {formatta(soglia)} in su)." if scelti
                else "nessuno la riceve" + (" (parità al limite: esclusi tutti i pari merito)." if tetto else "."))
         )
     media_punti = somma_punti / n if n else ZERO

@@ -531,23 +531,3 @@ class FondoPremi(RegoleMixin, models.Model):
 
     def __str__(self):
         return self.nome
-
-    def errori_regole(self) -> dict[str, list[str]]:
-        """The area and the role group belong to the fund's cycle (its organigramma, its SMVP),
-        and two funds of a cycle never cover the same area and group."""
-        errori: dict[str, list[str]] = {}
-        if self.ciclo_id is None:
-            return errori
-        if self.area_id is not None and self.area.ciclo_id != self.ciclo_id:
-            errori["area"] = [f"L'area «{self.area}» non è dell'organigramma del ciclo {self.ciclo.anno}: "
-                              "scegliere un'area di questo ciclo."]
-        if self.gruppo_id is not None and self.gruppo.smvp_id != self.ciclo.smvp_id:
-            errori["gruppo"] = [f"Il gruppo di ruolo «{self.gruppo}» non è del sistema di valutazione "
-                                f"(SMVP) del ciclo {self.ciclo.anno}: scegliere un gruppo di quel sistema."]
-        doppio = (FondoPremi.objects.filter(ciclo_id=self.ciclo_id, area_id=self.area_id, gruppo_id=self.gruppo_id)
-                  .exclude(pk=self.pk).values_list("nome", flat=True).first())
-        if doppio is not None:
-            errori.setdefault("area", []).append(
-                f"Il ciclo ha già un fondo per la stessa area e lo stesso gruppo di ruolo («{doppio}»): "
-                "ogni persona è pagata da un solo fondo; modificare quello.")
-        return errori

@@ -65,7 +65,8 @@ def genera_schede(ciclo, n: int, seme: int = 0) -> list[SchedaValutazione]:
     comportamenti = {
         g.pk: list(g.comportamenti.order_by("ordine", "codice")) for g in gruppi.values()
     }
-    massimo = max(LivelloComportamento.objects.filter(smvp=ciclo.smvp).values_list("valore", flat=True))
+    massimo = max(LivelloComportamento.objects.filter(smvp=ciclo.smvp).values_list("valore", flat=True),
+                  default=None)
     aree = list(Area.objects.filter(ciclo=ciclo).order_by("tree_id", "lft").values_list("id", flat=True))
     organizzativi = punteggi_organizzativi(ciclo)
 

@@ -106,6 +106,8 @@ def test_maggiorazione_in_forma_chiusa():
     assert "maggiorazione (art. 81 CCNL) = 30 % del premio medio 1.000,00 € = 300,00 €" in primo.spiegazione.calcolo
     assert "1.300,00 €" in primo.spiegazione.calcolo
     assert r.spiegazione.calcolo == "valore del punto = 5.300,00 € / (500,00 punti + 30,00 punti di maggiorazione) = 10,000000 €"
+    assert r.spiegazione.note[0] == ("Dipendenti: 5 persone valutate positivamente; maggiorazione al più "
+                                     "al 20 % = 1 persona; la riceve 1 persona (punteggio da 90,00 in su).")
 
 
 def test_parita_al_limite_esclude_tutti_i_pari_merito():

@@ -30,6 +30,10 @@ def test_genera_schede_e_premi(django_assert_max_num_queries):
     ciclo, _ = crea_ciclo()
     genera_schede(ciclo, 40, seme=3)
     assert SchedaValutazione.objects.filter(ciclo=ciclo, stato="definitiva").count() == 40
+    assert not SchedaValutazione.objects.filter(ciclo=ciclo, punteggio_finale__isnull=True).exists()
+    assert SchedaValutazione.objects.filter(ciclo=ciclo).values("gruppo__codice").distinct().count() >= 2
+    with pytest.raises(ValueError, match="ha già delle schede di valutazione"):
+        genera_schede(ciclo, 5)
     with django_assert_max_num_queries(9):
         premi = queries.premi_ciclo(ciclo)
     fondo = FondoPremi.objects.get(ciclo=ciclo)

@@ -120,7 +120,7 @@ def test_fondo_doppio_rifiutato_dalle_regole(ciclo):
     fondo = FondoPremi(ciclo=ciclo, nome="Secondo fondo", importo=D(10))
     with pytest.raises(ValidationError) as errore:
         fondo.full_clean()
-    assert "Il ciclo ha già un fondo per la stessa area e lo stesso gruppo di ruolo" in str(errore.value)
+    assert "Il ciclo ha già un fondo per lo stesso ambito" in str(errore.value)
 
 
 # --- query counts, the same at 50 and 1.000 schede --------------------------------------------
@@ -175,10 +175,10 @@ def test_fondo_dall_admin_con_importo_all_italiana_e_regole(ciclo):
     assert fondo.importo == D(40000)
     doppio = cliente.post(url, {**dati, "nome": "Doppio", "importo": "1.250,5"})
     assert doppio.status_code == 200
-    assert "Il ciclo ha già un fondo per la stessa area e lo stesso gruppo di ruolo («Fondo area due»)" in doppio.content.decode()
+    assert "Il ciclo ha già un fondo per lo stesso ambito: «Fondo area due»" in doppio.content.decode()
     altro, _ = crea_ciclo(slug="altro", anno=2022)
     estranea = cliente.post(url, {**dati, "ciclo": altro.pk, "nome": "Estranea"})
-    assert "non è dell&#x27;organigramma del ciclo 2022" in estranea.content.decode()
+    assert "appartiene a un altro ciclo" in estranea.content.decode()
     fondo.importo = D("41000.50")
     fondo.save()
     storia = cliente.get(reverse("admin:individuale_fondopremi_history", args=[fondo.pk]))

@@ -273,7 +273,7 @@ def _num(valore):
     return None if valore is None else float(arrotonda(valore))
 
 
-def _tabella_dati(t: Tabella) -> dict:
+def _tabella_dati(t: Tabella, fasce: tuple[FasciaMostrata, ...]) -> dict:
     return {
         "nome": t.nome,
         "comprende": list(t.comprende),
@@ -281,9 +281,9 @@ def _tabella_dati(t: Tabella) -> dict:
         "distribuito": _num(t.distribuito),
         "media": _num(t.media),
         "fasce": [
-            {"persone": c.persone, "percentuale": _num(c.percentuale), "importo": _num(c.importo),
-             "media": _num(c.media)}
-            for c in t.celle
+            {"fascia": f.etichetta, "quota": f.etichetta_quota, "persone": c.persone,
+             "percentuale": _num(c.percentuale), "importo": _num(c.importo), "media": _num(c.media)}
+            for f, c in zip(fasce, t.celle)
         ],
         "rapporto_fasce": _num(t.rapporto),
         "gini": _num(t.gini),
@@ -308,7 +308,7 @@ def dati(aggregati: Aggregati | None, *, nota: str = "") -> dict:
              "etichetta_quota": f.etichetta_quota, "fasce_unite": f.unite}
             for f in (a.fasce if a else ())
         ],
-        "gruppi": [_tabella_dati(t) for t in (a.gruppi if a else ())],
-        "complessivo": _tabella_dati(a.complessivo) if a and a.complessivo else None,
+        "gruppi": [_tabella_dati(t, a.fasce) for t in (a.gruppi if a else ())],
+        "complessivo": _tabella_dati(a.complessivo, a.fasce) if a and a.complessivo else None,
         "note": note,
     }

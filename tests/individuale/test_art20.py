@@ -106,7 +106,7 @@ def test_the_published_data_have_no_individual_field():
     testo = repr(dati)
     for vietato in ("nome_persona", "matricola", "punteggio", "cognome", "importo_individuale"):
         assert vietato not in testo
-    assert dati["complessivo"]["fasce"][-1] == {
+    assert dati["complessivo"]["fasce"][-1] == {"fascia": "da 90 a 100 punti", "quota": "100 %",
         "persone": 6, "percentuale": 100.0, "importo": 7407.36, "media": 1234.56}
     vuoto = art20.dati(None, nota="Saranno pubblicati.")
     assert vuoto["disponibili"] is False and vuoto["stanziato"] is None and vuoto["gruppi"] == []

@@ -1,8 +1,9 @@
 """Who may see and do what: the three roles and the areas a user answers for.
 
 Roles are Django groups, defined once at the end of this module (``permessi_dei_ruoli``):
-``Amministratore`` (Servizio Programmazione e controlli), ``Dirigente``, ``Nucleo di
-valutazione``. A superuser counts as an
+``Amministratore`` (Servizio Programmazione e controlli, and HR for the schede), ``Dirigente``,
+``Nucleo di valutazione``, ``Valutatore`` (Sindaco or Segretario evaluating the dirigenti; only
+their schede). A superuser counts as an
 Amministratore. Every admin path, import and export asks these functions — scoping lives here
 and nowhere else.
 """
@@ -12,7 +13,10 @@ from .models import Area
 AMMINISTRATORE = "Amministratore"
 DIRIGENTE = "Dirigente"
 NUCLEO = "Nucleo di valutazione"
-RUOLI = (AMMINISTRATORE, DIRIGENTE, NUCLEO)
+# Who evaluates people without being a dirigente of an area (the Sindaco, the Segretario):
+# they enter the admin only for the schede they evaluate (performance individuale).
+VALUTATORE = "Valutatore"
+RUOLI = (AMMINISTRATORE, DIRIGENTE, NUCLEO, VALUTATORE)
 
 
 def _gruppi(user):
@@ -179,6 +183,108 @@ def vede_punteggi(user, scheda):
     return scheda.stato == "definitiva"  # the Amministratore (HR)
 
 
+def persone_visibili(user, queryset):
+    """``queryset`` of ``Persona`` limited to whom ``user`` may know about: every person for the
+    Amministratore (HR keeps the register); for anyone else the persons of the schede they see
+    (a filter or a dropdown never names anybody else)."""
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_amministratore(user):
+        return queryset
+    from individuale.models import SchedaValutazione
+
+    schede = schede_visibili(user, SchedaValutazione.objects.all())
+    return queryset.filter(pk__in=schede.values("persona_id"))
+
+
+# The fields that hold an evaluation (scores, grades, levels), per model: never shown — not in
+# forms, lists, history, exports or PDFs — to whom ``vede_punteggi`` says no.
+CAMPI_PUNTEGGIO = {
+    "individuale.schedavalutazione": (
+        "punteggio_ente", "punteggio_area", "punteggio_differenziazione", "punteggio_finale",
+        "conciliazione_punteggio",
+    ),
+    "individuale.obiettivoindividuale": ("risultato",),
+    "individuale.punteggiocomportamento": ("livello",),
+}
+
+
+def campi_punteggio_nascosti(user, scheda, model) -> frozenset:
+    """The fields of ``model`` (the scheda or one of its rows) hidden from ``user`` on
+    ``scheda``: the score fields, unless ``vede_punteggi``; none otherwise. ``scheda`` None
+    (a new scheda, a list of many): hidden unless the user is an evaluator by role."""
+    campi = frozenset(CAMPI_PUNTEGGIO.get(model._meta.label_lower, ()))
+    if scheda is None:
+        return campi
+    return frozenset() if vede_punteggi(user, scheda) else campi
+
+
+# What each role changes on a scheda, by state (issue 16 point 3): the process itself (states,
+# dates, signatures, the person's remarks) is ``individuale.processo``'s, never a form's.
+CAMPI_SCHEDA_HR = ("valutatore", "part_time", "mesi_servizio", "mesi_esclusi", "periodi_esclusi")
+CAMPI_SCHEDA_PESI = ("peso_ente", "peso_area", "peso_obiettivi", "peso_comportamenti",
+                     "peso_differenziazione")
+CAMPI_OBIETTIVO_ASSEGNAZIONE = ("descrizione", "obiettivo", "peso", "indicatore", "ordine")
+CAMPI_OBIETTIVO_VALUTAZIONE = ("risultato", "commento")
+CAMPI_COMPORTAMENTO_VALUTAZIONE = ("livello", "commento")
+CAMPI_SCHEDA_VALUTAZIONE = ("commento_valutatore", "punteggio_differenziazione")
+STATI_ASSEGNAZIONE = ("bozza", "colloquio_iniziale", "colloquio_intermedio")
+STATI_DATI_HR = STATI_ASSEGNAZIONE + ("valutazione",)
+
+
+def campi_scheda_modificabili(user, scheda) -> dict[str, frozenset]:
+    """The fields ``user`` may change now on ``scheda`` and its rows: a dict from the model's
+    label (``individuale.schedavalutazione``, ``…obiettivoindividuale``,
+    ``…punteggiocomportamento``) to a frozenset of field names (maybe empty).
+
+    * bozza, colloquio iniziale, colloquio intermedio: the evaluator and HR (the Amministratore)
+      assign the individual objectives and their weights (adding and removing rows); HR also
+      the scheda's data (evaluator, part-time, months) and its weights; the evaluator writes the
+      notes of the intermediate interview;
+    * valutazione: the evaluator — and the Nucleo for the groups it proposes (dirigenti) —
+      enters results, levels, comments and the differentiation score; HR may still correct the
+      person's data;
+    * conciliazione: the outcome — its reasons (evaluator and HR) and the score after it (the
+      evaluator only: HR does not read scores before the scheda is definitive);
+    * presa visione, definitiva: nothing (the person's remarks go through their own page).
+
+    A locked cycle (approvata, pubblicata) is read-only for everyone."""
+    from . import workflow
+
+    vuoto = frozenset()
+    campi = {"individuale.schedavalutazione": set(), "individuale.obiettivoindividuale": set(),
+             "individuale.punteggiocomportamento": set()}
+    if not puo_vedere_scheda(user, scheda) or workflow.ciclo_bloccato(scheda.ciclo):
+        return {k: vuoto for k in campi}
+    stato = scheda.stato
+    hr = is_amministratore(user)
+    valuta = e_valutatore(user, scheda)
+    propone = nucleo_della_scheda(user, scheda)
+    if stato in STATI_ASSEGNAZIONE and (hr or valuta):
+        campi["individuale.obiettivoindividuale"].update(CAMPI_OBIETTIVO_ASSEGNAZIONE)
+    if stato in STATI_ASSEGNAZIONE and hr:
+        campi["individuale.schedavalutazione"].update(CAMPI_SCHEDA_PESI)
+    if stato in STATI_DATI_HR and hr:
+        campi["individuale.schedavalutazione"].update(CAMPI_SCHEDA_HR)
+    if stato == "colloquio_intermedio" and valuta:
+        campi["individuale.schedavalutazione"].add("note_colloquio_intermedio")
+    if stato == "valutazione" and (valuta or propone):
+        campi["individuale.obiettivoindividuale"].update(CAMPI_OBIETTIVO_VALUTAZIONE)
+        campi["individuale.punteggiocomportamento"].update(CAMPI_COMPORTAMENTO_VALUTAZIONE)
+        campi["individuale.schedavalutazione"].add("commento_valutatore")
+        if scheda.peso_differenziazione:
+            campi["individuale.schedavalutazione"].add("punteggio_differenziazione")
+    if stato == "conciliazione" and (valuta or hr):
+        campi["individuale.schedavalutazione"].add("conciliazione_esito")
+        if valuta:
+            campi["individuale.schedavalutazione"].add("conciliazione_punteggio")
+    return {k: frozenset(v) for k, v in campi.items()}
+
+
+def puo_modificare_scheda(user, scheda) -> bool:
+    return any(campi_scheda_modificabili(user, scheda).values())
+
+
 # --- which fields a role changes ------------------------------------------------------------
 
 TUTTI = None  # sentinel of ``campi_modificabili``: every field of the form
@@ -327,22 +433,45 @@ PERMESSI_VALIDAZIONE_NUCLEO = tuple(
 PERMESSI_VALIDAZIONE_AMMINISTRATORE = (("validazione", "view_documentovalidazione"),)
 
 
+# Performance individuale (issue 16): the Amministratore (HR) has every permission of the app;
+# whoever evaluates (dirigenti, the Nucleo for the dirigenti, the Sindaco or Segretario of the
+# «Valutatore» group) views and changes the schede with their objectives and behaviour scores —
+# which schede and which fields, by row and by state, is ``schede_visibili`` and
+# ``campi_scheda_modificabili`` above. The Nucleo also reads the SMVP's individual rules and
+# the funds. Persons (the personnel register) are HR's only.
+APP_INDIVIDUALE = "individuale"
+MODELLI_SCHEDA = ("schedavalutazione", "obiettivoindividuale", "punteggiocomportamento")
+PERMESSI_VALUTA_SCHEDE = tuple(
+    (APP_INDIVIDUALE, f"{azione}_{modello}") for modello in MODELLI_SCHEDA for azione in ("view", "change")
+)
+PERMESSI_NUCLEO_INDIVIDUALE = PERMESSI_VALUTA_SCHEDE + tuple(
+    (APP_INDIVIDUALE, f"view_{modello}") for modello in (
+        "grupporuolo", "comportamento", "livellocomportamento", "fasciapremio",
+        "obiettivoobbligatorio", "fondopremi")
+)
+
+
 def permessi_dei_ruoli(disponibili) -> dict[str, frozenset]:
     """Each role's permissions among ``disponibili`` ((app_label, codename) pairs): the one
     definition of the groups, as plain data."""
+    disponibili = set(disponibili)
     del_piano = {p for p in disponibili if p[0] in APP_DEL_PIANO}
+    individuale = {p for p in disponibili if p[0] == APP_INDIVIDUALE}
+    valuta = set(PERMESSI_VALUTA_SCHEDE) & disponibili
     return {
-        AMMINISTRATORE: frozenset(del_piano | set(PERMESSI_AMMINISTRATORE_EXTRA)
-                                  | (set(PERMESSI_VALIDAZIONE_AMMINISTRATORE) & set(disponibili))),
+        AMMINISTRATORE: frozenset(del_piano | set(PERMESSI_AMMINISTRATORE_EXTRA) | individuale
+                                  | (set(PERMESSI_VALIDAZIONE_AMMINISTRATORE) & disponibili)),
         NUCLEO: frozenset({p for p in del_piano if p[1].startswith("view_")}
                           | set(PERMESSI_NUCLEO_EXTRA)
-                          | (set(PERMESSI_VALIDAZIONE_NUCLEO) & set(disponibili))),
-        DIRIGENTE: frozenset(PERMESSI_DIRIGENTE),
+                          | (set(PERMESSI_VALIDAZIONE_NUCLEO) & disponibili)
+                          | (set(PERMESSI_NUCLEO_INDIVIDUALE) & disponibili)),
+        DIRIGENTE: frozenset(set(PERMESSI_DIRIGENTE) | valuta),
+        VALUTATORE: frozenset(valuta),
     }
 
 
 def ruoli_allinea(*, using="default", **kwargs):
-    """Make the three groups exactly ``permessi_dei_ruoli`` (created if missing; idempotent:
+    """Make the four groups exactly ``permessi_dei_ruoli`` (created if missing; idempotent:
     a group already right is not written).
 
     Connected to ``post_migrate`` (``obiettivi.apps``): after ``migrate`` and after a database
@@ -351,7 +480,7 @@ def ruoli_allinea(*, using="default", **kwargs):
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    for etichetta in ("auth", *APP_DEL_PIANO, "validazione"):
+    for etichetta in ("auth", *APP_DEL_PIANO, "validazione", APP_INDIVIDUALE):
         create_permissions(registro.get_app_config(etichetta), verbosity=0, using=using)
     disponibili = {
         (app_label, codename): pk

@@ -14,5 +14,7 @@ urlpatterns = [
     # The admin's home is each role's desk (obiettivi/scrivania.py), then the usual sections.
     path("admin/", admin.site.admin_view(scrivania), name="scrivania"),
     path("admin/", admin.site.urls),
+    # the person's own schede di valutazione (private: individuale/urls.py)
+    path("valutazione-individuale/", include("individuale.urls")),
     path("", include("trasparenza.urls")),
 ]

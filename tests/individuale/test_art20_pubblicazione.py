@@ -117,3 +117,17 @@ def test_until_a_scheda_is_definitive_the_key_says_when_it_will_be_published(dem
     assert premi["disponibili"] and premi["persone"] == 35
     assert "solo le valutazioni individuali già definitive" in premi["nota"]
     SchedaValutazione.objects.filter(pk=una.pk).update(stato="definitiva")
+
+
+def test_a_new_version_lists_the_bonuses_that_became_public(demo):
+    """The bonuses are paid after the Relazione is validated: the version that publishes them
+    says so among its changes."""
+    from individuale import art20
+    from trasparenza.services import confronta
+
+    dopo = Pubblicazione.objects.get(pk=demo["pub"].pk).dati
+    prima = {**dopo, "premi": art20.dati(None, nota="…"), "impronta": "x"}
+    assert confronta(prima, dopo) == [
+        "Premi stanziati (€, art. 20 D.Lgs. 33/2013): da — a 165.000,00.",
+        f"Premi distribuiti (€, art. 20 D.Lgs. 33/2013): da — a {formati.numero(demo['premi'].distribuito)}.",
+    ]

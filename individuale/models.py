@@ -27,10 +27,67 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from obiettivi.regole import RegoleMixin
+from seregno_perf import formati
 
 ZERO = Decimal("0")
 CENTO = Decimal("100")
 PERCENTUALE = [MinValueValidator(ZERO), MaxValueValidator(CENTO)]
+
+# The five components of a scheda, as (weight field, name for people).
+COMPONENTI = (
+    ("peso_ente", "risultati dell'ente"),
+    ("peso_area", "risultati dell'area"),
+    ("peso_obiettivi", "obiettivi individuali"),
+    ("peso_comportamenti", "comportamenti"),
+    ("peso_differenziazione", "capacità di valutazione dei collaboratori"),
+)
+
+
+def errori_pesi_componenti(oggetto) -> dict[str, list[str]]:
+    """The five weights of a role group or a scheda sum to 100 (one message, on the first
+    weight, with each weight written the Italian way)."""
+    pesi = [(nome, getattr(oggetto, campo)) for campo, nome in COMPONENTI]
+    if any(p is None for _, p in pesi):
+        return {}
+    somma = sum((p for _, p in pesi), ZERO)
+    if somma == CENTO:
+        return {}
+    dettaglio = ", ".join(f"{nome} {formati.numero(p, None)}" for nome, p in pesi)
+    return {"peso_ente": [f"La somma dei pesi delle componenti è {formati.numero(somma, None)}: "
+                          f"deve essere 100 ({dettaglio})."]}
+
+
+def errori_obiettivi_scheda(scheda, righe) -> list[str]:
+    """The individual objectives of ``scheda``: ``righe`` are (peso, ObiettivoObbligatorio or
+    None) of the rows that will exist. Their weights sum to 100 (when there is any), and each
+    mandatory objective weighs at least its minimum — of the individual-objectives component,
+    or of the scheda's total (``peso × peso_obiettivi / 100``) when ``base_peso`` is «totale».
+    Used by the scheda's admin formset and by ``individuale.processo`` before a step."""
+    righe = [(p, o) for p, o in righe if p is not None]
+    if not righe:
+        return []
+    messaggi = []
+    somma = sum((p for p, _ in righe), ZERO)
+    if somma != CENTO:
+        messaggi.append(f"La somma dei pesi degli obiettivi individuali è "
+                        f"{formati.numero(somma, None)}: deve essere 100.")
+    for peso, obbligatorio in righe:
+        if obbligatorio is None or not obbligatorio.peso_minimo:
+            continue
+        minimo = formati.numero(obbligatorio.peso_minimo, None)
+        if obbligatorio.base_peso == "totale":
+            sul_totale = peso * scheda.peso_obiettivi / CENTO
+            if sul_totale < obbligatorio.peso_minimo:
+                messaggi.append(
+                    f"L'obiettivo obbligatorio «{obbligatorio.codice}» pesa "
+                    f"{formati.numero(sul_totale, None)} % del punteggio totale: deve pesare "
+                    f"almeno {minimo} % ({obbligatorio.riferimento or 'obbligo di legge'}).")
+        elif peso < obbligatorio.peso_minimo:
+            messaggi.append(
+                f"L'obiettivo obbligatorio «{obbligatorio.codice}» pesa "
+                f"{formati.numero(peso, None)} % degli obiettivi individuali: deve pesare almeno "
+                f"{minimo} % ({obbligatorio.riferimento or 'obbligo di legge'}).")
+    return messaggi
 
 
 def _percentuale(nome, default=ZERO, **kwargs):
@@ -108,6 +165,9 @@ class GruppoRuolo(RegoleMixin, models.Model):
 
     def __str__(self):
         return self.nome
+
+    def errori_regole(self):
+        return errori_pesi_componenti(self)
 
     @property
     def somma_pesi(self):
@@ -375,6 +435,9 @@ class SchedaValutazione(RegoleMixin, models.Model):
             models.Index(fields=["ciclo", "stato"], name="scheda_ciclo_stato"),
             models.Index(fields=["ciclo", "area"], name="scheda_ciclo_area"),
         ]
+
+    def errori_regole(self):
+        return errori_pesi_componenti(self)
 
     def __str__(self):
         return f"{self.persona} — {self.ciclo.anno}"

@@ -37,11 +37,40 @@ def _decimale(valore):
 
 
 @transaction.atomic
-def regole_predefinite_crea(*, smvp):
+def regole_predefinite_crea(*, smvp, solo_legati_ai_gruppi=False):
     """Give ``smvp`` the default rules of ``individuale.predefiniti`` (role groups, behaviours and
     their scale, bonus bands, mandatory objectives). Idempotent: what the SMVP already has (same
-    codice, valore, inizio of band) is left as it is."""
+    codice, valore, inizio of band) is left as it is.
+
+    ``solo_legati_ai_gruppi``: only the behaviours and the mandatory objectives, linked to the
+    groups the SMVP has (the SMVP's admin page, after a new SMVP was saved with its groups, scale
+    and bands as the user left them); a default whose groups are all missing is not added."""
     gruppi = {g.codice: g for g in smvp.gruppi_ruolo.all()}
+    if not solo_legati_ai_gruppi:
+        _gruppi_scala_fasce(smvp, gruppi)
+    esistenti = set(smvp.comportamenti.values_list("codice", flat=True))
+    for ordine, dati in enumerate(predefiniti.COMPORTAMENTI, start=1):
+        legati = [gruppi[c] for c in dati["gruppi"] if c in gruppi]
+        if dati["codice"] in esistenti or not legati:
+            continue
+        comportamento = Comportamento.objects.create(
+            smvp=smvp, codice=dati["codice"], nome=dati["nome"], descrizione=dati["descrizione"],
+            ordine=ordine)
+        comportamento.gruppi.set(legati)
+    esistenti = set(smvp.obiettivi_obbligatori.values_list("codice", flat=True))
+    for dati in predefiniti.OBIETTIVI_OBBLIGATORI:
+        legati = [gruppi[c] for c in dati["gruppi"] if c in gruppi]
+        if dati["codice"] in esistenti or not legati:
+            continue
+        obbligatorio = ObiettivoObbligatorio.objects.create(
+            smvp=smvp, codice=dati["codice"], descrizione=dati["descrizione"],
+            riferimento=dati["riferimento"], peso_minimo=Decimal(dati["peso_minimo"]),
+            base_peso=dati["base_peso"])
+        obbligatorio.gruppi.set(legati)
+    return smvp
+
+
+def _gruppi_scala_fasce(smvp, gruppi):
     for dati in predefiniti.GRUPPI:
         if dati["codice"] in gruppi:
             continue
@@ -52,28 +81,36 @@ def regole_predefinite_crea(*, smvp):
     for valore, etichetta in predefiniti.SCALA_COMPORTAMENTI:
         if valore not in esistenti:
             LivelloComportamento.objects.create(smvp=smvp, valore=valore, etichetta=etichetta)
-    esistenti = set(smvp.comportamenti.values_list("codice", flat=True))
-    for ordine, dati in enumerate(predefiniti.COMPORTAMENTI, start=1):
-        if dati["codice"] in esistenti:
-            continue
-        comportamento = Comportamento.objects.create(
-            smvp=smvp, codice=dati["codice"], nome=dati["nome"], descrizione=dati["descrizione"],
-            ordine=ordine)
-        comportamento.gruppi.set([gruppi[c] for c in dati["gruppi"] if c in gruppi])
     esistenti = set(smvp.fasce_premio.values_list("da", flat=True))
     for da, a, quota in predefiniti.FASCE_PREMIO:
         if Decimal(da) not in esistenti:
             FasciaPremio.objects.create(smvp=smvp, da=Decimal(da), a=_decimale(a), quota=Decimal(quota))
-    esistenti = set(smvp.obiettivi_obbligatori.values_list("codice", flat=True))
-    for dati in predefiniti.OBIETTIVI_OBBLIGATORI:
-        if dati["codice"] in esistenti:
-            continue
-        obbligatorio = ObiettivoObbligatorio.objects.create(
-            smvp=smvp, codice=dati["codice"], descrizione=dati["descrizione"],
-            riferimento=dati["riferimento"], peso_minimo=Decimal(dati["peso_minimo"]),
-            base_peso=dati["base_peso"])
-        obbligatorio.gruppi.set([gruppi[c] for c in dati["gruppi"] if c in gruppi])
-    return smvp
+
+
+@transaction.atomic
+def regole_copia(*, da, a):
+    """Copy the individual rules of SMVP ``da`` into ``a`` (a new version made by
+    ``valutazione.services.smvp_duplica``): role groups, the behaviours' scale, behaviours and
+    mandatory objectives with their groups, bonus bands. ``a`` is expected to have none."""
+    gruppi = {}
+    for g in da.gruppi_ruolo.all():
+        vecchio = g.pk
+        g.pk, g.smvp = None, a
+        g.save()
+        gruppi[vecchio] = g
+    LivelloComportamento.objects.bulk_create([
+        LivelloComportamento(smvp=a, valore=l.valore, etichetta=l.etichetta, descrizione=l.descrizione)
+        for l in da.livelli_comportamento.all()])
+    FasciaPremio.objects.bulk_create([
+        FasciaPremio(smvp=a, da=f.da, a=f.a, quota=f.quota) for f in da.fasce_premio.all()])
+    for modello, righe in ((Comportamento, da.comportamenti.prefetch_related("gruppi")),
+                           (ObiettivoObbligatorio, da.obiettivi_obbligatori.prefetch_related("gruppi"))):
+        for riga in righe:
+            legati = [gruppi[g.pk] for g in riga.gruppi.all()]
+            riga.pk, riga.smvp = None, a
+            riga.save()
+            riga.gruppi.set(legati)
+    return a
 
 
 def dirigente_dell_area(area):

@@ -197,15 +197,17 @@ def persone_visibili(user, queryset):
     return queryset.filter(pk__in=schede.values("persona_id"))
 
 
-# The fields that hold an evaluation (scores, grades, levels), per model: never shown — not in
-# forms, lists, history, exports or PDFs — to whom ``vede_punteggi`` says no.
+# The fields that hold an evaluation (scores, results, levels and the evaluator's judgments),
+# per model: never shown — not in forms, lists, history, exports or PDFs — to whom
+# ``vede_punteggi`` says no (the person before the evaluation is delivered, HR before it is
+# definitive).
 CAMPI_PUNTEGGIO = {
     "individuale.schedavalutazione": (
         "punteggio_ente", "punteggio_area", "punteggio_differenziazione", "punteggio_finale",
-        "conciliazione_punteggio",
+        "conciliazione_punteggio", "commento_valutatore",
     ),
-    "individuale.obiettivoindividuale": ("risultato",),
-    "individuale.punteggiocomportamento": ("livello",),
+    "individuale.obiettivoindividuale": ("risultato", "commento"),
+    "individuale.punteggiocomportamento": ("livello", "commento"),
 }
 
 
@@ -443,7 +445,7 @@ APP_INDIVIDUALE = "individuale"
 MODELLI_SCHEDA = ("schedavalutazione", "obiettivoindividuale", "punteggiocomportamento")
 PERMESSI_VALUTA_SCHEDE = tuple(
     (APP_INDIVIDUALE, f"{azione}_{modello}") for modello in MODELLI_SCHEDA for azione in ("view", "change")
-)
+) + tuple((APP_INDIVIDUALE, f"{azione}_obiettivoindividuale") for azione in ("add", "delete"))
 PERMESSI_NUCLEO_INDIVIDUALE = PERMESSI_VALUTA_SCHEDE + tuple(
     (APP_INDIVIDUALE, f"view_{modello}") for modello in (
         "grupporuolo", "comportamento", "livellocomportamento", "fasciapremio",

@@ -14,6 +14,7 @@ aggregate every area, so a dirigente (who sees only their own) is not shown them
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,6 +23,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from seregno_perf.campi import CAMPI_ITALIANI
 
+from individuale import predefiniti as individuale_predefiniti
+from individuale import servizi as individuale_servizi
+from individuale.forms import FasciaPremioFormSet
+from individuale.models import (
+    Comportamento,
+    FasciaPremio,
+    GruppoRuolo,
+    LivelloComportamento,
+    ObiettivoObbligatorio,
+)
 from obiettivi import permessi
 from obiettivi.admin import AreaFilter, CicloFilter, RuoliAdminMixin
 from obiettivi.models import Ciclo
@@ -82,30 +93,115 @@ class _SmvpBloccatoInline:
         return super().has_delete_permission(request, obj) and self._modificabile(request, obj)
 
 
-class LivelloScalaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
-    model = LivelloScala
+class _InlineDelloSmvp(_SmvpBloccatoInline):
+    """A row of the SMVP's page: numbers typed the Italian way, the rules' messages of
+    ``obiettivi.regole``, read-only once a locked cycle uses the SMVP."""
+
     formfield_overrides = CAMPI_ITALIANI
     form = PrecompilatoInlineForm
+
+
+class LivelloScalaInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.TabularInline):
+    model = LivelloScala
     formset = LivelloScalaFormSet
     iniziali = staticmethod(livelli_iniziali)
     fields = ["scala", "valore", "etichetta"]
     testo_aggiungi = "Aggiungi un altro livello"
 
 
-class FasciaInline(_SmvpBloccatoInline, _PrecompilaNuovoSmvp, admin.TabularInline):
+class FasciaInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.TabularInline):
     model = Fascia
-    formfield_overrides = CAMPI_ITALIANI
-    form = PrecompilatoInlineForm
     formset = FasciaFormSet
     iniziali = staticmethod(fasce_iniziali)
     fields = ["tipo", "da", "a", "valore"]
     testo_aggiungi = "Aggiungi un'altra fascia"
 
 
+# --- performance individuale: the SMVP's rules for people (issue 16) --------------------------
+#
+# Role groups, the behaviours' scale and the bonus bands are pre-filled on a new SMVP from
+# ``individuale.predefiniti``; the behaviours and the mandatory objectives, which name the role
+# groups, are added from the same defaults when the new SMVP is saved (``save_related``).
+
+def _gruppi_iniziali():
+    return [dict(g) for g in individuale_predefiniti.GRUPPI]
+
+
+def _scala_comportamenti_iniziale():
+    return [{"valore": v, "etichetta": e} for v, e in individuale_predefiniti.SCALA_COMPORTAMENTI]
+
+
+def _fasce_premio_iniziali():
+    return [{"da": da, "a": a, "quota": q} for da, a, q in individuale_predefiniti.FASCE_PREMIO]
+
+
+class GruppoRuoloInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.StackedInline):
+    model = GruppoRuolo
+    iniziali = staticmethod(_gruppi_iniziali)
+    fields = [
+        ("codice", "nome", "ordine"),
+        ("peso_ente", "peso_area", "peso_obiettivi", "peso_comportamenti", "peso_differenziazione"),
+        ("valutatore", "nucleo_vede", "giorni_conciliazione"),
+        ("quota_maggiorazione", "maggiorazione", "parametro"),
+    ]
+    verbose_name_plural = "gruppi di ruolo della performance individuale (i cinque pesi sommano a 100)"
+    testo_aggiungi = "Aggiungi un altro gruppo di ruolo"
+
+
+class _ConGruppiDelloSmvp:
+    """The «gruppi di ruolo» of a row are chosen among the groups of the same SMVP."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        request._smvp_aperto = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        smvp = getattr(request, "_smvp_aperto", None)
+        kwargs["queryset"] = GruppoRuolo.objects.filter(smvp=smvp) if smvp else GruppoRuolo.objects.none()
+        from django.forms import CheckboxSelectMultiple
+
+        kwargs["widget"] = CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ComportamentoInline(_InlineDelloSmvp, _ConGruppiDelloSmvp, admin.TabularInline):
+    model = Comportamento
+    fields = ["codice", "nome", "descrizione", "peso", "gruppi", "ordine"]
+    extra = 0
+    verbose_name_plural = "comportamenti della performance individuale"
+    testo_aggiungi = "Aggiungi un altro comportamento"
+
+
+class LivelloComportamentoInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.TabularInline):
+    model = LivelloComportamento
+    iniziali = staticmethod(_scala_comportamenti_iniziale)
+    fields = ["valore", "etichetta", "descrizione"]
+    testo_aggiungi = "Aggiungi un altro livello"
+
+
+class FasciaPremioInline(_InlineDelloSmvp, _PrecompilaNuovoSmvp, admin.TabularInline):
+    model = FasciaPremio
+    formset = FasciaPremioFormSet
+    iniziali = staticmethod(_fasce_premio_iniziali)
+    fields = ["da", "a", "quota"]
+    testo_aggiungi = "Aggiungi un'altra fascia del premio"
+
+
+class ObiettivoObbligatorioInline(_InlineDelloSmvp, _ConGruppiDelloSmvp, admin.StackedInline):
+    model = ObiettivoObbligatorio
+    fields = [("codice", "riferimento"), "descrizione", ("peso_minimo", "base_peso"), "gruppi"]
+    extra = 0
+    testo_aggiungi = "Aggiungi un altro obiettivo obbligatorio"
+
+
+INLINE_INDIVIDUALE = [GruppoRuoloInline, LivelloComportamentoInline, ComportamentoInline,
+                      FasciaPremioInline, ObiettivoObbligatorioInline]
+
+
 @admin.register(Smvp)
 class SmvpAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     form = SmvpForm
-    inlines = [LivelloScalaInline, FasciaInline]
+    inlines = [LivelloScalaInline, FasciaInline, *INLINE_INDIVIDUALE]
     change_list_template = CHANGE_LIST_CON_RISULTATI
     list_display = [
         "nome", "versione", "ente", "peso_finanziaria", "peso_obiettivi", "peso_qualita",
@@ -139,14 +235,22 @@ class SmvpAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_n_cicli=Count("cicli"))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:  # a new SMVP: the default behaviours and mandatory objectives
+            individuale_servizi.regole_predefinite_crea(smvp=form.instance, solo_legati_ai_gruppi=True)
+
     @admin.display(description="cicli che lo usano", ordering="_n_cicli")
     def numero_cicli(self, obj):
         return obj._n_cicli
 
-    @admin.action(description="Duplica come nuova versione (con scale e fasce)", permissions=["add"])
+    @admin.action(description="Duplica come nuova versione (con scale, fasce e regole della performance individuale)",
+                  permissions=["add"])
     def duplica_come_nuova_versione(self, request, queryset):
         for smvp in queryset:
-            copia = smvp_duplica(smvp=smvp)
+            with transaction.atomic():
+                copia = smvp_duplica(smvp=smvp)
+                individuale_servizi.regole_copia(da=smvp, a=copia)
             self.message_user(request, f"Creato «{copia}» come copia di «{smvp}».", messages.SUCCESS)
 
     def get_urls(self):

@@ -1503,21 +1503,17 @@ def valida_scala(scala: str, livelli) -> list[str]:
     return messaggi
 
 
-def valida_fasce(tipo: str, fasce) -> list[str]:
-    """Bands of one tipo: start at 0, contiguous, no overlap, last open-ended, grades 1–5,
-    grades never decreasing as the value grows."""
-    nome = f"Fasce «{tipo}»"
+def valida_intervalli(nome: str, fasce, *, esito: str = "un grado") -> list[str]:
+    """Bands [da, a) of one kind, whatever they give (a grade, a bonus share): each ends after it
+    starts, the first starts at 0, each starts where the previous ends (no overlap, no gap),
+    only the last is open-ended (``a`` None) and it is. ``fasce``: objects with ``da`` and ``a``;
+    ``nome`` starts each message («Fasce «qualita»»), ``esito`` is what a value would lack
+    without a band. Used by ``valida_fasce`` and by the bonus bands of ``individuale``."""
     if not fasce:
         return [f"{nome}: non è stata definita alcuna fascia."]
     messaggi = []
-    gradi = VALORI_SCALA[SCALA_GRADO]
     ordinate = sorted(fasce, key=lambda f: (f.da, f.a is None, f.a or ZERO))
     for f in ordinate:
-        if f.valore not in gradi:
-            messaggi.append(
-                f"{nome}: la fascia che inizia a {_n(f.da)} assegna il grado {f.valore}, "
-                f"fuori dalla scala {gradi[0]}–{gradi[-1]}."
-            )
         if f.a is not None and f.a <= f.da:
             messaggi.append(
                 f"{nome}: la fascia che inizia a {_n(f.da)} finisce a {_n(f.a)}: "
@@ -1543,18 +1539,38 @@ def valida_fasce(tipo: str, fasce) -> list[str]:
                 f"{nome}: tra {_n(prec.a)} e {_n(f.da)} manca una fascia (la precedente finisce "
                 f"a {_n(prec.a)}, la successiva inizia a {_n(f.da)})."
             )
+    ultima = ordinate[-1]
+    if ultima.a is not None:
+        messaggi.append(
+            f"{nome}: l'ultima fascia (da {_n(ultima.da)} a {_n(ultima.a)}) deve restare aperta "
+            f"(«a» vuoto), altrimenti i valori da {_n(ultima.a)} in su non avrebbero {esito}."
+        )
+    return messaggi
+
+
+def valida_fasce(tipo: str, fasce) -> list[str]:
+    """Bands of one tipo: the intervals of ``valida_intervalli``, grades 1–5, grades never
+    decreasing as the value grows."""
+    nome = f"Fasce «{tipo}»"
+    if not fasce:
+        return valida_intervalli(nome, fasce)
+    messaggi = []
+    gradi = VALORI_SCALA[SCALA_GRADO]
+    ordinate = sorted(fasce, key=lambda f: (f.da, f.a is None, f.a or ZERO))
+    for f in ordinate:
+        if f.valore not in gradi:
+            messaggi.append(
+                f"{nome}: la fascia che inizia a {_n(f.da)} assegna il grado {f.valore}, "
+                f"fuori dalla scala {gradi[0]}–{gradi[-1]}."
+            )
+    messaggi += valida_intervalli(nome, fasce)
+    for prec, f in zip(ordinate, ordinate[1:]):
         if f.valore < prec.valore:
             messaggi.append(
                 f"{nome}: la fascia che inizia a {_n(f.da)} assegna il grado {f.valore}, "
                 f"inferiore a quello della precedente ({prec.valore}): i gradi non possono "
                 "scendere al crescere del valore."
             )
-    ultima = ordinate[-1]
-    if ultima.a is not None:
-        messaggi.append(
-            f"{nome}: l'ultima fascia (da {_n(ultima.da)} a {_n(ultima.a)}) deve restare aperta "
-            f"(«a» vuoto), altrimenti i valori da {_n(ultima.a)} in su non avrebbero un grado."
-        )
     return messaggi
 
 

@@ -61,3 +61,56 @@ def costruisci_mondo_individuale():
     (mondo.persona_dir,) = servizi.crea_schede(mondo.aperto, dirigenti, mondo.area_b,
                                                [mondo.p_persona_dir], valutatore=mondo.sindaco)
     return mondo
+
+
+def mondo_del_modulo(django_db_setup, django_db_blocker):
+    """Build the world once per test module, inside a transaction rolled back at the end (as
+    ``tests/ruoli/conftest.py``); use with ``pytest.fixture(scope="module")``."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        blocco = transaction.atomic()
+        blocco.__enter__()
+        try:
+            yield costruisci_mondo_individuale()
+        finally:
+            transaction.set_rollback(True)
+            blocco.__exit__(None, None, None)
+
+
+def rinfresca(mondo):
+    """Each test sees the world as built (its own savepoint rolled back the writes) and the
+    per-user caches of ``obiettivi.permessi`` emptied."""
+    for obj in vars(mondo).values():
+        oggetti = obj.values() if isinstance(obj, dict) else [obj]
+        for o in oggetti:
+            if hasattr(o, "refresh_from_db"):
+                o.refresh_from_db()
+            for cache in ("_seregno_gruppi", "_seregno_aree", "_seregno_intestazione"):
+                if hasattr(o, cache):
+                    delattr(o, cache)
+    return mondo
+
+
+def schede_per_la_passeggiata(ciclo, dirigente="dirigente.lavori-pubblici"):
+    """Schede in the Seregno demo for the admin's walk (``tests/ruoli/test_admin_italiano.py``):
+    the SMVP's default individual rules, two (fictitious) staff of ``dirigente``'s area and the
+    dirigente's own scheda, evaluated by the demo's ``admin``. Idempotent, so it adds nothing
+    the demo already has."""
+    from obiettivi.models import Area
+
+    utenti = get_user_model().objects
+    servizi.regole_predefinite_crea(smvp=ciclo.smvp)
+    gruppi = {g.codice: g for g in ciclo.smvp.gruppi_ruolo.all()}
+    area = Area.objects.filter(ciclo=ciclo, dirigenti__username=dirigente).first()
+    utente = utenti.get(username=dirigente)
+
+    def persona(cognome, matricola, utente=None):
+        return Persona.objects.get_or_create(
+            ente=ciclo.ente, matricola=matricola,
+            defaults={"cognome": cognome, "nome": "Passeggiata", "utente": utente, "fittizia": True})[0]
+
+    personale = [persona("Rossi", "PASS-001"), persona("Bianchi", "PASS-002")]
+    servizi.crea_schede(ciclo, gruppi["dipendente"], area, personale)
+    servizi.crea_schede(ciclo, gruppi["dirigente"], area, [persona("Lavori", "PASS-D01", utente)],
+                        valutatore=utenti.get(username="admin"))

@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from obiettivi.demo import carica_demo
 from obiettivi.models import Ciclo, Ente, Obiettivo
 from seregno_perf.testi_admin import TestoAggiungiMixin
+from tests.individuale.mondo_admin import schede_per_la_passeggiata
 from tests.ruoli.passeggiata import pagine_admin, problemi, leggi_pagina
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,7 @@ def demo(django_db_setup, django_db_blocker):
         ciclo = carica_demo().ciclo
         Ciclo.objects.filter(pk=ciclo.pk).update(
             stato=Ciclo.Stato.RENDICONTAZIONE, atto_approvazione=None)
+        schede_per_la_passeggiata(ciclo)  # the pages of performance individuale, with a row each
         # The objectives whose «Cronologia» the walk reads get changes to list: empty → value,
         # a choice, a long text.
         primi = [Obiettivo.objects.order_by("pk").first(),

@@ -45,6 +45,11 @@ def smvp_post(*, pesi=("40", "30", "30"), livelli=None, fasce=None, esistenti=No
             if i < len(iniziali):
                 dati[f"{prefisso}-{i}-id"] = str(iniziali[i])
                 dati[f"{prefisso}-{i}-smvp"] = str(smvp.pk)
+    # the inlines of performance individuale (tests/individuale/test_admin_smvp.py), left empty
+    for prefisso in ("gruppi_ruolo", "livelli_comportamento", "comportamenti", "fasce_premio",
+                     "obiettivi_obbligatori"):
+        dati.update({f"{prefisso}-TOTAL_FORMS": "0", f"{prefisso}-INITIAL_FORMS": "0",
+                     f"{prefisso}-MIN_NUM_FORMS": "0", f"{prefisso}-MAX_NUM_FORMS": "1000"})
     return dati
 
 

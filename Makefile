@@ -37,6 +37,7 @@ test: install system-deps
 .PHONY: bench
 bench: install
 	$(PY) scripts/bench/bench.py $(BENCH_ARGS)
+	$(PY) scripts/bench/premi.py $(BENCH_ARGS)
 	$(PY) scripts/bench/bombe.py
 
 ## Backup and restore of the database and MEDIA_ROOT (docs/deploy.md).

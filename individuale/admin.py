@@ -33,6 +33,7 @@ from seregno_perf.tabelle import righe_csv
 from seregno_perf.testi_admin import CronologiaItaliana, TestoAggiungiMixin
 
 from . import servizi, stampa
+from .admin_premi import PaginePremiMixin
 from .forms import CreaSchedeForm, ObiettivoIndividualeFormSet, form_livelli
 from .models import (
     FondoPremi,
@@ -514,7 +515,7 @@ class PersonaAdmin(_RigheNascosteMixin, SimpleHistoryAdmin):
 # --- funds -------------------------------------------------------------------------------------
 
 @admin.register(FondoPremi)
-class FondoPremiAdmin(_RigheNascosteMixin, SimpleHistoryAdmin):
+class FondoPremiAdmin(PaginePremiMixin, _RigheNascosteMixin, SimpleHistoryAdmin):
     """The bonus funds of a cycle: the Amministratore manages them, the Nucleo reads them."""
 
     list_display = ["nome", "ciclo", "area", "gruppo", "importo_euro"]

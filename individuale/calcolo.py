@@ -25,9 +25,11 @@ Rules (decided for issue 16; ``docs/performance-individuale.md``, section «calc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal, localcontext
+from functools import cached_property
 
+from seregno_perf.formati import quanti
 from valutazione.scoring import Spiegazione, Voce, arrotonda, formatta
 
 __all__ = [
@@ -57,6 +59,12 @@ NOMI_COMPONENTI = {
     COMPORTAMENTI: "Comportamenti",
     DIFFERENZIAZIONE: "Capacità di valutazione dei collaboratori",
 }
+
+
+def _interno():
+    """A private field of a result: what its texts need, left out of ``repr`` and equality (as in
+    ``valutazione.scoring``: the texts are written when first read)."""
+    return field(repr=False, compare=False)
 
 
 def _n(valore) -> str:
@@ -119,7 +127,11 @@ class ComponenteScheda:
     peso: Decimal
     punteggio: Decimal | None  # 0–100
     contributo: Decimal | None  # peso × punteggio / 100, rounded (shown for information)
-    spiegazione: Spiegazione
+    _spiega: object = _interno()
+
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return self._spiega()
 
     @property
     def organizzativa(self) -> bool:
@@ -132,27 +144,35 @@ class RisultatoScheda:
     completa: bool
     mancanti: tuple[str, ...]
     componenti: tuple[ComponenteScheda, ...]
-    spiegazione: Spiegazione
+    _spiega: object = _interno()
     # The part of the total from the organisational components (ente, area) and the rest.
     punteggio_organizzativo: Decimal | None = None
     punteggio_individuale: Decimal | None = None
 
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return self._spiega()
 
-def _componente(codice, peso, punteggio, spiegazione) -> ComponenteScheda:
+
+def _componente(codice, peso, punteggio, spiega) -> ComponenteScheda:
+    """``spiega``: a function writing the component's explanation when it is first read."""
     contributo = None if punteggio is None else arrotonda(peso * punteggio / CENTO)
-    return ComponenteScheda(codice, NOMI_COMPONENTI[codice], peso, punteggio, contributo, spiegazione)
+    return ComponenteScheda(codice, NOMI_COMPONENTI[codice], peso, punteggio, contributo, spiega)
 
 
 def _componente_dato(codice, peso, punteggio, fonte, formula, mancante) -> tuple[ComponenteScheda, list[str]]:
     note = (fonte,) if fonte else ()
     if punteggio is None:
-        return _componente(codice, peso, None, Spiegazione(formula, "non calcolabile: " + mancante, note=note)), [mancante]
-    return _componente(codice, peso, punteggio, Spiegazione(formula, formatta(punteggio), note=note)), []
+        return _componente(codice, peso, None,
+                           lambda: Spiegazione(formula, "non calcolabile: " + mancante, note=note)), [mancante]
+    return _componente(codice, peso, punteggio, lambda: Spiegazione(formula, formatta(punteggio), note=note)), []
 
 
 def _obiettivi(dati: DatiScheda) -> tuple[ComponenteScheda, list[str]]:
     formula = "Σ(peso × grado di raggiungimento) / Σ pesi degli obiettivi individuali"
-    voci = tuple(Voce(o.descrizione[:120], o.risultato, o.peso) for o in dati.obiettivi)
+
+    def voci():
+        return tuple(Voce(o.descrizione[:120], o.risultato, o.peso) for o in dati.obiettivi)
     mancanti = []
     if not dati.obiettivi:
         mancanti.append("nessun obiettivo individuale assegnato")
@@ -166,12 +186,14 @@ def _obiettivi(dati: DatiScheda) -> tuple[ComponenteScheda, list[str]]:
     if dati.obiettivi and pesi <= 0:
         mancanti.append("gli obiettivi individuali hanno tutti peso 0")
     if mancanti:
-        return _componente(OBIETTIVI, dati.peso_obiettivi, None,
-                           Spiegazione(formula, "non calcolabile: " + "; ".join(mancanti), voci)), mancanti
+        return _componente(OBIETTIVI, dati.peso_obiettivi, None, lambda: Spiegazione(
+            formula, "non calcolabile: " + "; ".join(mancanti), voci())), mancanti
     valore = arrotonda(sum((o.peso * o.risultato for o in dati.obiettivi), ZERO) / pesi)
-    termini = " + ".join(f"{_n(o.peso)} × {_n(o.risultato)}" for o in dati.obiettivi)
-    calcolo = f"({termini}) / {_n(pesi)} = {formatta(valore)}"
-    return _componente(OBIETTIVI, dati.peso_obiettivi, valore, Spiegazione(formula, calcolo, voci)), []
+
+    def spiega():
+        termini = " + ".join(f"{_n(o.peso)} × {_n(o.risultato)}" for o in dati.obiettivi)
+        return Spiegazione(formula, f"({termini}) / {_n(pesi)} = {formatta(valore)}", voci())
+    return _componente(OBIETTIVI, dati.peso_obiettivi, valore, spiega), []
 
 
 def _comportamenti(dati: DatiScheda) -> tuple[ComponenteScheda, list[str]]:
@@ -192,15 +214,29 @@ def _comportamenti(dati: DatiScheda) -> tuple[ComponenteScheda, list[str]]:
     if dati.comportamenti and pesi <= 0:
         mancanti.append("i comportamenti hanno tutti peso 0")
     punti = [(c, punteggio_da_grado(c.livello, massimo)) for c in dati.comportamenti]
-    voci = tuple(Voce(f"{c.codice} {c.nome}".strip(), p, c.peso,
-                      "" if c.livello is None else f"livello {c.livello}") for c, p in punti)
+
+    def voci():
+        return tuple(Voce(f"{c.codice} {c.nome}".strip(), p, c.peso,
+                          "" if c.livello is None else f"livello {c.livello}") for c, p in punti)
     if mancanti:
-        return _componente(COMPORTAMENTI, dati.peso_comportamenti, None,
-                           Spiegazione(formula, "non calcolabile: " + "; ".join(mancanti), voci)), mancanti
+        return _componente(COMPORTAMENTI, dati.peso_comportamenti, None, lambda: Spiegazione(
+            formula, "non calcolabile: " + "; ".join(mancanti), voci())), mancanti
     valore = arrotonda(sum((c.peso * p for c, p in punti), ZERO) / pesi)
-    termini = " + ".join(f"{_n(c.peso)} × {_n(p)}" for c, p in punti)
-    calcolo = f"({termini}) / {_n(pesi)} = {formatta(valore)}"
-    return _componente(COMPORTAMENTI, dati.peso_comportamenti, valore, Spiegazione(formula, calcolo, voci)), []
+
+    def spiega():
+        termini = " + ".join(f"{_n(c.peso)} × {_n(p)}" for c, p in punti)
+        return Spiegazione(formula, f"({termini}) / {_n(pesi)} = {formatta(valore)}", voci())
+    return _componente(COMPORTAMENTI, dati.peso_comportamenti, valore, spiega), []
+
+
+def parte_organizzativa(dati: DatiScheda) -> Decimal | None:
+    """The points of the total that come from the organisational components (ente and area):
+    ``Σ peso × punteggio / 100`` over those with a weight, rounded; None when one is missing."""
+    termini = [(p, v) for p, v in ((dati.peso_ente, dati.punteggio_ente),
+                                   (dati.peso_area, dati.punteggio_area)) if p]
+    if any(v is None for _, v in termini):
+        return None
+    return arrotonda(sum((p * v for p, v in termini), ZERO) / CENTO)
 
 
 def valuta_scheda(dati: DatiScheda) -> RisultatoScheda:
@@ -233,31 +269,34 @@ def valuta_scheda(dati: DatiScheda) -> RisultatoScheda:
     somma_pesi = sum((c.peso for c in componenti), ZERO)
     if somma_pesi != CENTO:
         mancanti.append(f"i pesi delle componenti sommano a {_n(somma_pesi)} invece che a 100")
+    organizzativo = parte_organizzativa(dati)
+    componenti = tuple(componenti)
+    if mancanti:
+        return RisultatoScheda(
+            punteggio=None, completa=False, mancanti=tuple(mancanti), componenti=componenti,
+            _spiega=lambda: _spiegazione_scheda(componenti, escluse, None, mancanti),
+            punteggio_organizzativo=organizzativo,
+        )
+    punteggio = arrotonda(sum((c.peso * c.punteggio for c in componenti), ZERO) / CENTO)
+    return RisultatoScheda(
+        punteggio=punteggio, completa=True, mancanti=(), componenti=componenti,
+        _spiega=lambda: _spiegazione_scheda(componenti, escluse, punteggio, ()),
+        punteggio_organizzativo=organizzativo, punteggio_individuale=punteggio - organizzativo,
+    )
+
+
+def _spiegazione_scheda(componenti, escluse, punteggio, mancanti) -> Spiegazione:
     formula = "Punteggio = Σ(peso × punteggio della componente) / 100"
     voci = tuple(Voce(c.nome, c.punteggio, c.peso) for c in componenti)
     note = ()
     if escluse:
         note = (("Componenti con peso 0, non contate: " + ", ".join(escluse) + "."),)
-    organizzative = [c for c in componenti if c.organizzativa]
-    organizzativo = None
-    if all(c.punteggio is not None for c in organizzative):
-        organizzativo = arrotonda(sum((c.peso * c.punteggio for c in organizzative), ZERO) / CENTO)
     if mancanti:
-        return RisultatoScheda(
-            punteggio=None, completa=False, mancanti=tuple(mancanti), componenti=tuple(componenti),
-            spiegazione=Spiegazione(formula, "non calcolabile: " + "; ".join(mancanti), voci, note=note),
-            punteggio_organizzativo=organizzativo,
-        )
-    punteggio = arrotonda(sum((c.peso * c.punteggio for c in componenti), ZERO) / CENTO)
+        return Spiegazione(formula, "non calcolabile: " + "; ".join(mancanti), voci, note=note)
     calcolo = " + ".join(f"({_n(c.peso)} × {formatta(c.punteggio)})" for c in componenti)
-    calcolo = f"({calcolo}) / 100 = {formatta(punteggio)}"
     note += ("I contributi delle componenti sono mostrati arrotondati; il punteggio è calcolato "
              "dalle componenti, quindi può differire di 0,01 dalla somma dei contributi.",)
-    return RisultatoScheda(
-        punteggio=punteggio, completa=True, mancanti=(), componenti=tuple(componenti),
-        spiegazione=Spiegazione(formula, calcolo, voci, note=note),
-        punteggio_organizzativo=organizzativo, punteggio_individuale=punteggio - organizzativo,
-    )
+    return Spiegazione(formula, f"({calcolo}) / 100 = {formatta(punteggio)}", voci, note=note)
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,7 +367,11 @@ class QuotaPremio:
     maggiorazione: Decimal  # € of the maggiorazione in the amount (rounded, for information)
     importo: Decimal  # € paid, to the cent
     importo_esatto: Decimal  # before rounding to the cent
-    spiegazione: Spiegazione
+    _testo: tuple = _interno()  # what the explanation needs besides the fields
+
+    @cached_property
+    def spiegazione(self) -> Spiegazione:
+        return _spiegazione_quota(self, *self._testo)
 
     @property
     def positiva(self) -> bool:
@@ -411,8 +454,8 @@ def _ripartisci(fondo, persone, fasce, gruppi) -> RisultatoFondo:
         destinatari |= scelti
         soglia = min((p.punteggio for p in lista if p.scheda_id in scelti), default=None)
         note.append(
-            f"{g.nome}: {n_persone(len(lista))} valutat{'a' if len(lista) == 1 else 'e'} positivamente; "
-            f"maggiorazione al più al {_n(g.quota_maggiorazione)} % = {n_persone(tetto)}; "
+            f"{g.nome}: {quanti(len(lista), 'persona', 'persone')} valutat{'a' if len(lista) == 1 else 'e'} positivamente; "
+            f"maggiorazione al più al {_n(g.quota_maggiorazione)} % = {quanti(tetto, 'persona', 'persone')}; "
             + (f"la ricevono {len(scelti)} (punteggio da {formatta(soglia)} in su)." if scelti
                else "nessuno la riceve" + (" (parità al limite: esclusi tutti i pari merito)." if tetto else "."))
         )
@@ -451,9 +494,12 @@ def _ripartisci(fondo, persone, fasce, gruppi) -> RisultatoFondo:
     distribuito = sum(importi.values(), ZERO)
     premio_medio = arrotonda(valore * media_punti) if valore is not None and n else None
 
+    testi_fasce = {f: f.descrizione() for f in fasce}
+    testi_fasce[None] = ""
     quote = tuple(
-        _quota(fondo, p, g, fascia, quota, mesi, punti, valore, extra.get(p.scheda_id),
-               esatti[p.scheda_id], importi[p.scheda_id], p.scheda_id in centesimi_extra, premio_medio)
+        _quota(fondo, p, g, fascia, testi_fasce[fascia], quota, mesi, punti, valore,
+               extra.get(p.scheda_id), esatti[p.scheda_id], importi[p.scheda_id],
+               p.scheda_id in centesimi_extra, premio_medio)
         for p, g, fascia, quota, mesi, punti in righe
     )
     if valore is None:
@@ -479,49 +525,47 @@ def _ripartisci(fondo, persone, fasce, gruppi) -> RisultatoFondo:
     )
 
 
-def n_persone(n: int) -> str:
-    return f"{n} person{'a' if n == 1 else 'e'}"
-
-
-def _quota(fondo, p, g, fascia, quota, mesi, punti, valore, extra, esatto, importo, centesimo,
-           premio_medio) -> QuotaPremio:
-    voci = (
-        Voce("Punteggio finale", p.punteggio),
-        Voce("Fascia del premio", fascia.descrizione() if fascia else "nessuna fascia"),
-        Voce("Parametro del gruppo", g.parametro, nota=g.nome),
-        Voce("Part-time (%)", p.part_time),
-        Voce("Mesi contati", mesi, nota=(f"servizio {_n(p.mesi_servizio)} + esclusi (art. 9 c. 3) "
-                                        f"{_n(p.mesi_esclusi)}, al più 12")),
-    )
-    calcolo = (f"punti = {_n(quota)} × {_n(g.parametro)} × {_n(p.part_time)}/100 × {_n(mesi)}/12 = "
-               f"{formatta(punti)}")
-    note = []
-    maggiorazione = ZERO
-    if p.punteggio is None:
-        note.append("Punteggio finale non calcolabile: nessun premio.")
-    elif punti <= 0:
-        note.append("Nessun premio: " + ("la fascia del punteggio ha quota 0 %." if quota <= 0
-                                         else "nessun mese di servizio contato."))
-    if valore is not None:
-        if extra:
-            maggiorazione = arrotonda(valore * extra)
-            calcolo += (f"; maggiorazione (art. 81 CCNL) = {_n(g.maggiorazione)} % del premio medio "
-                        f"{formatta(premio_medio)} € = {formatta(maggiorazione)} €")
-        calcolo += (f"; importo = ({formatta(punti)}{' + ' + formatta(arrotonda(extra)) if extra else ''}) punti"
-                    f" × {formatta(valore, 6)} € = {formatta(esatto, 4)} € → {formatta(importo)} €")
-        if centesimo:
-            note.append("Comprende 1 centesimo della ripartizione dei resti.")
-    else:
-        calcolo += f"; importo = {formatta(importo)} € (nulla da distribuire)"
+def _quota(fondo, p, g, fascia, testo_fascia, quota, mesi, punti, valore, extra, esatto, importo,
+           centesimo, premio_medio) -> QuotaPremio:
+    maggiorazione = arrotonda(valore * extra) if valore is not None and extra else ZERO
     return QuotaPremio(
         scheda_id=p.scheda_id, fondo_id=fondo.id, matricola=p.matricola, etichetta=p.etichetta,
         gruppo_codice=g.codice, gruppo_nome=g.nome, area_id=p.area_id, punteggio=p.punteggio,
-        fascia=fascia.descrizione() if fascia else "", quota=quota, mesi=mesi, punti=punti,
+        fascia=testo_fascia, quota=quota, mesi=mesi, punti=punti,
         con_maggiorazione=bool(extra), maggiorazione=maggiorazione, importo=importo,
-        importo_esatto=esatto,
-        spiegazione=Spiegazione(
-            formula=("Punti = quota della fascia × parametro del gruppo × part-time/100 × mesi/12; "
-                     "importo = (punti + maggiorazione in punti) × valore del punto del fondo"),
-            calcolo=calcolo, input=voci, note=tuple(note),
-        ),
+        importo_esatto=esatto, _testo=(p, g, valore, extra, centesimo, premio_medio),
+    )
+
+
+def _spiegazione_quota(q: QuotaPremio, p, g, valore, extra, centesimo, premio_medio) -> Spiegazione:
+    voci = (
+        Voce("Punteggio finale", q.punteggio),
+        Voce("Fascia del premio", q.fascia or "nessuna fascia"),
+        Voce("Parametro del gruppo", g.parametro, nota=g.nome),
+        Voce("Part-time (%)", p.part_time),
+        Voce("Mesi contati", q.mesi, nota=(f"servizio {_n(p.mesi_servizio)} + esclusi (art. 9 c. 3) "
+                                          f"{_n(p.mesi_esclusi)}, al più 12")),
+    )
+    calcolo = (f"punti = {_n(q.quota)} × {_n(g.parametro)} × {_n(p.part_time)}/100 × {_n(q.mesi)}/12 = "
+               f"{formatta(q.punti)}")
+    note = []
+    if q.punteggio is None:
+        note.append("Punteggio finale non calcolabile: nessun premio.")
+    elif q.punti <= 0:
+        note.append("Nessun premio: " + ("la fascia del punteggio ha quota 0 %." if q.quota <= 0
+                                         else "nessun mese di servizio contato."))
+    if valore is not None:
+        if extra:
+            calcolo += (f"; maggiorazione (art. 81 CCNL) = {_n(g.maggiorazione)} % del premio medio "
+                        f"{formatta(premio_medio)} € = {formatta(q.maggiorazione)} €")
+        calcolo += (f"; importo = ({formatta(q.punti)}{' + ' + formatta(arrotonda(extra)) if extra else ''}) punti"
+                    f" × {formatta(valore, 6)} € = {formatta(q.importo_esatto, 4)} € → {formatta(q.importo)} €")
+        if centesimo:
+            note.append("Comprende 1 centesimo della ripartizione dei resti.")
+    else:
+        calcolo += f"; importo = {formatta(q.importo)} € (nulla da distribuire)"
+    return Spiegazione(
+        formula=("Punti = quota della fascia × parametro del gruppo × part-time/100 × mesi/12; "
+                 "importo = (punti + maggiorazione in punti) × valore del punto del fondo"),
+        calcolo=calcolo, input=voci, note=tuple(note),
     )

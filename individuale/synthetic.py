@@ -21,54 +21,27 @@ from obiettivi.models import Area
 
 from . import calcolo
 from .models import (
-    Comportamento, FasciaPremio, FondoPremi, GruppoRuolo, LivelloComportamento,
-    ObiettivoIndividuale, Persona, PunteggioComportamento, SchedaValutazione,
+    FondoPremi, GruppoRuolo, LivelloComportamento, ObiettivoIndividuale, Persona,
+    PunteggioComportamento, SchedaValutazione,
 )
+from .servizi import regole_predefinite_crea
 
 D = Decimal
 
-# (codice, nome, pesi ente/area/obiettivi/comportamenti/differenziazione, parametro, nucleo_vede)
-GRUPPI = (
-    ("dirigente", "Dirigenti", (20, 30, 30, 10, 10), D("2"), True),
-    ("eq", "Elevate qualificazioni", (10, 30, 30, 30, 0), D("1.5"), False),
-    ("dipendente", "Dipendenti", (0, 30, 30, 40, 0), D("1"), False),
-)
-LIVELLI = ((1, "Inadeguato"), (2, "Da migliorare"), (3, "Adeguato"), (4, "Buono"), (5, "Eccellente"))
-COMPORTAMENTI = (
-    ("C1", "Orientamento al risultato"), ("C2", "Lavoro di gruppo"), ("C3", "Relazione con l'utenza"),
-    ("C4", "Iniziativa e innovazione"),
-)
-# [da, a) → quota %
-FASCE = ((0, 60, 0), (60, 70, 60), (70, 80, 75), (80, 90, 90), (90, None, 100))
 LOTTO = 2000
 
 
 def assicura_regole(smvp) -> dict[str, GruppoRuolo]:
-    """The SMVP's role groups, behaviours, scale and bands of the bonus, created when the SMVP
-    has no role group (an SMVP already configured is left as it is). Returns codice → group."""
+    """The SMVP's role groups, behaviours, scale and bands of the bonus: the defaults of
+    ``individuale.predefiniti`` (``servizi.regole_predefinite_crea``) when the SMVP has no role
+    group; an SMVP already configured is left as it is. Returns codice → group."""
     if not smvp.gruppi_ruolo.exists():
-        for ordine, (codice, nome, pesi, parametro, nucleo) in enumerate(GRUPPI):
-            GruppoRuolo.objects.create(
-                smvp=smvp, codice=codice, nome=nome, ordine=ordine, parametro=parametro,
-                peso_ente=D(pesi[0]), peso_area=D(pesi[1]), peso_obiettivi=D(pesi[2]),
-                peso_comportamenti=D(pesi[3]), peso_differenziazione=D(pesi[4]), nucleo_vede=nucleo,
-                valutatore=(GruppoRuolo.Valutatore.SINDACO if nucleo
-                            else GruppoRuolo.Valutatore.DIRIGENTE_AREA),
-            )
-        gruppi = list(smvp.gruppi_ruolo.all())
-        for ordine, (codice, nome) in enumerate(COMPORTAMENTI):
-            Comportamento.objects.create(smvp=smvp, codice=codice, nome=nome, ordine=ordine).gruppi.set(gruppi)
-    if not smvp.livelli_comportamento.exists():
-        LivelloComportamento.objects.bulk_create(
-            LivelloComportamento(smvp=smvp, valore=v, etichetta=e) for v, e in LIVELLI)
-    if not smvp.fasce_premio.exists():
-        FasciaPremio.objects.bulk_create(
-            FasciaPremio(smvp=smvp, da=D(da), a=None if a is None else D(a), quota=D(q)) for da, a, q in FASCE)
+        regole_predefinite_crea(smvp=smvp)
     return {g.codice: g for g in smvp.gruppi_ruolo.all()}
 
 
 def _scelta_gruppo(rng, gruppi):
-    """About 5 % dirigenti, 15 % EQ, the rest staff (by the codes of ``GRUPPI`` when present)."""
+    """About 5 % dirigenti, 15 % EQ, the rest staff (by the default groups' codes when present)."""
     x = rng.random()
     for codice, soglia in (("dirigente", 0.05), ("eq", 0.20)):
         if codice in gruppi and x < soglia:

@@ -29,3 +29,24 @@ def crea_ciclo(slug="prova", anno=2021, stato=Ciclo.Stato.VALIDATA):
     StandardBarometro.objects.create(ciclo=ciclo, codice="S1", servizio="S", standard="S", grado=2)
     IndicatoreFinanziario.objects.create(ciclo=ciclo, codice="F1", nome="F", target=D(10), valore=D(12))
     return ciclo, {"a1": a1, "s11": s11, "a2": a2}
+
+
+def gruppi_del_ciclo(ciclo):
+    """The SMVP rules of performance individuale (those of ``genera_schede``): codice → group."""
+    from individuale.synthetic import assicura_regole
+
+    return assicura_regole(ciclo.smvp)
+
+
+def crea_scheda(ciclo, gruppo, area, punteggio_finale, matricola, **campi):
+    """A definitive scheda made by the ORM, with the group's weights and its final score."""
+    from individuale.models import Persona, SchedaValutazione
+
+    persona = Persona.objects.create(ente=ciclo.ente, cognome=f"Cognome {matricola}", nome="Nome",
+                                     matricola=matricola, codice_fiscale=f"CF{matricola}", fittizia=True)
+    pesi = {f"peso_{c}": getattr(gruppo, f"peso_{c}")
+            for c in ("ente", "area", "obiettivi", "comportamenti", "differenziazione")}
+    return SchedaValutazione.objects.create(
+        ciclo=ciclo, persona=persona, gruppo=gruppo, area=area, stato=SchedaValutazione.Stato.DEFINITIVA,
+        punteggio_finale=None if punteggio_finale is None else D(punteggio_finale), **{**pesi, **campi},
+    )

@@ -56,7 +56,7 @@ from django.utils import timezone
 from obiettivi import permessi
 from seregno_perf import formati
 
-from .models import SchedaValutazione
+from .models import SchedaValutazione, errori_obiettivi_scheda, errori_pesi_componenti
 
 Stato = SchedaValutazione.Stato
 CENTO = Decimal("100")
@@ -111,8 +111,10 @@ AZIONI = {a.nome: a for a in (
            "Termine per la conciliazione scaduto: valutazione definitiva"),
     Azione("esito_conciliazione", "Registra l'esito della conciliazione",
            "Conciliazione conclusa: valutazione definitiva",
-           (Campo("esito", "Esito e sue ragioni", "testo"),
-            Campo("punteggio", "Punteggio finale (0–100)", "numero"))),
+           (Campo("esito", "Esito e sue ragioni (se non già scritto nella scheda)", "testo",
+                  obbligatorio=False),
+            Campo("punteggio", "Punteggio finale, 0–100 (se non già scritto nella scheda)", "numero",
+                  obbligatorio=False))),
 )}
 
 # The state each action requires (several: any of them) and the state it leads to (None: stays).
@@ -144,11 +146,12 @@ CHI = {
     "rendi_definitiva": ("valutatore", "amministratore"),
     "esito_conciliazione": ("valutatore", "amministratore"),
 }
+# «spetta solo …»
 DESCRIZIONE_CHI = {
-    "valutatore": "il valutatore della scheda",
-    "valutato": "la persona valutata",
-    "nucleo": "il Nucleo di valutazione",
-    "amministratore": "un Amministratore",
+    "valutatore": "al valutatore della scheda",
+    "valutato": "alla persona valutata",
+    "nucleo": "al Nucleo di valutazione",
+    "amministratore": "a un Amministratore",
 }
 TESTO_MASSIMO = 5000
 
@@ -192,32 +195,17 @@ def scadenza_conciliazione(data_consegna, giorni: int):
     return data_consegna + datetime.timedelta(days=giorni)
 
 
-def errori_assegnazione(*, pesi_scheda: dict, obiettivi: list, n_comportamenti: int) -> list[str]:
-    """What keeps the objectives of a scheda from being assigned. ``pesi_scheda``: component →
-    weight; ``obiettivi``: dicts with ``descrizione``, ``peso`` and, for a mandatory one,
-    ``minimo`` (its minimum weight on the objectives' component) and ``codice``."""
+def errori_assegnazione(*, peso_obiettivi, peso_comportamenti, descrizioni: list,
+                        n_comportamenti: int) -> list[str]:
+    """What the objectives' rules of ``individuale.models`` (weights) do not say: a scheda whose
+    objectives count has at least one, each described; one whose behaviours count has some."""
     errori = []
-    somma_componenti = sum(pesi_scheda.values(), Decimal(0))
-    if somma_componenti != CENTO:
-        errori.append(f"I pesi delle componenti della scheda sommano a "
-                      f"{formati.numero(somma_componenti, None)}: devono sommare a 100.")
-    if pesi_scheda.get("obiettivi", Decimal(0)) > 0:
-        if not obiettivi:
-            errori.append("La scheda non ha obiettivi individuali: assegnarne almeno uno.")
-        else:
-            somma = sum((o["peso"] for o in obiettivi), Decimal(0))
-            if somma != CENTO:
-                errori.append(f"I pesi degli obiettivi individuali sommano a "
-                              f"{formati.numero(somma, None)}: devono sommare a 100.")
-            for indice, o in enumerate(obiettivi, start=1):
-                if not (o["descrizione"] or "").strip():
-                    errori.append(f"L'obiettivo n. {indice} non ha una descrizione.")
-                if o.get("minimo") is not None and o["peso"] < o["minimo"]:
-                    errori.append(
-                        f"L'obiettivo obbligatorio {o['codice']} pesa "
-                        f"{formati.percentuale(o['peso'], None)}: per legge almeno "
-                        f"{formati.percentuale(o['minimo'], None)} degli obiettivi.")
-    if pesi_scheda.get("comportamenti", Decimal(0)) > 0 and n_comportamenti == 0:
+    if peso_obiettivi and not descrizioni:
+        errori.append("La scheda non ha obiettivi individuali: assegnarne almeno uno.")
+    for indice, descrizione in enumerate(descrizioni, start=1):
+        if not (descrizione or "").strip():
+            errori.append(f"L'obiettivo n. {indice} non ha una descrizione.")
+    if peso_comportamenti and n_comportamenti == 0:
         errori.append("La scheda non ha comportamenti da valutare: aggiungerli dal gruppo di ruolo.")
     return errori
 
@@ -323,18 +311,16 @@ def _verifica(scheda, azione: str, utente, oggi, dati) -> tuple[dict, list[str]]
                               limiti=limiti["colloquio_iniziale"], oggi=oggi)
         if scheda.valutatore_id is None:
             errori.append("La scheda non ha un valutatore: indicarlo prima del colloquio iniziale.")
-        obiettivi = [
-            {"descrizione": o.descrizione, "peso": o.peso,
-             "codice": o.obbligatorio.codice if o.obbligatorio_id else "",
-             "minimo": _minimo_obbligatorio(o, scheda)}
-            for o in scheda.obiettivi.select_related("obbligatorio")
-        ]
+        elif scheda.valutatore_id == scheda.persona.utente_id:
+            errori.append("Il valutatore della scheda è la persona valutata: indicare un altro "
+                          "valutatore.")
+        obiettivi = list(scheda.obiettivi.select_related("obbligatorio"))
+        errori += [m for messaggi in errori_pesi_componenti(scheda).values() for m in messaggi]
+        errori += errori_obiettivi_scheda(scheda, [(o.peso, o.obbligatorio) for o in obiettivi])
         errori += errori_assegnazione(
-            pesi_scheda={"ente": scheda.peso_ente, "area": scheda.peso_area,
-                         "obiettivi": scheda.peso_obiettivi,
-                         "comportamenti": scheda.peso_comportamenti,
-                         "differenziazione": scheda.peso_differenziazione},
-            obiettivi=obiettivi, n_comportamenti=scheda.comportamenti.count())
+            peso_obiettivi=scheda.peso_obiettivi, peso_comportamenti=scheda.peso_comportamenti,
+            descrizioni=[o.descrizione for o in obiettivi],
+            n_comportamenti=scheda.comportamenti.count())
         valori["data_colloquio_iniziale"] = dati.get("data")
     elif azione == "colloquio_intermedio":
         errori += errori_data(dati.get("data"), cosa="del colloquio intermedio",
@@ -382,10 +368,13 @@ def _verifica(scheda, azione: str, utente, oggi, dati) -> tuple[dict, list[str]]
                           f"({formati.giorni_alla_scadenza(scadenza, oggi)}): la scheda diventa "
                           "definitiva dopo, o prima se la persona dichiara di non chiederla.")
     elif azione == "esito_conciliazione":
-        esito, e = _testo(dati.get("esito"), cosa="l'esito della conciliazione e le sue ragioni",
-                          obbligatorio=True)
+        # what the evaluator may already have written in the scheda's page stands if not retyped
+        esito, e = _testo(dati.get("esito") or scheda.conciliazione_esito,
+                          cosa="l'esito della conciliazione e le sue ragioni", obbligatorio=True)
         errori += e
         punteggio = dati.get("punteggio")
+        if punteggio is None:
+            punteggio = scheda.conciliazione_punteggio
         if punteggio is None:
             errori.append("Indicare il punteggio finale deciso dalla conciliazione.")
         elif not isinstance(punteggio, Decimal) or not Decimal(0) <= punteggio <= CENTO:
@@ -396,19 +385,6 @@ def _verifica(scheda, azione: str, utente, oggi, dati) -> tuple[dict, list[str]]
     if azione == "firma_assegnazione":
         valori["firma_assegnazione"] = timezone.now()
     return valori, errori
-
-
-def _minimo_obbligatorio(obiettivo, scheda):
-    """The minimum weight of a mandatory objective, on the objectives' component (a minimum on
-    the total is divided by the component's weight)."""
-    if not obiettivo.obbligatorio_id:
-        return None
-    minimo = obiettivo.obbligatorio.peso_minimo
-    if obiettivo.obbligatorio.base_peso == "totale":
-        if not scheda.peso_obiettivi:
-            return None
-        return minimo * CENTO / scheda.peso_obiettivi
-    return minimo
 
 
 def _dettaglio(azione: str, valori: dict, ruoli: set, utente, scheda) -> str:
@@ -439,10 +415,10 @@ def esegui(scheda, azione: str, utente, *, oggi=None, **dati):
     if scheda.stato not in da:
         raise ErroreProcesso(
             f"«{etichetta}» non è possibile: la scheda è in «{Stato(scheda.stato).label}» "
-            f"(serve «{' o '.join(Stato(s).label for s in da)}»).")
+            f"(serve {' o '.join(f'«{Stato(s).label}»' for s in da)}).")
     if not ruoli.intersection(CHI[azione]):
         chi = " o ".join(DESCRIZIONE_CHI[r] for r in CHI[azione])
-        raise ErroreProcesso(f"«{etichetta}» spetta solo a {chi}.")
+        raise ErroreProcesso(f"«{etichetta}» spetta solo {chi}.")
     if not _disponibile(scheda, azione, ruoli):
         raise ErroreProcesso(_perche_non_disponibile(scheda, azione))
     valori, errori = _verifica(scheda, azione, utente, oggi, dati)
@@ -453,17 +429,21 @@ def esegui(scheda, azione: str, utente, *, oggi=None, **dati):
         valori.update(punteggio_ente=scheda.punteggio_ente, punteggio_area=scheda.punteggio_area)
     for campo, valore in valori.items():
         setattr(scheda, campo, valore)
+    campi = set(valori)
     if a is not None:
         scheda.stato = a
+        campi.add("stato")
     if a == Stato.DEFINITIVA:
         scheda.data_definitiva = timezone.now()
         if scheda.conciliazione_punteggio is not None and azione == "esito_conciliazione":
             scheda.punteggio_finale = scheda.conciliazione_punteggio
         else:
             scheda.punteggio_finale = _queries().risultato_scheda(scheda).punteggio
+        campi.update({"data_definitiva", "punteggio_finale"})
     scheda._change_reason = _dettaglio(azione, valori, ruoli, utente, scheda)
     scheda._history_user = utente
-    scheda.save()
+    # only what the action changes: an admin form saved at the same time keeps its own fields
+    scheda.save(update_fields=sorted(campi) or None)
     return scheda
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from obiettivi import permessi
 from seregno_perf import formati
 
-from . import processo
+from . import processo, queries
 from .models import LivelloComportamento, PunteggioComportamento, SchedaValutazione
 
 ACCEDI = "individuale:accedi"
@@ -141,8 +141,10 @@ def _proprie(user):
 @privata
 @login_required(login_url=ACCEDI)
 def le_mie_schede(request):
-    schede = (_proprie(request.user).select_related("ciclo__ente", "gruppo", "area")
-              .order_by("-ciclo__anno", "ciclo__ente__nome"))
+    schede = list(_proprie(request.user).select_related("ciclo__ente", "persona", "gruppo", "area")
+                  .order_by("-ciclo__anno", "ciclo__ente__nome"))
+    for scheda in schede:  # what waits for the person (no query: the rows above are enough)
+        scheda.da_fare = processo.azioni_possibili(scheda, request.user)
     return render(request, "individuale/le_mie_schede.html", {"schede": schede})
 
 
@@ -168,7 +170,7 @@ def contesto_scheda(request, scheda, *, oggi=None) -> dict:
     if vede_punteggi:
         livelli = dict(LivelloComportamento.objects.filter(smvp_id=scheda.gruppo.smvp_id)
                        .values_list("valore", "etichetta"))
-        risultato = processo._queries().risultato_scheda(scheda)
+        risultato = queries.risultato_scheda(scheda)
     scadenza = None
     if scheda.stato == SchedaValutazione.Stato.PRESA_VISIONE:
         giorno = processo.scadenza_conciliazione(scheda.data_valutazione,

@@ -88,7 +88,7 @@ class FasciaMostrata:
     def etichetta_quota(self) -> str:
         if self.quota_min == self.quota_max:
             return formati.percentuale(self.quota_min, None)
-        return f"dal {formati.percentuale(self.quota_min, None)} al {formati.percentuale(self.quota_max, None)}"
+        return f"da {formati.percentuale(self.quota_min, None)} a {formati.percentuale(self.quota_max, None)}"
 
 
 @dataclass(frozen=True)
@@ -257,10 +257,12 @@ def aggrega(righe, fasce, *, stanziato: Decimal) -> Aggregati:
     tutti = [indice_fascia(fasce, r.punteggio) for r in righe]
     complessivo = _tabella("Tutto il personale", tuple(g[0] for g in gruppi), righe, blocchi, tutti)
     if any(f.unite > 1 for f in mostrate):
-        note.append(f"Alcune fasce del sistema di valutazione sono unite perché nessuna fascia "
-                    f"pubblicata conti da 1 a {SOGLIA - 1} persone.")
-    if any(t.nome == ALTRO for t in tabelle) or (not tabelle and len({r.gruppo for r in righe}) > 1):
-        note.append(f"I gruppi con meno di {SOGLIA} persone non sono mostrati separatamente.")
+        note.append("In questi dati alcune fasce vicine del sistema di valutazione sono unite.")
+    if any(t.nome == ALTRO for t in tabelle):
+        note.append(f"In «{ALTRO}» sono riuniti i gruppi con meno di {SOGLIA} persone.")
+    elif not tabelle and len({r.gruppo for r in righe}) > 1:
+        note.append(f"Si mostra solo il totale: separati, i gruppi non conterebbero tutti almeno "
+                    f"{SOGLIA} persone.")
     return Aggregati(
         stanziato=stanziato, distribuito=distribuito, persone=len(righe), fasce=mostrate,
         gruppi=tabelle, complessivo=complessivo, note=tuple(note),

@@ -61,11 +61,11 @@ def test_a_small_group_goes_into_altro_personale_and_a_sparse_band_merges_upward
     # [60,70) holds 2 Dipendenti: it joins [70,80) (empty), then [80,90) (7 Dipendenti but 1 of
     # «Altro personale»), then [90,100]: 17 and 6.
     assert [f.etichetta for f in a.fasce] == ["da 0 a meno di 60 punti", "da 60 a 100 punti"]
-    assert a.fasce[1].etichetta_quota == "dal 50 % al 100 %"
+    assert a.fasce[1].etichetta_quota == "da 50 % a 100 %"
     assert [c.persone for c in a.gruppi[0].celle] == [0, 17]
     assert all(c == 0 or c >= 5 for c in _celle_mostrate(a))
     assert any(f.unite > 1 for f in a.fasce)
-    assert any("meno di 5 persone" in n for n in a.note)
+    assert "In «Altro personale» sono riuniti i gruppi con meno di 5 persone." in a.note
 
 
 def test_altro_personale_too_small_takes_the_smallest_group_and_one_group_shows_only_the_whole():
@@ -73,7 +73,7 @@ def test_altro_personale_too_small_takes_the_smallest_group_and_one_group_shows_
     a = art20.aggrega(righe, FASCE, stanziato=D("1"))
     assert a.gruppi == ()  # Dipendenti joined «Altro»: one group left, the whole only
     assert a.complessivo.persone == 33
-    assert any("non sono mostrati separatamente" in n for n in a.note)
+    assert any(n.startswith("Si mostra solo il totale") for n in a.note)
 
 
 def test_fewer_than_five_people_only_the_amounts():

@@ -70,7 +70,7 @@ def test_the_page_shows_totals_bands_and_differentiation_in_italian(demo):
     assert "<caption>Dipendenti: 25 persone, premi per fascia di punteggio</caption>" in html
     assert "<caption>Tutto il personale: 36 persone, premi per fascia di punteggio</caption>" in html
     assert "Grado di differenziazione dei premi per gruppo" in html
-    assert "da 90 a 100 punti" in html and "verso l'alto" in html
+    assert "da 90 a 100 punti" in html and "una fascia è unita a quella superiore" in html
     assert re.search(r'data-etichetta="Indice di Gini" class="numero">0,\d\d<', html)
     assert "Dati dimostrativi" in html  # the cycle's illustrative data are said so here too
     assert "<script" not in html and " style=" not in html

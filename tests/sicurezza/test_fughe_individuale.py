@@ -1,6 +1,6 @@
 """No personal data on a public URL (issue 16, points 4 and 6): the Seregno demo with its
 illustrative schede, whose names, matricole, remarks and some scores carry unique markers, is
-published; an anonymous visitor following every link from ``/`` (pages, versions, PDF, JSON,
+published twice (before the schede are definitive, then with the bonuses); an anonymous visitor following every link from ``/`` (pages, versions, PDF, JSON,
 CSV, ODS, the art. 20 page) never reads a marker, a person's distinctive score or amount. The
 art. 20 page shows the totals and the bands, and no shown figure counts 1–4 people. The
 person's own pages and the admin of the schede send an anonymous visitor to the login."""
@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 
@@ -17,7 +18,7 @@ from individuale.models import ObiettivoIndividuale, Persona, PunteggioComportam
 from individuale.queries import premi_ciclo
 from obiettivi.demo import carica_demo
 from obiettivi.models import Ciclo
-from obiettivi.workflow import ciclo_pubblica
+from obiettivi.workflow import ciclo_avanza, ciclo_pubblica, ciclo_riapri
 from seregno_perf import formati
 from tests.sicurezza.crawler import visita
 from trasparenza import snapshot
@@ -78,11 +79,25 @@ def scenario(django_db_setup, django_db_blocker):
                 distintivi[s.pk] = punteggio
             for s, part_time in zip(dipendenti[1::4], PART_TIME_DISTINTIVI):
                 SchedaValutazione.objects.filter(pk=s.pk).update(part_time=part_time)
+            # As art. 14 c. 6 D.Lgs. 150/2009 has it: the Relazione is published (version 1)
+            # before the schede are definitive, then again with the bonuses (version 2).
+            SchedaValutazione.objects.filter(ciclo=ciclo).update(stato="presa_visione")
+            prima = ciclo_pubblica(ciclo=ciclo, utente=None).pubblicazione
+            SchedaValutazione.objects.filter(ciclo=ciclo).update(stato="definitiva")
             premi = premi_ciclo(ciclo)
-
+            admin = get_user_model().objects.get(username="admin")
+            ciclo_riapri(ciclo=ciclo, utente=admin, motivazione="Pubblicazione dei premi (art. 20)")
+            ciclo.refresh_from_db()
+            ciclo_avanza(ciclo=ciclo, utente=admin, atto=ciclo.atto_approvazione)
+            ciclo.refresh_from_db()
             pubblicazione = ciclo_pubblica(ciclo=ciclo, utente=None).pubblicazione
+            assert (prima.versione, pubblicazione.versione) == (1, 2)
             file_pubblicati_scrivi(ciclo=ciclo)  # as after the commit
             pagine, admin = visita(Client())
+            # the files of each version are public by URL, though the pages link the current ones
+            for versione in (1, 2):
+                for nome in ("dati.json", "dati.csv", "dati-rfc4180.csv", "dati.ods", "relazione.pdf"):
+                    pagine.update(visita(Client(), f"/seregno/2021/versioni/{versione}/{nome}")[0])
             yield {"pagine": pagine, "admin": admin, "ciclo": ciclo, "schede": schede,
                    "premi": premi, "distintivi": distintivi, "pubblicazione": pubblicazione}
             transaction.set_rollback(True)
@@ -109,8 +124,15 @@ def test_the_crawl_reaches_the_published_files_and_the_art20_page(scenario):
     assert {"text/html", "application/pdf", "application/json", "text/csv",
             "application/vnd.oasis.opendocument.spreadsheet"} <= tipi
     for url in ("/seregno/2021/premi/", "/seregno/2021/relazione.pdf", "/seregno/2021/dati.json",
-                "/seregno/2021/dati.csv", "/seregno/2021/dati.ods"):
+                "/seregno/2021/dati.csv", "/seregno/2021/dati.ods", "/seregno/2021/versioni/1/",
+                "/seregno/2021/versioni/1/dati.json", "/seregno/2021/versioni/1/relazione.pdf",
+                "/seregno/2021/versioni/2/"):
         assert url in pagine, url
+    # version 1, published before the evaluations were closed, says the bonuses will follow
+    v1 = json.loads(pagine["/seregno/2021/versioni/1/dati.json"].testo)["premi"]
+    assert v1["disponibili"] is False and v1["stanziato"] is None
+    assert "saranno pubblicati quando le valutazioni individuali" in pagine["/seregno/2021/versioni/1/"].testo
+    assert "Premi stanziati (€, art. 20 D.Lgs. 33/2013): da — a 165.000,00." in pagine["/seregno/2021/"].testo
     # the art. 20 page is a published file, served without the database
     assert snapshot.file_per_url("/seregno/2021/premi/") is not None
 

@@ -206,6 +206,16 @@ def carica_demo(*, stdout=None, cartella: Path | None = None) -> RiepilogoDemo:
 
     riepilogo.utenti = crea_utenti_demo(aree.values())
     passo(f"{len(riepilogo.utenti)} utenti dimostrativi.")
+
+    # performance individuale (illustrative schede, funds, definitive scores): before the 2021
+    # Relazione is published, so that it carries the art. 20 aggregates
+    from individuale.demo import carica_schede_demo
+
+    schede = carica_schede_demo(ciclo, aree.values())
+    w.conteggio("Schede di valutazione individuale (illustrative)").creati += schede.schede
+    riepilogo.utenti += [UtenteDemo(username, ruolo) for username, ruolo in schede.utenti]
+    if schede.creato:
+        passo(f"{schede.schede} schede di valutazione individuale illustrative, definitive.")
     return riepilogo
 
 

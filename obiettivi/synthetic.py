@@ -204,10 +204,17 @@ def riepilogo(ciclo: Ciclo) -> Riepilogo:
 def _ciclo_elimina(ciclo: Ciclo) -> None:
     """Delete a cycle and everything in it.
 
-    Objectives first (they PROTECT their area and node), then the barometro (PROTECTs areas), then
-    the trees leaf level first (``parent`` is PROTECT; whole trees go, so no gap is left inside a
-    surviving tree), then the cycle (cascading to texts, tables, financial indicators…).
+    The schede di valutazione individuale and the funds first (they PROTECT the cycle and its
+    areas), then the objectives (they PROTECT their area and node), then the barometro (PROTECTs
+    areas), then the trees leaf level first (``parent`` is PROTECT; whole trees go, so no gap is
+    left inside a surviving tree), then the cycle (cascading to texts, tables, financial
+    indicators…). The synthetic persons stay: they belong to the ente, and ``genera_dati
+    --persone`` finds them again by their matricola.
     """
+    from individuale.models import FondoPremi, SchedaValutazione
+
+    _cancella_senza_storico(SchedaValutazione.objects.filter(ciclo=ciclo))
+    FondoPremi.objects.filter(ciclo=ciclo).delete()
     _cancella_senza_storico(Obiettivo.objects.filter(ciclo=ciclo))
     StandardBarometro.objects.filter(ciclo=ciclo).delete()
     for model in (NodoStrategico, Area):
@@ -224,13 +231,17 @@ def _cancella_senza_storico(queryset) -> None:
     The ORM's ``delete()`` sends ``post_delete`` for every row, and django-simple-history answers
     each with a "deleted" history row: for 10,000 synthetic objectives that is 50,000 inserts
     (≈ 40 s on SQLite) of history nobody needs, since synthetic rows never had any. Rows of other
-    models that point here with anything but CASCADE (PROTECT, SET_NULL…) make us fall back to the
-    ORM's ``delete()``, which applies those rules.
+    models that point here with SET_NULL are set to NULL with one UPDATE; anything else but CASCADE
+    (PROTECT…) makes us fall back to the ORM's ``delete()``, which applies those rules.
     """
     figli = []
     for rel in queryset.model._meta.related_objects:
         if rel.many_to_many:
             continue  # the through model's own foreign key is visited instead
+        if rel.on_delete is models.SET_NULL:  # e.g. an individual objective's plan objective
+            rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": queryset}).update(
+                **{rel.field.name: None})
+            continue
         if rel.on_delete is not models.CASCADE:
             queryset.delete()
             return

@@ -152,10 +152,19 @@ class Dettagli:
             filtri_esito=filtri_esito,
         )
 
+    def premi(self, _chiave=None) -> str | None:
+        """The art. 20 D.Lgs. 33/2013 page (the ``premi`` aggregates); None for data published
+        before it existed."""
+        if "premi" not in self.dati:
+            return None
+        return self._render("trasparenza/premi.html")
+
     def tutte(self):
         """(relative path under the version's folder, page) for every objective, linea and
-        area of the data, the list of objectives and its pages per outcome."""
+        area of the data, the list of objectives and its pages per outcome, the bonuses."""
         yield "obiettivi/index.html", self.elenco()
+        if (premi := self.premi()) is not None:
+            yield "premi/index.html", premi
         for slug in ESITI:
             pagina = self.elenco(slug)
             if pagina is not None:

@@ -295,11 +295,49 @@ def relazione_dati(ciclo, *, versione=None, pubblicata_il=None):
         atto_smvp=esterno["atto_smvp"],
         aree_slug={area.codice: area.slug for area in ciclo.aree.all()},
     ))
+    dati["premi"] = premi(ciclo)
     andamento = _andamento(esterno.get("anni_precedenti") or [], dati)
     if andamento:
         dati["andamento"] = andamento
     dati["impronta"] = impronta(dati)
     return dati
+
+
+NOTA_PREMI_NON_DISPONIBILI = (
+    "I dati sui premi collegati alla performance (art. 20 D.Lgs. 33/2013) saranno pubblicati "
+    "quando le valutazioni individuali del {anno} saranno concluse."
+)
+NOTA_PREMI_PARZIALI = (
+    "I dati comprendono solo le valutazioni individuali già definitive; saranno aggiornati "
+    "quando tutte le valutazioni del {anno} saranno concluse."
+)
+
+
+def premi(ciclo):
+    """The ``premi`` key: the art. 20 D.Lgs. 33/2013 aggregates of the bonuses
+    (``individuale.art20``) from the definitive schede and the funds of ``ciclo``
+    (``individuale.queries.premi_ciclo``); nulls and a statement while no scheda is definitive.
+    Only aggregates leave this function: never a name, a matricola, a score or an amount of
+    one person."""
+    from individuale import art20
+    from individuale.models import FasciaPremio, GruppoRuolo, SchedaValutazione
+
+    stati = set(SchedaValutazione.objects.filter(ciclo=ciclo).values_list("stato", flat=True).distinct())
+    if SchedaValutazione.Stato.DEFINITIVA not in stati:
+        return art20.dati(None, nota=NOTA_PREMI_NON_DISPONIBILI.format(anno=ciclo.anno))
+    from individuale.queries import premi_ciclo
+
+    risultato = premi_ciclo(ciclo)
+    ordine = dict(GruppoRuolo.objects.filter(smvp_id=ciclo.smvp_id).values_list("codice", "ordine"))
+    fasce = [art20.Fascia(da=f.da, a=f.a, quota=f.quota)
+             for f in FasciaPremio.objects.filter(smvp_id=ciclo.smvp_id)]
+    righe = [
+        art20.Riga(gruppo=q.gruppo_nome, punteggio=q.punteggio, importo=q.importo,
+                   ordine=ordine.get(q.gruppo_codice, 0))
+        for q in risultato.quote
+    ]
+    nota = NOTA_PREMI_PARZIALI.format(anno=ciclo.anno) if len(stati) > 1 else ""
+    return art20.dati(art20.aggrega(righe, fasce, stanziato=risultato.stanziato), nota=nota)
 
 
 def _andamento(precedenti, dati):

@@ -134,6 +134,9 @@ def _cifre(dati):
         cifre[f"Risultato dell'area «{area.get('area')}»"] = area.get("media")
     for linea in dati.get("linee") or ():
         cifre[f"Grado della linea strategica {linea.get('codice')}"] = linea.get("grado")
+    premi = dati.get("premi") or {}
+    cifre["Premi stanziati (€, art. 20 D.Lgs. 33/2013)"] = premi.get("stanziato")
+    cifre["Premi distribuiti (€, art. 20 D.Lgs. 33/2013)"] = premi.get("distribuito")
     return cifre
 
 

@@ -22,6 +22,7 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
                                        the detail pages, only in the current version's folder
     <ente>/<anno>/v<N>/obiettivi/index.html, esiti/<esito>/index.html
                                        the list of objectives and its pages per outcome (ditto)
+    <ente>/<anno>/v<N>/premi/index.html  the bonuses' aggregates, art. 20 D.Lgs. 33/2013 (ditto)
     <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
     <ente>/<anno>/.blocco              the lock writers of the cycle take turns on
 
@@ -78,7 +79,7 @@ URL_FILE = re.compile(
     r"(?:versioni/(?P<versione>[1-9][0-9]{0,4})/)?(?P<nome>"
     + "|".join(re.escape(nome) for nome in FILE_DATI) + r")?"
     r"|(?P<dettaglio>obiettivi|linee|aree|esiti)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
-    r"|(?P<elenco>obiettivi)/"
+    r"|(?P<elenco>obiettivi|premi)/"
     r")$"
 )
 DETTAGLI = ("obiettivi", "linee", "aree", "esiti")

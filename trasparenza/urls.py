@@ -31,6 +31,8 @@ urlpatterns = [
     path("<slug:ente>/<int:anno>/versioni/<int:versione>/dati.ods", views.dati_ods,
          name="dati_versione_ods"),
     path("<slug:ente>/<int:anno>/obiettivi/", views.obiettivi, name="obiettivi"),
+    # the bonuses' aggregates (art. 20 D.Lgs. 33/2013)
+    path("<slug:ente>/<int:anno>/premi/", views.premi, name="premi"),
     path("<slug:ente>/<int:anno>/esiti/<slug:esito>/", views.esito, name="esito"),
     path("<slug:ente>/<int:anno>/obiettivi/<str:codice>/", views.obiettivo, name="obiettivo"),
     path("<slug:ente>/<int:anno>/linee/<str:codice>/", views.linea, name="linea"),

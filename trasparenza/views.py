@@ -216,3 +216,8 @@ def obiettivi(request, ente, anno):
 @compresso
 def esito(request, ente, anno, esito):
     return _dettaglio(ente, anno, "elenco", esito, "Esito non trovato.")
+
+
+@compresso
+def premi(request, ente, anno):
+    return _dettaglio(ente, anno, "premi", None, "Dati sui premi non pubblicati.")

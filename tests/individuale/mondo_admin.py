@@ -106,8 +106,11 @@ def schede_per_la_passeggiata(ciclo, dirigente="dirigente.lavori-pubblici"):
     utente = utenti.get(username=dirigente)
 
     def persona(cognome, matricola, utente=None):
+        # the demo (individuale.demo) already has the dirigente's person, with its scheda
         gia = Persona.objects.filter(ente=ciclo.ente, utente=utente).first() if utente else None
-        return gia or Persona.objects.get_or_create(
+        if gia is not None:
+            return gia
+        return Persona.objects.get_or_create(
             ente=ciclo.ente, matricola=matricola,
             defaults={"cognome": cognome, "nome": "Passeggiata", "utente": utente, "fittizia": True})[0]
 

@@ -255,7 +255,7 @@ class DemoCaricata(TestCase):
             assert dirigente.check_password("demo")
             assert list(area.dirigenti.all()) == [dirigente]
         assert [u.username for u in self.riepilogo.utenti][:2] == ["admin", "nucleo"]
-        assert len(self.riepilogo.utenti) == 8
+        assert len(self.riepilogo.utenti) == 10  # + sindaco and dipendente.demo (individuale.demo)
 
     # --- idempotency ----------------------------------------------------------------------
 
@@ -292,7 +292,7 @@ class DemoCaricata(TestCase):
                 "illustrativi. Relazione 2022 pubblicata.") in testo
         for username in ("admin", "nucleo", "dirigente.lavori-pubblici", "dirigente.servizi-persona"):
             assert username in testo
-        assert testo.count("demo\n") == 8
+        assert testo.count("demo\n") == 10
 
 
 @VELOCE

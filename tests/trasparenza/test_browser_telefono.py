@@ -25,6 +25,7 @@ PAGINE = {
     "area": "/seregno/2021/aree/servizi-persona/",
     "elenco": "/seregno/2021/obiettivi/",
     "esito": "/seregno/2021/esiti/esclusi/",
+    "premi": "/seregno/2021/premi/",
 }
 LARGHEZZE = """() => {
   const w = document.documentElement.clientWidth;

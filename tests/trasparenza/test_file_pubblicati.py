@@ -64,7 +64,7 @@ def test_publishing_writes_every_file_once_committed(pubblicato, cartella):
         ".dettagli", ".pubblicazione", "aree", "dati-rfc4180.csv", "dati-rfc4180.csv.br",
         "dati-rfc4180.csv.gz", "dati.csv", "dati.csv.br", "dati.csv.gz", "dati.json",
         "dati.json.br", "dati.json.gz", "dati.ods", "esiti", "index.html", "index.html.br",
-        "index.html.gz", "linee", "obiettivi", "relazione.pdf",
+        "index.html.gz", "linee", "obiettivi", "premi", "relazione.pdf",
     ]
     assert len(list((ciclo_dir / "v1" / "obiettivi").glob("*/index.html"))) == 102
     assert len(list((ciclo_dir / "v1" / "aree").glob("*/index.html"))) == 6

@@ -163,7 +163,8 @@ def test_every_table_of_the_report_declares_its_column_widths():
             assert colgroup.group(1).count("<col") == colonne, percorso.name
             senza_classe = re.findall(r"<col>", colgroup.group(1))
             assert len(senza_classe) == 1, f"{percorso.name}: exactly one column takes the rest"
-    assert controllate == 12  # 8 in _corpo.html, one per chart template, the years side by side
+    # 8 in _corpo.html, one per chart template, the years side by side, the bonuses' two (art. 20)
+    assert controllate == 14
 
 
 def test_print_css_fixes_the_layout_and_sizes_every_column_class():

@@ -529,5 +529,23 @@ class FondoPremi(RegoleMixin, models.Model):
             models.CheckConstraint(condition=Q(importo__gte=0), name="fondo_importo_non_negativo"),
         ]
 
+    def errori_regole(self):
+        """The fund's area belongs to its cycle, its group to the cycle's SMVP, and no other fund
+        of the cycle has the same scope (area and group)."""
+        if self.ciclo_id is None:
+            return {}
+        errori = {}
+        if self.area_id is not None and self.area.ciclo_id != self.ciclo_id:
+            errori["area"] = [f"L'area «{self.area}» appartiene a un altro ciclo."]
+        if self.gruppo_id is not None and self.gruppo.smvp_id != self.ciclo.smvp_id:
+            errori["gruppo"] = [f"Il gruppo «{self.gruppo}» non appartiene al sistema di valutazione "
+                                "del ciclo."]
+        altro = (FondoPremi.objects.filter(ciclo_id=self.ciclo_id, area_id=self.area_id,
+                                           gruppo_id=self.gruppo_id).exclude(pk=self.pk).first())
+        if altro is not None:
+            errori["nome"] = [f"Il ciclo ha già un fondo per lo stesso ambito: «{altro.nome}». "
+                              "Modificare quello o cambiare area o gruppo di ruolo."]
+        return errori
+
     def __str__(self):
         return self.nome

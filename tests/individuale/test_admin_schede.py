@@ -166,7 +166,7 @@ def test_due_fondi_con_lo_stesso_ambito_rifiutati(client, mondo):
     risposta = client.post(reverse("admin:individuale_fondopremi_add"), {
         "ciclo": mondo.aperto.pk, "nome": "Secondo fondo", "area": "", "gruppo": "",
         "importo": "40.000", "atto": ""}, HTTP_HOST="127.0.0.1")
-    assert ("Il ciclo ha già un fondo per la stessa area e lo stesso gruppo di ruolo («Fondo dell&#x27;ente»)"
+    assert ("Il ciclo ha già un fondo per lo stesso ambito: «Fondo dell&#x27;ente»"
             in risposta.content.decode())
     risposta = client.post(reverse("admin:individuale_fondopremi_add"), {
         "ciclo": mondo.aperto.pk, "nome": "Fondo dei dirigenti", "area": "",

@@ -201,3 +201,17 @@ def test_ente_page_query_count_does_not_grow_with_years(client, db, django_asser
         html = client.get("/tanti/").content.decode()
     assert html.count("Relazione sulla Performance 20") == 11
     assert html.count("/validazione/") == 10
+
+
+def test_demo_seregno_is_in_monza_e_brianza_on_the_home_and_its_page(client, demo_pubblicata):
+    """The demo as published by the real path (``ciclo_pubblica``): Seregno is in provincia MB,
+    the home links its 2021 report, its page lists that year and nothing of the plan."""
+    assert demo_pubblicata.ente.provincia == "MB"
+    html = client.get("/", {"q": "seregno", "provincia": "MB"}).content.decode()
+    assert _nomi(html) == ["Comune di Seregno"]
+    assert "Provincia: MB · 1 anno pubblicato" in html and 'href="/seregno/2021/"' in html
+    html = client.get("/seregno/").content.decode()
+    assert re.findall(r"Relazione sulla Performance (\d{4})</a>", html) == ["2021"]
+    assert "dati dimostrativi" in html
+    area = demo_pubblicata.aree.first()
+    assert area.nome not in html  # the page lists reports, not the plan's content

@@ -10,8 +10,8 @@ RICERCA_MAX_CARATTERI = 100
 def home(request):
     """The enti with a published report, searched by name (``q``) and province (``provincia``),
     a page at a time (``pagina``): 3 queries whatever the number of enti. Anything else in the
-    query string is ignored; an unknown province finds nothing, a bad page number shows the
-    nearest page."""
+    query string is ignored, and so is a province that is not two letters (a sigla without
+    published enti finds nothing); a bad page number shows the nearest page."""
     nome = request.GET.get("q", "").strip()[:RICERCA_MAX_CARATTERI]
     provincia = request.GET.get("provincia", "").strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", provincia):

@@ -215,3 +215,18 @@ def test_demo_seregno_is_in_monza_e_brianza_on_the_home_and_its_page(client, dem
     assert "dati dimostrativi" in html
     area = demo_pubblicata.aree.first()
     assert area.nome not in html  # the page lists reports, not the plan's content
+
+
+@pytest.mark.parametrize("sigla, valida", [("MB", True), ("", True), ("mb", False), ("M1", False),
+                                           ("M", False)])
+def test_province_is_a_two_letter_sigla_in_capitals(sigla, valida):
+    from django.core.exceptions import ValidationError
+
+    ente = Ente(slug="prova", nome="Comune di Prova", provincia=sigla)
+    if valida:
+        ente.clean_fields(exclude=["slug"])
+    else:
+        with pytest.raises(ValidationError) as errore:
+            ente.clean_fields(exclude=["slug"])
+        assert errore.value.message_dict["provincia"] == [
+            "Scrivi la sigla della provincia: due lettere maiuscole, es. «MB»."]

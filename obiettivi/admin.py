@@ -368,7 +368,7 @@ class EnteAdmin(RuoliAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["nome"]}
     inlines = [VoceSchedaInline]
     fieldsets = [
-        (None, {"fields": ["nome", "slug"]}),
+        (None, {"fields": ["nome", "slug", "provincia"]}),
         ("Scheda servizi", {"fields": [
             "codice_istat", "codice_catastale", "cap", "prefisso_telefonico", "superficie_kmq",
             "altitudine_m", "abitanti", "abitanti_riferimento", "densita", "latitudine",

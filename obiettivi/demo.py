@@ -225,7 +225,7 @@ def _carica_ente(w: _Scrittore, dati: dict) -> Ente:
         valori = {
             nome: dati[nome]
             for nome in (
-                "nome", "codice_istat", "codice_catastale", "cap", "prefisso_telefonico",
+                "nome", "provincia", "codice_istat", "codice_catastale", "cap", "prefisso_telefonico",
                 "latitudine", "longitudine", "gemellaggi", "indirizzo", "telefono", "email",
                 "sito_web", "ufficio_referente", "abitanti_riferimento", "altitudine_m",
                 "abitanti",

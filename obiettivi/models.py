@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 from simple_history.models import HistoricalRecords
@@ -28,6 +30,13 @@ class Ente(RegoleMixin, models.Model):
 
     slug = models.SlugField("identificativo", max_length=60, unique=True)
     nome = models.CharField("nome", max_length=200)
+    provincia = models.CharField(
+        "provincia", max_length=2, blank=True, db_index=True,
+        validators=[RegexValidator(r"^[A-Z]{2}\Z", "Scrivi la sigla della provincia: due lettere "
+                                   "maiuscole, es. «MB».")],
+        help_text="Sigla di due lettere, es. «MB» per Monza e della Brianza; la pagina pubblica "
+                  "degli enti permette di cercare per provincia.",
+    )
     codice_istat = models.CharField("codice ISTAT", max_length=6, blank=True)
     codice_catastale = models.CharField("codice catastale", max_length=4, blank=True)
     cap = models.CharField("C.A.P.", max_length=10, blank=True)
@@ -68,6 +77,10 @@ class Ente(RegoleMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(superficie_kmq__isnull=True) | Q(superficie_kmq__gte=0),
                 name="ente_superficie_non_negativa",
+            ),
+            models.CheckConstraint(
+                condition=Q(provincia="") | Q(Exact(Length("provincia"), 2)),
+                name="ente_provincia_sigla_due_lettere",
             ),
         ]
 

@@ -1,6 +1,9 @@
 """Reads that feed the citizens' pages: cycles visible to the public and their publications."""
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
+import unicodedata
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -44,20 +47,94 @@ def dati_pubblicati(pubblicazione):
     return Pubblicazione.objects.filter(pk=pubblicazione.pk).values_list("dati", flat=True).get()
 
 
-def enti_pubblicati():
-    """Enti with at least one published report, each with its published cycles
-    (``cicli_pubblicati``, newest year first): 2 queries."""
-    pubblicato = Exists(Pubblicazione.objects.filter(ciclo=OuterRef("pk")))
-    cicli = (
-        Ciclo.objects.filter(pubblicato)
-        .annotate(ultima_pubblicazione=Max("pubblicazioni__pubblicata_il"))
-        .order_by("-anno")
+ENTI_PER_PAGINA = 50
+
+
+def chiave_ricerca(testo: str) -> str:
+    """``testo`` as the public search compares it: without accents and case (NFKD, combining
+    marks dropped, casefold), typographic apostrophes made plain, spaces collapsed. Done in Python
+    so SQLite and PostgreSQL answer the same («forli» finds «Forlì», «SANT'ANGELO» finds
+    «Sant’Angelo»): SQLite's ``lower`` knows only ASCII, ``unaccent`` is PostgreSQL's."""
+    scomposto = unicodedata.normalize("NFKD", testo.replace("\u2019", "'").replace("\u02bc", "'"))
+    senza_segni = "".join(c for c in scomposto if not unicodedata.combining(c))
+    return " ".join(senza_segni.casefold().split())
+
+
+def _enti_con_pubblicazioni():
+    return Ente.objects.filter(Exists(Pubblicazione.objects.filter(ciclo__ente=OuterRef("pk"))))
+
+
+def _con_anni_pubblicati(enti):
+    """``enti`` with the latest published year (``ultimo_anno``, and whether its data are
+    illustrative, ``ultimo_dimostrativo``) and how many years are published (``anni_pubblicati``):
+    correlated subqueries, so a count of the queryset leaves them out."""
+    cicli = Ciclo.objects.filter(
+        Exists(Pubblicazione.objects.filter(ciclo=OuterRef("pk"))), ente=OuterRef("pk")
     )
-    return (
-        Ente.objects.filter(Exists(Ciclo.objects.filter(pubblicato, ente=OuterRef("pk"))))
-        .order_by("nome")
-        .prefetch_related(Prefetch("cicli", queryset=cicli, to_attr="cicli_pubblicati"))
+    ultimo = cicli.order_by("-anno")
+    return enti.annotate(
+        ultimo_anno=Subquery(ultimo.values("anno")[:1]),
+        ultimo_dimostrativo=Subquery(ultimo.values("dati_dimostrativi")[:1]),
+        anni_pubblicati=Subquery(
+            cicli.order_by().values("ente").annotate(n=Count("pk")).values("n")
+        ),
+    ).only("pk", "slug", "nome", "provincia")
+
+
+def enti_pubblicati(*, nome="", provincia="", pagina=1, per_pagina=ENTI_PER_PAGINA) -> Page:
+    """The page ``pagina`` of the enti with at least one published report, by name, each with
+    ``ultimo_anno``, ``ultimo_dimostrativo`` and ``anni_pubblicati``; only those in
+    ``provincia`` (sigla) and whose name contains ``nome`` (``chiave_ricerca``: accents and case
+    ignored). Two queries whatever the number of enti: the count and the page, or, when searching
+    by name, the enti's names (compared in Python, the same on every database) and the page."""
+    enti = _enti_con_pubblicazioni().order_by("nome", "pk")
+    if provincia:
+        enti = enti.filter(provincia=provincia)
+    chiave = chiave_ricerca(nome)
+    if not chiave:
+        return Paginator(_con_anni_pubblicati(enti), per_pagina).get_page(pagina)
+    trovati = [pk for pk, n in enti.values_list("pk", "nome") if chiave in chiave_ricerca(n)]
+    risultato = Paginator(trovati, per_pagina).get_page(pagina)
+    per_pk = {e.pk: e for e in _con_anni_pubblicati(Ente.objects.filter(pk__in=risultato.object_list))}
+    risultato.object_list = [per_pk[pk] for pk in risultato.object_list]
+    return risultato
+
+
+def province_pubblicate() -> list[str]:
+    """The provinces (sigle, in alphabetical order) that have at least one ente with a published
+    report: the choices of the home's dropdown. One query."""
+    return list(
+        _enti_con_pubblicazioni().exclude(provincia="").order_by("provincia")
+        .values_list("provincia", flat=True).distinct()
     )
+
+
+def relazioni_ente(ente_slug):
+    """The ente ``ente_slug`` and its published reports, newest year first: for each cycle its
+    newest publication (``versione``, ``pubblicata_il``; ``ciclo`` loaded with its ente, without
+    the heavy payloads) and ``validazione_url`` when the Nucleo has signed a documento di
+    validazione (``url_validazione``), else None. Raises Http404 when the ente does not exist or
+    has published nothing (a draft cycle does not exist for citizens). Two queries."""
+    from validazione.models import DocumentoValidazione  # validazione depends on trasparenza
+
+    ente = _enti_con_pubblicazioni().filter(slug=ente_slug).first()
+    if ente is None:
+        raise Http404("Nessuna relazione pubblicata per questo ente.")
+    firmato = Exists(DocumentoValidazione.objects.filter(
+        ciclo_id=OuterRef("ciclo_id"), firmato_il__isnull=False
+    ))
+    pubblicazioni = list(
+        _ultime_pubblicazioni(ente.pk)
+        .select_related("ciclo")
+        .only("id", "ciclo_id", "versione", "pubblicata_il", "ciclo__anno", "ciclo__dati_dimostrativi",
+              "ciclo__ente_id")
+        .annotate(validata=firmato)
+        .order_by("-ciclo__anno")
+    )
+    for pub in pubblicazioni:
+        pub.ciclo.ente = ente
+        pub.validazione_url = url_validazione(pub.ciclo) if pub.validata else None
+    return ente, pubblicazioni
 
 
 def ultima_versione(ciclo_id) -> int | None:

@@ -8,6 +8,7 @@ app_name = "trasparenza"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("<slug:ente>/", views.ente_relazioni, name="ente"),
     path("<slug:ente>/<int:anno>/", views.relazione, name="relazione"),
     path("<slug:ente>/<int:anno>/relazione.pdf", views.relazione_pdf, name="relazione_pdf"),
     path("<slug:ente>/<int:anno>/dati.json", views.dati_json, name="dati_json"),

@@ -1,11 +1,38 @@
+import re
+
 from django.shortcuts import render
 
 from . import queries
 
+RICERCA_MAX_CARATTERI = 100
+
 
 def home(request):
-    """Enti with at least one published report, each with its published cycles: 2 queries."""
-    return render(request, "trasparenza/home.html", {"enti": queries.enti_pubblicati()})
+    """The enti with a published report, searched by name (``q``) and province (``provincia``),
+    a page at a time (``pagina``): 3 queries whatever the number of enti. Anything else in the
+    query string is ignored, and so is a province that is not two letters (a sigla without
+    published enti finds nothing); a bad page number shows the nearest page."""
+    nome = request.GET.get("q", "").strip()[:RICERCA_MAX_CARATTERI]
+    provincia = request.GET.get("provincia", "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", provincia):
+        provincia = ""
+    pagina = queries.enti_pubblicati(nome=nome, provincia=provincia, pagina=request.GET.get("pagina"))
+    return render(request, "trasparenza/home.html", {
+        "pagina": pagina,
+        "enti": pagina.object_list,
+        "nome": nome,
+        "provincia": provincia,
+        "province": queries.province_pubblicate(),
+        "ricerca": bool(nome or provincia),
+        "pagine_vicine": pagina.paginator.get_elided_page_range(pagina.number, on_each_side=1, on_ends=1),
+    })
+
+
+def ente_relazioni(request, ente):
+    """An ente's page: its published reports, newest first (``queries.relazioni_ente``, 2
+    queries); 404 when it has published nothing."""
+    trovato, pubblicazioni = queries.relazioni_ente(ente)
+    return render(request, "trasparenza/ente.html", {"ente": trovato, "pubblicazioni": pubblicazioni})
 
 
 # --- The published report: every view finds the publication, a separate function renders it. --

@@ -72,6 +72,8 @@ def tabella(b, codice):
 CASI = {
     "ente_superficie_non_negativa": lambda b, cattivo: Ente.objects.create(
         slug="altro", nome="Altro", superficie_kmq=Decimal("-1") if cattivo else Decimal("1")),
+    "ente_provincia_sigla_due_lettere": lambda b, cattivo: Ente.objects.create(
+        slug="altro", nome="Altro", provincia="M" if cattivo else "MB"),
     "voce_scheda_unica_per_ente": lambda b, cattivo: [
         VoceScheda.objects.create(ente=b.ente, voce="Porto", valore="a Genova"),
         VoceScheda.objects.create(ente=b.ente, voce="Porto" if cattivo else "Aeroporto", valore="x"),

@@ -46,7 +46,7 @@ import shutil
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -372,7 +372,8 @@ def scrivi_con_gemelli(percorso: Path, contenuto: bytes, momento: float) -> list
     Files whose bytes are already on disk are left as they are (their time too, so
     ``Last-Modified`` does not move). Files that change are written to temporary names, then
     renamed into place, the twins before the plain file; a file replaced with other bytes gets
-    the time of the change (``momento``, or now if later) so that ``Last-Modified`` moves too.
+    the time of the change (``momento``, or now, and at least a second after its old time) so
+    that ``Last-Modified`` moves with the ETag.
     """
     varianti = {percorso.name: contenuto}
     for codifica, suffisso in CODIFICHE if comprimibile(percorso.name) else ():
@@ -383,8 +384,8 @@ def scrivi_con_gemelli(percorso: Path, contenuto: bytes, momento: float) -> list
         _uguale(percorso.with_name(nome), corpo) for nome, corpo in varianti.items()
     ):
         return percorsi
-    if percorso.is_file():
-        momento = max(momento, time.time())
+    with suppress(OSError):  # other bytes than before: Last-Modified moves, at least a second
+        momento = max(momento, time.time(), int(percorso.stat().st_mtime) + 1)
     temporanei = {}
     try:
         for nome, corpo in varianti.items():

@@ -406,6 +406,7 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False, con_vicini: boo
                 snapshot.punta_corrente(cartella, pub.versione)
         for estranea in snapshot.versioni_su_disco(cartella) - {v.versione for v in versioni}:
             shutil.rmtree(cartella / f"v{estranea}")
+        snapshot.avanzi_rimuovi(cartella)
     if con_vicini:
         # the objective pages of the years before and after link to this one: they are
         # rewritten when what they link to changed (their signature says so), otherwise kept
@@ -531,7 +532,10 @@ def file_pubblicati_rigenera(*, solo_incompleti: bool = False) -> Rigenerazione:
     }
     scritti = 0
     for (slug, anno), ciclo in pubblicati.items():
-        if solo_incompleti and _completi(snapshot.cartella_ciclo(slug, anno), versioni[ciclo.pk]):
+        cartella = snapshot.cartella_ciclo(slug, anno)
+        if solo_incompleti and _completi(cartella, versioni[ciclo.pk]):
+            with snapshot.blocco(cartella):  # a writer killed before its commit left these
+                snapshot.avanzi_rimuovi(cartella)
             continue
         file_pubblicati_scrivi(ciclo=ciclo, forza=not solo_incompleti, con_vicini=False)
         scritti += 1

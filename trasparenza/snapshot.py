@@ -448,6 +448,16 @@ def blocco_pdf(*, esclusivo: bool):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def avanzi_rimuovi(ciclo: Path) -> None:
+    """Remove the temporary files a writer killed half-way left in the cycle's folder (hidden
+    names other than the markers): called by the writer holding the cycle's lock."""
+    tenuti = {BLOCCO, ULTIMA, COMPLETA, FIRMA, FIRMA_DETTAGLI}
+    for cartella, sottocartelle, nomi in os.walk(ciclo):
+        for nome in [*nomi, *(s for s in sottocartelle if os.path.islink(os.path.join(cartella, s)))]:
+            if nome.startswith(".") and nome not in tenuti:
+                Path(cartella, nome).unlink(missing_ok=True)
+
+
 def versioni_su_disco(ciclo: Path) -> set[int]:
     if not ciclo.is_dir():
         return set()

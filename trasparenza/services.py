@@ -573,7 +573,8 @@ def _pdf_orfani_rimuovi() -> int:
         except FileNotFoundError:
             return 0
         nominati = set(Pubblicazione.objects.exclude(pdf="").values_list("pdf", flat=True))
-        orfani = [f"{cartella}{nome}" for nome in nomi if f"{cartella}{nome}" not in nominati]
+        orfani = [f"{cartella}{nome}" for nome in nomi
+                  if nome.endswith(".pdf") and f"{cartella}{nome}" not in nominati]
         for nome in orfani:
             storage.delete(nome)
     return len(orfani)

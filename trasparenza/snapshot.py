@@ -202,8 +202,9 @@ def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | Non
     """The file that answers ``path_info``, or None (not a file URL, or nothing on disk); its
     compressed twin when ``accept_encoding`` allows one and it is on disk.
 
-    Costs a regular-expression match and, for a match, a ``readlink`` and a ``stat``: no
-    database. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
+    Costs a regular-expression match and, for a match, the reading of two one-line markers
+    (``ULTIMA``, ``COMPLETA``) and a ``stat``: no database. None too when the version's folder
+    is not complete for the cycle's newest version: the views answer. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
     underscores and dots, never a part of dots alone, so a path can never leave the folder of
     its cycle.
     """
@@ -467,7 +468,8 @@ def avanzi_rimuovi(ciclo: Path) -> None:
     names other than the markers): called by the writer holding the cycle's lock."""
     tenuti = {BLOCCO, ULTIMA, COMPLETA, FIRMA, FIRMA_DETTAGLI}
     for cartella, sottocartelle, nomi in os.walk(ciclo):
-        for nome in [*nomi, *(s for s in sottocartelle if os.path.islink(os.path.join(cartella, s)))]:
+        collegamenti = [s for s in sottocartelle if os.path.islink(os.path.join(cartella, s))]
+        for nome in [*nomi, *collegamenti]:
             if nome.startswith(".") and nome not in tenuti:
                 Path(cartella, nome).unlink(missing_ok=True)
 

@@ -27,6 +27,7 @@ demo: install
 	$(PY) manage.py pubblica seregno 2021
 
 run: demo
+	$(PY) manage.py rigenera_file_pubblicati --incompleti
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (SQLite unless DATABASE_URL is set).

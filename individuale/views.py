@@ -4,6 +4,7 @@ admin's change page of a scheda or from the person's own page) and the person's 
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,7 @@ from .models import LivelloComportamento, PunteggioComportamento, SchedaValutazi
 
 ACCEDI = "individuale:accedi"
 # A page may send the user back only to these (the admin's scheda or the person's pages).
-RITORNI_AMMESSI = ("/admin/", "/valutazione-individuale/")
+RITORNI_AMMESSI = settings.PREFISSI_CON_MODULI
 
 
 def privata(vista):

@@ -234,7 +234,6 @@ class EsitoPubblicazioneCiclo:
     nuova: bool  # False: nothing had changed since that version
 
 
-@transaction.atomic
 def ciclo_pubblica(*, ciclo: Ciclo, utente, nota: str = "") -> EsitoPubblicazioneCiclo:
     """Publish the Relazione of ``ciclo`` and move it to «pubblicata»: the one road there.
 
@@ -248,6 +247,13 @@ def ciclo_pubblica(*, ciclo: Ciclo, utente, nota: str = "") -> EsitoPubblicazion
     """
     if utente is not None:
         _richiedi_amministratore(utente, "pubblicare la Relazione sulla Performance")
+    # publications of one ente take turns before their transaction begins (trasparenza.services)
+    with _trasparenza().pubblicazione_in_fila(ciclo=ciclo):
+        return _ciclo_pubblica(ciclo=ciclo, utente=utente, nota=nota)
+
+
+@transaction.atomic
+def _ciclo_pubblica(*, ciclo: Ciclo, utente, nota: str) -> EsitoPubblicazioneCiclo:
     ciclo = Ciclo.objects.select_for_update().select_related("ente").get(pk=ciclo.pk)
     errori = errori_pubblicazione(ciclo)
     if errori:

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "seregno_perf.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The public site answers GET and HEAD only (405 otherwise), files and views alike.
+    "seregno_perf.middleware.MetodiPubbliciMiddleware",
     # Published reports as files, served like static ones (trasparenza/snapshot.py).
     "trasparenza.middleware.PubblicazioniMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,6 +102,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "seregno_perf.urls"
+# Where the admin's URLs begin (seregno_perf/urls.py): everything else is the public site.
+ADMIN_PREFISSO = "/admin/"
+# The person's own schede di valutazione (individuale/urls.py): private pages with forms (login,
+# signatures), mounted here by seregno_perf/urls.py.
+PAGINE_PERSONALI_PREFISSO = "/valutazione-individuale/"
+# Where the site takes forms; everywhere else is the read-only public site (GET and HEAD only).
+PREFISSI_CON_MODULI = (ADMIN_PREFISSO, PAGINE_PERSONALI_PREFISSO)
 
 TEMPLATES = [
     {
@@ -290,7 +299,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-CONTENT_SECURITY_POLICY_ADMIN_PREFIX = "/admin/"
+CONTENT_SECURITY_POLICY_ADMIN_PREFIX = ADMIN_PREFISSO
 CONTENT_SECURITY_POLICY_ADMIN_UPDATE = {"style-src": [UNSAFE_INLINE]}
 
 # --- Logging: errors to stderr (gunicorn's log), also in production ---------------------------

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,6 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.admin_view(scrivania), name="scrivania"),
     path("admin/", admin.site.urls),
     # the person's own schede di valutazione (private: individuale/urls.py)
-    path("valutazione-individuale/", include("individuale.urls")),
+    path(settings.PAGINE_PERSONALI_PREFISSO.lstrip("/"), include("individuale.urls")),
     path("", include("trasparenza.urls")),
 ]

@@ -13,7 +13,7 @@ import os
 
 from django.http import FileResponse, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date
 
 from . import snapshot
 
@@ -43,11 +43,14 @@ def risposta_file(request, servito: snapshot.FileServito):
     except OSError:
         return None
     stato = os.fstat(fh.fileno())
-    etag = quote_etag(f"{stato.st_mtime_ns:x}-{stato.st_size:x}")
-    ultima_modifica = int(stato.st_mtime)
+    # the ETag is the SHA-256 of the bytes, written beside the file: a file rewritten with other
+    # bytes of the same length at the same second has another one. None while the file is
+    # being replaced: then no validator at all, so no 304 for bytes the client does not have.
+    etag = snapshot.etag(servito, stato.st_ino)
+    ultima_modifica = int(stato.st_mtime) if etag else None
     condizionale = get_conditional_response(
         request, etag=etag, last_modified=ultima_modifica, response=None
-    )
+    ) if etag else None
     if condizionale is not None or request.method == "HEAD":
         fh.close()
         risposta = condizionale or HttpResponse(content_type=servito.content_type)
@@ -55,8 +58,9 @@ def risposta_file(request, servito: snapshot.FileServito):
             risposta["Content-Length"] = str(stato.st_size)
     else:
         risposta = FileResponse(fh, content_type=servito.content_type)
-    risposta["ETag"] = etag
-    risposta["Last-Modified"] = http_date(ultima_modifica)
+    if etag:
+        risposta["ETag"] = etag
+        risposta["Last-Modified"] = http_date(ultima_modifica)
     risposta["Cache-Control"] = servito.cache_control
     if servito.content_disposition and risposta.status_code == 200:
         risposta["Content-Disposition"] = servito.content_disposition

@@ -7,8 +7,9 @@ Nothing in the code base updates or deletes a Pubblicazione or its file.
 """
 
 import hashlib
+import logging
 import shutil
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from . import opendata, pagine, presenter, queries, snapshot
 from .models import ContestoCongelato, Pubblicazione
 from .performance import esito_obiettivo
 from .report import carica_ciclo, contesto_esterno, relazione_dati
+
+logger = logging.getLogger(__name__)
 
 STAMPA_CSS = Path(settings.BASE_DIR) / "static" / "css" / "stampa.css"
 
@@ -279,9 +282,62 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
         ContentFile(pdf),
         save=False,
     )
-    pubblicazione.save()
+    try:
+        pubblicazione.save()
+        _segna_in_arrivo(snapshot.cartella_ciclo(ciclo.ente.slug, ciclo.anno), versione)
+    except BaseException:
+        pubblicazione.pdf.delete(save=False)  # no orphan PDF (a kill: rigenera removes it)
+        raise
     _file_dopo_il_commit(ciclo, forza=False)
     return EsitoPubblicazione(pubblicazione=pubblicazione, nuova=True)
+
+
+def _segna_in_arrivo(cartella: Path, versione: int) -> None:
+    """Before the commit of version ``versione``: from now on the middleware serves the
+    cycle's files only once those of that version are complete, the views (from the database)
+    until then. If the number cannot be written (a full disk), the old one is removed: no file
+    of the cycle is served until they are rewritten."""
+    try:
+        snapshot.segna_versione(cartella / snapshot.ULTIMA, versione)
+    except OSError:
+        logger.warning("File pubblicati di %s: numero di versione non scritto", cartella,
+                       exc_info=True)
+        (cartella / snapshot.ULTIMA).unlink(missing_ok=True)
+
+
+@contextmanager
+def pubblicazione_in_fila(*, ciclo: Ciclo):
+    """One publication of an ente at a time, on every database: ``obiettivi.workflow.
+    ciclo_pubblica`` runs inside it, before its transaction begins, so a second publication
+    waits for the first to commit and then finds its version (the same fingerprint: nothing
+    new) instead of failing on SQLite's «database is locked». Also held: the cycle's lock of
+    the file writers (``snapshot.blocco``; the files written once committed, in the same
+    thread, take it again), and the shared side of the orphan-PDF lock.
+
+    A publication that fails after writing its version number (``snapshot.ULTIMA``) while
+    this is the outermost transaction sets the number back to the database's newest version.
+    """
+    cartella = snapshot.cartella_ciclo(ciclo.ente.slug, ciclo.anno)
+    with snapshot.blocco_pdf(esclusivo=False), snapshot.blocco(cartella.parent), \
+            snapshot.blocco(cartella):
+        try:
+            yield
+        except BaseException:
+            if transaction.get_autocommit():  # rolled back, not inside a caller's transaction
+                _segna_ultima(cartella, ciclo)
+            raise
+
+
+def _segna_ultima(cartella: Path, ciclo: Ciclo) -> int | None:
+    """``snapshot.ULTIMA`` of the cycle set to its newest version in the database (removed if
+    it has none); returns that version."""
+    ultima = Pubblicazione.objects.filter(ciclo=ciclo).order_by("-versione").values_list(
+        "versione", flat=True).first()
+    if ultima is None:
+        (cartella / snapshot.ULTIMA).unlink(missing_ok=True)
+    elif snapshot.leggi_versione(cartella / snapshot.ULTIMA) != ultima:
+        snapshot.segna_versione(cartella / snapshot.ULTIMA, ultima)
+    return ultima
 
 
 def contesto_congela(*, ciclo: Ciclo, sostituisci: bool = False) -> ContestoCongelato:
@@ -304,9 +360,10 @@ def contesto_scongela(*, ciclo: Ciclo) -> None:
 
 def _file_dopo_il_commit(ciclo, *, forza):
     """The files citizens are served, written once the publication is committed (a rolled-back
-    publication leaves none behind). A failure to write them (a full disk) is logged and does
-    not undo the publication: the views serve it from the database until
-    ``rigenera_file_pubblicati`` is run."""
+    publication leaves none behind). A failure to write them (a full disk), or a process killed
+    while writing them, does not undo the publication: the views serve it from the database
+    until the files are complete (the next publication, ``rigenera_file_pubblicati``, or its
+    ``--incompleti`` check at start-up finish them)."""
     transaction.on_commit(lambda: file_pubblicati_scrivi(ciclo=ciclo, forza=forza), robust=True)
 
 
@@ -342,12 +399,17 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False, con_vicini: boo
             return []
         scritti = []
         vicini = queries.anni_vicini(ente_id=ciclo.ente_id, anno=ciclo.anno)
+        # the newest version the database has: the middleware serves a folder only if it is
+        # complete for it (a publication wrote it before committing; a rolled-back one may
+        # have left a higher one, a layout written before this none)
+        _segna_ultima(cartella, ciclo)
         for pub in versioni:  # the newest first: citizens get it as soon as it is ready
             scritti += _scrivi_versione(cartella, pub, versioni, forza=forza, vicini=vicini)
             if pub is versioni[0]:
                 snapshot.punta_corrente(cartella, pub.versione)
         for estranea in snapshot.versioni_su_disco(cartella) - {v.versione for v in versioni}:
             shutil.rmtree(cartella / f"v{estranea}")
+        snapshot.avanzi_rimuovi(cartella)
     if con_vicini:
         # the objective pages of the years before and after link to this one: they are
         # rewritten when what they link to changed (their signature says so), otherwise kept
@@ -356,6 +418,11 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False, con_vicini: boo
                 altro = Ciclo.objects.get(ente_id=ciclo.ente_id, anno=vicino["anno"])
                 scritti += file_pubblicati_scrivi(ciclo=altro, con_vicini=False)
     return scritti
+
+
+# The layout of the detail pages, a line of their signature: files written before it (without
+# their hashes beside them, ``snapshot.ETICHETTE``) are rewritten by the start-up check.
+FORMATO_DETTAGLI = b"formato 2 (etag)\n"
 
 
 def _firma_vicini(vicini) -> bytes:
@@ -372,6 +439,8 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
     v = cartella / f"v{pub.versione}"
     momento = int(pub.pubblicata_il.timestamp())
     corrente = pub.versione == versioni[0].versione
+    # while its files are written the folder is not complete: the views answer for it
+    (v / snapshot.COMPLETA).unlink(missing_ok=True)
     # Pages list every version: they change with the newest publication of the cycle.
     pagina = v / snapshot.PAGINA
     scritti = snapshot.scrivi_con_gemelli(
@@ -381,7 +450,7 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
     firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
     valida = not forza and _firma_su_disco(v / snapshot.FIRMA) == firma
     mancanti = [n for n in snapshot.FILE_DATI if not valida or not _su_disco(v / n)]
-    firma_dettagli = firma + _firma_vicini(vicini)
+    firma_dettagli = firma + _firma_vicini(vicini) + FORMATO_DETTAGLI
     dettagli = corrente and (
         not valida or _firma_su_disco(v / snapshot.FIRMA_DETTAGLI) != firma_dettagli
     )
@@ -399,11 +468,13 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
         del dati
     if "relazione.pdf" in mancanti:
         if pub.pdf:
-            snapshot.collega_atomico(Path(pub.pdf.path), v / "relazione.pdf", momento)
+            snapshot.collega_atomico(Path(pub.pdf.path), v / "relazione.pdf", momento,
+                                     pub.pdf_sha256)
             scritti.append(v / "relazione.pdf")
         else:
             (v / "relazione.pdf").unlink(missing_ok=True)
     snapshot.scrivi_atomico(v / snapshot.FIRMA, firma, momento)
+    snapshot.segna_versione(v / snapshot.COMPLETA, versioni[0].versione)  # last: complete
     return scritti
 
 
@@ -423,8 +494,9 @@ def _scrivi_dettagli(v: Path, dettagli: pagine.Dettagli, momento: int) -> list[P
 
 
 def _su_disco(percorso: Path) -> bool:
-    """The file, and its compressed twins when it has them, are on disk."""
-    if not percorso.is_file():
+    """The file, its compressed twins when it has them, and their hashes are on disk."""
+    etichette = percorso.with_name(percorso.name + snapshot.ETICHETTE)
+    if not percorso.is_file() or not etichette.is_file():
         return False
     return not snapshot.comprimibile(percorso.name) or all(
         percorso.with_name(percorso.name + suffisso).is_file() for _, suffisso in snapshot.CODIFICHE
@@ -442,16 +514,40 @@ def _rimuovi(percorso: Path) -> None:
         percorso.unlink(missing_ok=True)
 
 
-def file_pubblicati_rigenera() -> tuple[int, int]:
+@dataclass(frozen=True)
+class Rigenerazione:
+    """What ``file_pubblicati_rigenera`` did."""
+
+    scritti: int  # cycles whose files were written
+    rimossi: int  # folders of cycles the database does not publish, removed
+    pdf_orfani: int  # PDFs no publication names, removed
+
+
+def file_pubblicati_rigenera(*, solo_incompleti: bool = False) -> Rigenerazione:
     """Rewrite every file of every published cycle (after a restore, or an upgrade that changes
-    the layout) and remove those of cycles the database does not publish. Returns (cycles
-    written, cycles removed)."""
+    the layout), remove those of cycles the database does not publish, and remove the PDFs in
+    ``pubblicazioni/`` that no publication names (left by a publication killed before its
+    commit). Idempotent.
+
+    With ``solo_incompleti`` (the start-up check), only cycles whose files are not complete
+    for their newest version are written, and only what is missing: a publication whose writer
+    was killed, or a version number left by one rolled back."""
+    versioni = {}
+    for ciclo_id, versione in Pubblicazione.objects.values_list("ciclo_id", "versione"):
+        versioni.setdefault(ciclo_id, set()).add(versione)
     pubblicati = {
         (c.ente.slug, c.anno): c
-        for c in Ciclo.objects.filter(pubblicazioni__isnull=False).select_related("ente").distinct()
+        for c in Ciclo.objects.filter(pk__in=versioni).select_related("ente")
     }
-    for ciclo in pubblicati.values():
-        file_pubblicati_scrivi(ciclo=ciclo, forza=True, con_vicini=False)
+    scritti = 0
+    for (slug, anno), ciclo in pubblicati.items():
+        cartella = snapshot.cartella_ciclo(slug, anno)
+        if solo_incompleti and _completi(cartella, versioni[ciclo.pk]):
+            with snapshot.blocco(cartella):  # a writer killed before its commit left these
+                snapshot.avanzi_rimuovi(cartella)
+            continue
+        file_pubblicati_scrivi(ciclo=ciclo, forza=not solo_incompleti, con_vicini=False)
+        scritti += 1
     rimossi = 0
     radice = snapshot.radice()
     if radice.is_dir():
@@ -460,7 +556,37 @@ def file_pubblicati_rigenera() -> tuple[int, int]:
                 if anno.is_dir() and (ente.name, _intero(anno.name)) not in pubblicati:
                     shutil.rmtree(anno)
                     rimossi += 1
-    return len(pubblicati), rimossi
+    return Rigenerazione(scritti=scritti, rimossi=rimossi, pdf_orfani=_pdf_orfani_rimuovi())
+
+
+def _completi(cartella: Path, versioni: set[int]) -> bool:
+    """The cycle's files are there for every version, written for the newest one."""
+    ultima = max(versioni)
+    return (
+        snapshot.leggi_versione(cartella / snapshot.ULTIMA) == ultima
+        and all(snapshot.leggi_versione(cartella / f"v{n}" / snapshot.COMPLETA) == ultima
+                for n in versioni)
+        and snapshot.versioni_su_disco(cartella) == versioni
+    )
+
+
+def _pdf_orfani_rimuovi() -> int:
+    """Remove the PDFs of ``Pubblicazione.pdf``'s folder that no publication names: while no
+    publication is under way (they hold the shared side of the lock), so a PDF saved by one
+    that has not committed yet is not taken for an orphan."""
+    cartella = Pubblicazione._meta.get_field("pdf").upload_to
+    storage = Pubblicazione._meta.get_field("pdf").storage
+    with snapshot.blocco_pdf(esclusivo=True):
+        try:
+            _, nomi = storage.listdir(cartella)
+        except FileNotFoundError:
+            return 0
+        nominati = set(Pubblicazione.objects.exclude(pdf="").values_list("pdf", flat=True))
+        orfani = [f"{cartella}{nome}" for nome in nomi
+                  if nome.endswith(".pdf") and f"{cartella}{nome}" not in nominati]
+        for nome in orfani:
+            storage.delete(nome)
+    return len(orfani)
 
 
 def _intero(testo):

@@ -23,8 +23,22 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
     <ente>/<anno>/v<N>/obiettivi/index.html, esiti/<esito>/index.html
                                        the list of objectives and its pages per outcome (ditto)
     <ente>/<anno>/v<N>/premi/index.html  the bonuses' aggregates, art. 20 D.Lgs. 33/2013 (ditto)
-    <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
-    <ente>/<anno>/.blocco              the lock writers of the cycle take turns on
+    <ente>/<anno>/v<N>/<nome>.etag     beside every file: the SHA-256 of its bytes and of its
+                                       twins', with the inode each was written as (the ETag)
+    <ente>/<anno>/v<N>/.completa       written last: the folder is complete for that version,
+                                       the newest of the cycle when it was written
+    <ente>/<anno>/.ultima              the newest version of the database, written by a
+                                       publication before its commit
+    <ente>/<anno>/corrente -> v<N>     the newest version whose files are complete
+    <ente>/<anno>/.blocco              the lock publications and writers of the cycle take turns on
+    <ente>/.blocco                     the lock publications of the ente take turns on
+    .blocco                            shared by publications, exclusive to remove orphan PDFs
+
+The middleware serves a folder only when its ``.completa`` names the version ``.ultima`` holds:
+after a publication commits, and until its files are all written (or if the writer was killed
+half-way), the views answer from the database, so citizens never get an older version as the
+current one. The next publication, ``rigenera_file_pubblicati`` and its start-up check
+``--incompleti`` finish the files.
 
 Every page, ``dati.json`` and ``dati.csv`` has two compressed twins beside it, written with it:
 ``<nome>.br`` (brotli) and ``<nome>.gz`` (gzip), which the middleware serves with
@@ -34,17 +48,20 @@ every time, so the views give the same bytes when a file is missing).
 Every file is written to a temporary name and renamed into place, so a reader sees the old
 file or the new one, never half of one; ``corrente`` is switched the same way. A file's
 modification time is the moment it last changed (its publication, or for the pages, which list
-the versions, the newest publication of the cycle): it becomes ``Last-Modified`` and, with the
-size, the ``ETag``.
+the versions, the newest publication of the cycle, or the moment a rewrite changed its bytes):
+it becomes ``Last-Modified``. The ``ETag`` is the SHA-256 of the bytes (``.etag`` beside it).
 """
 
 import fcntl
 import gzip
+import hashlib
 import os
 import re
 import shutil
 import tempfile
-from contextlib import contextmanager
+import threading
+import time
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +75,9 @@ CORRENTE = "corrente"
 FIRMA = ".pubblicazione"  # fingerprint and time of the publication the folder holds
 FIRMA_DETTAGLI = ".dettagli"  # the same, once the detail pages are written
 BLOCCO = ".blocco"  # the lock of the cycle's writers
+ULTIMA = ".ultima"  # in the cycle's folder: the newest version the database has (or is committing)
+COMPLETA = ".completa"  # in v<N>/, written last: its files are all there, for that newest version
+ETICHETTE = ".etag"  # beside each file: the SHA-256 of its bytes (and of its twins'), its ETag
 FILE_APERTI = tuple(opendata.FILE_APERTI)  # dati.json, dati.csv, dati-rfc4180.csv, dati.ods
 FILE_DATI = (*FILE_APERTI, "relazione.pdf")
 
@@ -72,7 +92,8 @@ CACHE_PAGINA_VERSIONE = "public, max-age=86400"
 # The public URLs a file can answer: the report, its downloads, and (for the current version)
 # the page of each objective, linea and area. Anything else (other spellings such as
 # /seregno/02021/, codes with other characters) goes on to the views.
-CODICE_SICURO = re.compile(r"^(?!\.+$)[-A-Za-z0-9._]{1,100}$")
+# ``\Z``, not ``$``: ``$`` also matches before a final newline, so /seregno/2021/%0a would match.
+CODICE_SICURO = re.compile(r"^(?!\.+\Z)[-A-Za-z0-9._]{1,100}\Z")
 URL_FILE = re.compile(
     r"^/(?P<ente>[-a-zA-Z0-9_]+)/(?P<anno>[1-9][0-9]{3})/"
     r"(?:"
@@ -80,10 +101,10 @@ URL_FILE = re.compile(
     + "|".join(re.escape(nome) for nome in FILE_DATI) + r")?"
     r"|(?P<dettaglio>obiettivi|linee|aree|esiti)/(?P<codice>(?!\.+/)[-A-Za-z0-9._]{1,100})/"
     r"|(?P<elenco>obiettivi|premi)/"
-    r")$"
+    r")\Z"
 )
 DETTAGLI = ("obiettivi", "linee", "aree", "esiti")
-_VERSIONE = re.compile(r"^v([1-9][0-9]*)$")
+_VERSIONE = re.compile(r"^v([1-9][0-9]*)\Z")
 
 
 def radice() -> Path:
@@ -105,6 +126,7 @@ class FileServito:
     content_disposition: str | None
     codifica: str | None = None
     comprimibile: bool = False  # a page or a data file: its answer varies with Accept-Encoding
+    etichette: Path | None = None  # the hashes of the file and its twins (``ETICHETTE``)
 
 
 # --- Compression: what is served to a browser that says it accepts it ---------------------------
@@ -181,8 +203,9 @@ def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | Non
     """The file that answers ``path_info``, or None (not a file URL, or nothing on disk); its
     compressed twin when ``accept_encoding`` allows one and it is on disk.
 
-    Costs a regular-expression match and, for a match, a ``readlink`` and a ``stat``: no
-    database. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
+    Costs a regular-expression match and, for a match, the reading of two one-line markers
+    (``ULTIMA``, ``COMPLETA``) and a ``stat``: no database. None too when the version's folder
+    is not complete for the cycle's newest version: the views answer. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
     underscores and dots, never a part of dots alone, so a path can never leave the folder of
     its cycle.
     """
@@ -193,18 +216,16 @@ def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | Non
         "ente", "anno", "versione", "nome", "dettaglio", "codice", "elenco"
     )
     ciclo = cartella_ciclo(ente, anno)
-    if versione is None:
-        try:
-            cartella = os.readlink(ciclo / CORRENTE)
-        except OSError:
-            return None
-        numero = _VERSIONE.match(cartella)
-        if numero is None:
-            return None
-        versione_file = int(numero.group(1))
-    else:
-        cartella = f"v{versione}"
-        versione_file = int(versione)
+    ultima = leggi_versione(ciclo / ULTIMA)
+    versione_file = int(versione) if versione is not None else ultima
+    if ultima is None or versione_file > ultima:
+        return None
+    cartella = f"v{versione_file}"
+    # the folder is complete, and written for the newest version (its page lists them all):
+    # otherwise the views answer from the database (a publication whose files are being, or
+    # were never fully, written — see ``services.file_pubblicati_scrivi``)
+    if leggi_versione(ciclo / cartella / COMPLETA) != ultima:
+        return None
     if dettaglio:
         percorso = ciclo / cartella / dettaglio / codice / PAGINA
     elif elenco:
@@ -213,6 +234,7 @@ def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | Non
         percorso = ciclo / cartella / (nome or PAGINA)
     if not percorso.is_file():
         return None
+    etichette = percorso.with_name(percorso.name + ETICHETTE)
     codifica = None
     if comprimibile(nome) and (scelta := codifica_accettata(accept_encoding)) is not None:
         gemello = percorso.with_name(percorso.name + dict(CODIFICHE)[scelta])
@@ -225,31 +247,116 @@ def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | Non
         content_disposition=disposizione(nome, ente, anno, versione_file),
         codifica=codifica,
         comprimibile=comprimibile(nome),
+        etichette=etichette,
     )
 
 
-# --- Writing (called by trasparenza.services after a publication commits) ----------------------
+def leggi_versione(percorso: Path) -> int | None:
+    """The version number a marker file (``ULTIMA``, ``COMPLETA``) holds, or None."""
+    try:
+        testo = percorso.read_bytes()
+    except OSError:
+        return None
+    return int(testo) if testo.strip().isdigit() else None
+
+
+def segna_versione(percorso: Path, versione: int) -> None:
+    """Write a marker file (``ULTIMA``, ``COMPLETA``) holding ``versione``."""
+    scrivi_atomico(percorso, f"{versione}\n".encode(), time.time())
+
+
+def etag(servito: "FileServito", inode: int) -> str | None:
+    """The ETag of the file ``servito`` names, opened as ``inode``: the SHA-256 of its bytes
+    written beside it (``ETICHETTE``), or None when the file on disk is not the one the hash
+    was written for (it is being replaced right now: the answer then carries no validator)."""
+    try:
+        righe = servito.etichette.read_text().splitlines()
+    except (OSError, ValueError):
+        return None
+    for riga in righe:
+        parti = riga.split(" ")
+        if len(parti) == 3 and parti[0] == servito.percorso.name and parti[2] == str(inode):
+            return f'"{parti[1]}"'
+    return None
+
+
+# --- Writing (called by trasparenza.services) --------------------------------------------------
+
+def impronta(contenuto: bytes) -> str:
+    """The hash a file's ETag carries (SHA-256, hexadecimal)."""
+    return hashlib.sha256(contenuto).hexdigest()
+
 
 def scrivi_atomico(percorso: Path, contenuto: bytes, momento: float) -> None:
     """Write ``contenuto`` to ``percorso`` through a temporary file in the same folder, set its
     modification time to ``momento`` (a POSIX timestamp), then rename it into place."""
+    temporaneo, _ = _temporaneo(percorso, contenuto, momento)
+    try:
+        os.replace(temporaneo, percorso)
+    except BaseException:
+        temporaneo.unlink(missing_ok=True)
+        raise
+
+
+def _temporaneo(percorso: Path, contenuto: bytes, momento: float) -> tuple[Path, int]:
+    """``contenuto`` in a temporary file beside ``percorso`` (its path and inode)."""
     percorso.parent.mkdir(parents=True, exist_ok=True)
     fd, temporaneo = tempfile.mkstemp(dir=percorso.parent, prefix=f".{percorso.name}.")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(contenuto)
+            inode = os.fstat(fh.fileno()).st_ino
         os.chmod(temporaneo, 0o644)
         os.utime(temporaneo, (momento, momento))
-        os.replace(temporaneo, percorso)
     except BaseException:
         Path(temporaneo).unlink(missing_ok=True)
         raise
+    return Path(temporaneo), inode
 
 
-def collega_atomico(sorgente: Path, percorso: Path, momento: float) -> None:
-    """``percorso`` as a hard link to ``sorgente`` (a copy where links are not possible)."""
+def _etichette_su_disco(percorso: Path) -> dict[str, str]:
+    """{file name: SHA-256} of the files beside ``percorso`` whose hashes are written and which
+    are on disk as the file the hash was written for."""
+    try:
+        righe = percorso.with_name(percorso.name + ETICHETTE).read_text().splitlines()
+    except (OSError, ValueError):
+        return {}
+    trovate = {}
+    for riga in righe:
+        parti = riga.split(" ")
+        if len(parti) != 3:
+            continue
+        try:
+            if str(os.stat(percorso.with_name(parti[0])).st_ino) == parti[2]:
+                trovate[parti[0]] = parti[1]
+        except OSError:
+            continue
+    return trovate
+
+
+def _sostituisci(percorso: Path, temporanei: dict[str, tuple[Path, int, str]]) -> None:
+    """Put the prepared files (``{name: (temporary path, inode, hash)}``) in place beside
+    ``percorso``: first their hashes with the inodes they belong to (``ETICHETTE``), then the
+    files, ``percorso`` itself last. A reader that opens a file being replaced finds an inode
+    the hashes do not name and gets no ETag rather than a wrong one."""
+    righe = "".join(f"{nome} {hash_} {inode}\n" for nome, (_, inode, hash_) in temporanei.items())
+    try:
+        scrivi_atomico(percorso.with_name(percorso.name + ETICHETTE), righe.encode(), time.time())
+        for nome in sorted(temporanei, key=lambda n: n == percorso.name):
+            os.replace(temporanei[nome][0], percorso.with_name(nome))
+    except BaseException:
+        for temporaneo, _, _ in temporanei.values():
+            temporaneo.unlink(missing_ok=True)
+        raise
+
+
+def collega_atomico(sorgente: Path, percorso: Path, momento: float, sha256: str = "") -> None:
+    """``percorso`` as a hard link to ``sorgente`` (a copy where links are not possible), with
+    its hash (``sha256``, or read from the file) beside it."""
     percorso.parent.mkdir(parents=True, exist_ok=True)
-    if percorso.is_file() and os.path.samefile(sorgente, percorso):
+    sha256 = sha256 or impronta(sorgente.read_bytes())
+    if (percorso.is_file() and os.path.samefile(sorgente, percorso)
+            and _etichette_su_disco(percorso).get(percorso.name) == sha256):
         os.utime(percorso, (momento, momento))  # rename() of a file onto itself does nothing
         return
     temporaneo = percorso.with_name(f".{percorso.name}.{os.getpid()}.tmp")
@@ -260,10 +367,10 @@ def collega_atomico(sorgente: Path, percorso: Path, momento: float) -> None:
         except OSError:
             shutil.copyfile(sorgente, temporaneo)
         os.utime(temporaneo, (momento, momento))
-        os.replace(temporaneo, percorso)
     except BaseException:
         temporaneo.unlink(missing_ok=True)
         raise
+    _sostituisci(percorso, {percorso.name: (temporaneo, temporaneo.stat().st_ino, sha256)})
 
 
 def punta_corrente(ciclo: Path, versione: int) -> None:
@@ -275,29 +382,97 @@ def punta_corrente(ciclo: Path, versione: int) -> None:
 
 
 def scrivi_con_gemelli(percorso: Path, contenuto: bytes, momento: float) -> list[Path]:
-    """``percorso`` and, when ``comprimibile``, its compressed twins (``.br``, ``.gz``), each
-    written atomically; the twins first, so a plain file on disk always has its current twins.
-    Returns the paths."""
-    scritti = []
+    """``percorso`` and, when ``comprimibile``, its compressed twins (``.br``, ``.gz``), with
+    the SHA-256 of each beside them (``ETICHETTE``: the ETag); returns the paths.
+
+    Files whose bytes are already on disk are left as they are (their time too, so
+    ``Last-Modified`` does not move). Files that change are written to temporary names, then
+    renamed into place, the twins before the plain file; a file replaced with other bytes gets
+    the time of the change (``momento``, or now, and at least a second after its old time) so
+    that ``Last-Modified`` moves with the ETag.
+    """
+    varianti = {percorso.name: contenuto}
     for codifica, suffisso in CODIFICHE if comprimibile(percorso.name) else ():
-        gemello = percorso.with_name(percorso.name + suffisso)
-        scrivi_atomico(gemello, comprimi(contenuto, codifica), momento)
-        scritti.append(gemello)
-    scrivi_atomico(percorso, contenuto, momento)
-    return [percorso, *scritti]
+        varianti[percorso.name + suffisso] = comprimi(contenuto, codifica)
+    percorsi = [percorso.with_name(nome) for nome in varianti]
+    hash_ = {nome: impronta(corpo) for nome, corpo in varianti.items()}
+    if _etichette_su_disco(percorso) == hash_ and all(
+        _uguale(percorso.with_name(nome), corpo) for nome, corpo in varianti.items()
+    ):
+        return percorsi
+    with suppress(OSError):  # other bytes than before: Last-Modified moves, at least a second
+        momento = max(momento, time.time(), int(percorso.stat().st_mtime) + 1)
+    temporanei = {}
+    try:
+        for nome, corpo in varianti.items():
+            temporaneo, inode = _temporaneo(percorso.with_name(nome), corpo, momento)
+            temporanei[nome] = (temporaneo, inode, hash_[nome])
+    except BaseException:
+        for temporaneo, _, _ in temporanei.values():
+            temporaneo.unlink(missing_ok=True)
+        raise
+    _sostituisci(percorso, temporanei)
+    return percorsi
+
+
+def _uguale(percorso: Path, contenuto: bytes) -> bool:
+    try:
+        return percorso.read_bytes() == contenuto
+    except OSError:
+        return False
+
+
+_tenuti = threading.local()  # {cycle folder: depth} of the locks this thread holds
 
 
 @contextmanager
 def blocco(ciclo: Path):
-    """Exclusive right to write the files of one cycle (a ``flock`` on ``<ciclo>/.blocco``;
-    other processes wait). Readers never take it."""
+    """Exclusive right to publish a cycle and write its files (a ``flock`` on
+    ``<ciclo>/.blocco``; other processes and threads wait). A thread that holds it may take it
+    again (a publication writes its files once committed, still holding it). Readers never
+    take it."""
     ciclo.mkdir(parents=True, exist_ok=True)
+    tenuti = _tenuti.__dict__.setdefault("cartelle", {})
+    chiave = str(ciclo)
+    if tenuti.get(chiave):
+        tenuti[chiave] += 1
+        try:
+            yield
+        finally:
+            tenuti[chiave] -= 1
+        return
     with open(ciclo / BLOCCO, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
+        tenuti[chiave] = 1
+        try:
+            yield
+        finally:
+            tenuti[chiave] = 0
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def blocco_pdf(*, esclusivo: bool):
+    """Publications (shared) against the removal of orphan PDFs (exclusive): a PDF saved by a
+    publication that has not committed yet is never taken for an orphan."""
+    radice().mkdir(parents=True, exist_ok=True)
+    with open(radice() / BLOCCO, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX if esclusivo else fcntl.LOCK_SH)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def avanzi_rimuovi(ciclo: Path) -> None:
+    """Remove the temporary files a writer killed half-way left in the cycle's folder (hidden
+    names other than the markers): called by the writer holding the cycle's lock."""
+    tenuti = {BLOCCO, ULTIMA, COMPLETA, FIRMA, FIRMA_DETTAGLI}
+    for cartella, sottocartelle, nomi in os.walk(ciclo):
+        collegamenti = [s for s in sottocartelle if os.path.islink(os.path.join(cartella, s))]
+        for nome in [*nomi, *collegamenti]:
+            if nome.startswith(".") and nome not in tenuti:
+                Path(cartella, nome).unlink(missing_ok=True)
 
 
 def versioni_su_disco(ciclo: Path) -> set[int]:

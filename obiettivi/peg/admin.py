@@ -14,7 +14,8 @@ through the sheets' django-import-export ``Resource``s; they write nothing thems
 """
 
 import uuid
-from pathlib import Path
+from datetime import timedelta
+from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from .. import permessi
@@ -42,6 +44,7 @@ MODELLI = {
     "modello_compilato.ods": "Modello compilato d'esempio (ODS)",
 }
 CARTELLA_CARICATI = "importazioni_peg"
+CARICATI_SCADENZA = timedelta(days=1)  # an upload whose preview was not confirmed by then goes
 CHIAVE_SESSIONE = "importazione_peg"
 RIGHE_ANTEPRIMA = 300
 
@@ -108,8 +111,41 @@ def _contesto(request, **extra):
 
 
 def _salva_caricato(file) -> str:
+    """The uploaded file stored in a folder of its own until the import is confirmed or
+    abandoned; folders of previews abandoned more than ``CARICATI_SCADENZA`` ago go first."""
+    _caricati_scaduti_elimina()
     nome = get_valid_filename(Path(file.name).name) or "peg"
     return default_storage.save(f"{CARTELLA_CARICATI}/{uuid.uuid4().hex}/{nome}", file)
+
+
+def _elimina_caricato(percorso: str) -> None:
+    """The stored upload and its folder (``importazioni_peg/<uuid>/``)."""
+    default_storage.delete(percorso)
+    _elimina_cartella(str(PurePosixPath(percorso).parent))
+
+
+def _elimina_cartella(cartella: str) -> None:
+    try:
+        Path(default_storage.path(cartella)).rmdir()
+    except (NotImplementedError, OSError):  # a storage without folders, or not empty
+        pass
+
+
+def _caricati_scaduti_elimina() -> None:
+    """Uploads whose preview was never confirmed (the session expired, the page was left),
+    older than ``CARICATI_SCADENZA``, with their folders."""
+    limite = timezone.now() - CARICATI_SCADENZA
+    try:
+        cartelle, _ = default_storage.listdir(CARTELLA_CARICATI)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for cartella in cartelle:
+        cartella = f"{CARTELLA_CARICATI}/{cartella}"
+        _, nomi = default_storage.listdir(cartella)
+        for nome in nomi:
+            if default_storage.get_modified_time(f"{cartella}/{nome}") < limite:
+                default_storage.delete(f"{cartella}/{nome}")
+        _elimina_cartella(cartella)
 
 
 def _esito_con_file(percorso, **kwargs):
@@ -128,8 +164,12 @@ def importa_view(request):
     if request.method == "POST" and form.is_valid():
         ciclo, foglio = form.cleaned_data["ciclo"], form.cleaned_data["foglio"] or None
         percorso = _salva_caricato(form.cleaned_data["file"])
-        esito = _esito_con_file(percorso, ciclo=ciclo, utente=request.user, dry_run=True,
-                                foglio=foglio)
+        try:
+            esito = _esito_con_file(percorso, ciclo=ciclo, utente=request.user, dry_run=True,
+                                    foglio=foglio)
+        except BaseException:
+            _elimina_caricato(percorso)
+            raise
         token = ""
         if esito.ok and esito.n_modifiche:
             token = uuid.uuid4().hex
@@ -137,7 +177,7 @@ def importa_view(request):
             in_attesa[token] = {"percorso": percorso, "ciclo": ciclo.pk, "foglio": foglio}
             request.session[CHIAVE_SESSIONE] = in_attesa
         else:
-            default_storage.delete(percorso)
+            _elimina_caricato(percorso)
         modifiche = [m for m in esito.modifiche if m.azione != "invariato"]
         contesto.update(
             esito=esito, ciclo=ciclo, token=token, modifiche=modifiche[:RIGHE_ANTEPRIMA],
@@ -161,7 +201,7 @@ def _conferma(request):
         esito = _esito_con_file(dati["percorso"], ciclo=ciclo, utente=request.user,
                                 foglio=dati["foglio"])
     finally:
-        default_storage.delete(dati["percorso"])
+        _elimina_caricato(dati["percorso"])
     if esito.ok:
         messages.success(request, f"{esito.file} importato nel ciclo {ciclo}: "
                          f"{esito.n_modifiche} righe scritte.")

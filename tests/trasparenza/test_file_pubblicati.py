@@ -52,6 +52,13 @@ def _corpo(risposta):
     return b"".join(risposta.streaming_content) if risposta.streaming else risposta.content
 
 
+def _byte(percorso):
+    """A file's bytes; for the hashes beside a file (``.etag``), without the inode each names."""
+    if percorso.name.endswith(snapshot.ETICHETTE):
+        return b"".join(r.rsplit(b" ", 1)[0] + b"\n" for r in percorso.read_bytes().splitlines())
+    return percorso.read_bytes()
+
+
 def _togli_file(cartella):
     for percorso in sorted(cartella.rglob("*"), reverse=True):
         percorso.unlink() if not percorso.is_dir() or percorso.is_symlink() else percorso.rmdir()
@@ -61,11 +68,15 @@ def test_publishing_writes_every_file_once_committed(pubblicato, cartella):
     ciclo_dir = cartella / "seregno" / "2021"
     assert os.readlink(ciclo_dir / "corrente") == "v1"
     assert sorted(p.name for p in (ciclo_dir / "v1").iterdir()) == [
-        ".dettagli", ".pubblicazione", "aree", "dati-rfc4180.csv", "dati-rfc4180.csv.br",
-        "dati-rfc4180.csv.gz", "dati.csv", "dati.csv.br", "dati.csv.gz", "dati.json",
-        "dati.json.br", "dati.json.gz", "dati.ods", "esiti", "index.html", "index.html.br",
-        "index.html.gz", "linee", "obiettivi", "premi", "relazione.pdf",
+        ".completa", ".dettagli", ".pubblicazione", "aree", "dati-rfc4180.csv",
+        "dati-rfc4180.csv.br", "dati-rfc4180.csv.etag", "dati-rfc4180.csv.gz", "dati.csv",
+        "dati.csv.br", "dati.csv.etag", "dati.csv.gz", "dati.json", "dati.json.br",
+        "dati.json.etag", "dati.json.gz", "dati.ods", "dati.ods.etag", "esiti", "index.html",
+        "index.html.br", "index.html.etag", "index.html.gz", "linee", "obiettivi", "premi",
+        "relazione.pdf", "relazione.pdf.etag",
     ]
+    assert (ciclo_dir / ".ultima").read_text() == "1\n"
+    assert (ciclo_dir / "v1" / ".completa").read_text() == "1\n"
     assert len(list((ciclo_dir / "v1" / "obiettivi").glob("*/index.html"))) == 102
     assert len(list((ciclo_dir / "v1" / "aree").glob("*/index.html"))) == 6
     pub = pubblicato.pubblicazioni.get()
@@ -163,7 +174,8 @@ def test_a_rolled_back_publication_writes_no_file(db, cartella, django_capture_o
                 ciclo_pubblica(ciclo=ciclo, utente=None)
                 raise RuntimeError("errore dopo la pubblicazione")
     assert callbacks == []
-    assert not (cartella / "seregno").exists()
+    assert not (cartella / "seregno" / "2021" / "v1").exists()
+    assert snapshot.file_per_url(URL) is None
     assert Client().get(URL).status_code == 404
 
 
@@ -180,7 +192,7 @@ def test_unpublished_cycles_have_no_files_and_answer_404(pubblicato, cartella):
 
 def test_rigenera_rewrites_missing_files_and_removes_stale_ones(pubblicato, cartella):
     ciclo_dir = cartella / "seregno" / "2021"
-    attesi = {p.relative_to(cartella): p.read_bytes() for p in ciclo_dir.rglob("*") if p.is_file()}
+    attesi = {p.relative_to(cartella): _byte(p) for p in ciclo_dir.rglob("*") if p.is_file()}
     _togli_file(cartella)
     # left by a database restored to an earlier state: an unknown cycle, an unknown version
     (cartella / "altro-ente" / "2020" / "v1").mkdir(parents=True)
@@ -188,12 +200,14 @@ def test_rigenera_rewrites_missing_files_and_removes_stale_ones(pubblicato, cart
     (ciclo_dir / "v7").mkdir(parents=True)
     (ciclo_dir / "v7" / "index.html").write_text("vecchia")
     call_command("rigenera_file_pubblicati")
-    assert {p.relative_to(cartella) for p in cartella.rglob("*") if p.is_file()} == attesi.keys()
+    assert {p.relative_to(cartella) for p in cartella.rglob("*")
+            if p.is_file() and (p.name != ".blocco" or p.parent == ciclo_dir)} == attesi.keys()
     # files of another publication numbered 1 (a database rebuilt since) are replaced
     (ciclo_dir / "v1" / "dati.json").write_text('{"impronta": "di un altro database"}')
     (ciclo_dir / "v1" / ".pubblicazione").write_text("altra 2020-01-01T00:00:00+00:00\n")
     call_command("rigenera_file_pubblicati")
-    trovati = {p.relative_to(cartella): p.read_bytes() for p in cartella.rglob("*") if p.is_file()}
+    trovati = {p.relative_to(cartella): _byte(p) for p in cartella.rglob("*")
+               if p.is_file() and (p.name != ".blocco" or p.parent == ciclo_dir)}
     assert trovati == attesi
     assert os.readlink(ciclo_dir / "corrente") == "v1"
 

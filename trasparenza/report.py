@@ -48,11 +48,12 @@ def numero(value):
     return value
 
 
-def impronta(dati):
+def impronta(dati, *, escludi=()):
     """SHA-256 of the canonical JSON of ``dati`` without its own ``impronta``/``versione`` keys
-    and what publishing adds (its time, the Nucleo's validation signed before it)."""
-    contenuto = {k: v for k, v in dati.items()
-                 if k not in {"impronta", "versione", "pubblicata_il", "validazione"}}
+    and what publishing adds (its time, the Nucleo's validation signed before it); ``escludi``
+    leaves out more keys (``"premi"``: has anything but the bonuses changed?)."""
+    fuori = {"impronta", "versione", "pubblicata_il", "validazione", *escludi}
+    contenuto = {k: v for k, v in dati.items() if k not in fuori}
     canonico = json.dumps(
         contenuto, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )

@@ -26,7 +26,7 @@ from seregno_perf import formati
 from . import opendata, pagine, presenter, queries, snapshot
 from .models import ContestoCongelato, Pubblicazione
 from .performance import esito_obiettivo
-from .report import carica_ciclo, contesto_esterno, relazione_dati
+from .report import carica_ciclo, contesto_esterno, impronta, relazione_dati
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +232,18 @@ class EsitoPubblicazione:
 
 
 @transaction.atomic
+def solo_premi_cambiati(prima, dopo) -> bool:
+    """Only the art. 20 aggregates (``premi``) differ between two versions' data.
+
+    The bonuses are paid after the Nucleo has validated the Relazione (art. 14 c. 6 D.Lgs.
+    150/2009), so the schede become definitive after it is published: their aggregates are then
+    published as a new version without reopening the cycle (the performance data — what was
+    approved and validated — are unchanged, and the documento di validazione keeps naming the
+    version it examined)."""
+    return (prima.get("premi") != dopo.get("premi")
+            and impronta(prima, escludi=("premi",)) == impronta(dopo, escludi=("premi",)))
+
+
 def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
                        nuova_versione: bool) -> EsitoPubblicazione:
     """Freeze the cycle's current report as a new version (data, page body, PDF).
@@ -242,9 +254,9 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
 
     If the data are identical to the latest version (same fingerprint), nothing is written and
     the latest version is returned (``nuova=False``): publishing is idempotent. Otherwise a new
-    version is created if there is none yet or ``nuova_versione`` (the cycle was approved since
-    its last publication), and refused with the reason if not (a published cycle changes only
-    after a reopening).
+    version is created if there is none yet, or ``nuova_versione`` (the cycle was approved since
+    its last publication), or only the bonuses' aggregates changed (``solo_premi_cambiati``), and
+    refused with the reason if not (a published cycle changes only after a reopening).
     """
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
     dati = relazione_dati(ciclo)
@@ -253,7 +265,7 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
         # layout may have changed since, or a file may be missing).
         _file_dopo_il_commit(ciclo, forza=True)
         return EsitoPubblicazione(pubblicazione=precedente, nuova=False)
-    if precedente is not None and not nuova_versione:
+    if precedente is not None and not nuova_versione and not solo_premi_cambiati(precedente.dati, dati):
         raise ValidationError(
             f"La Relazione {ciclo.anno} di {ciclo.ente} è già pubblicata (versione "
             f"{precedente.versione}) e i suoi dati risultano cambiati da allora: una nuova versione "

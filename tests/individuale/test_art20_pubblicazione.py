@@ -131,3 +131,27 @@ def test_a_new_version_lists_the_bonuses_that_became_public(demo):
         "Premi stanziati (€, art. 20 D.Lgs. 33/2013): da — a 165.000,00.",
         f"Premi distribuiti (€, art. 20 D.Lgs. 33/2013): da — a {formati.numero(demo['premi'].distribuito)}.",
     ]
+
+
+def test_bonuses_closed_after_validation_are_published_as_a_new_version_without_reopening(demo):
+    """The schede become definitive after the Relazione is published and validated: only the
+    «premi» key changes, and that alone is published as a new version — the cycle stays
+    «validata»; any other change still needs a reopening."""
+    from django.core.exceptions import ValidationError
+
+    from individuale.models import FondoPremi
+
+    ciclo = Ciclo.objects.get(pk=demo["ciclo"].pk)
+    stato = ciclo.stato
+    fondo = FondoPremi.objects.filter(ciclo=ciclo).order_by("pk").first()
+    FondoPremi.objects.filter(pk=fondo.pk).update(importo=fondo.importo + 1000)
+    esito = ciclo_pubblica(ciclo=ciclo, utente=None)
+    assert esito.nuova and esito.pubblicazione.versione == demo["pub"].versione + 1
+    assert Ciclo.objects.get(pk=ciclo.pk).stato == stato
+    assert esito.pubblicazione.dati["premi"]["stanziato"] == float(demo["premi"].stanziato) + 1000
+    assert any("premi" in m.lower() for m in esito.pubblicazione.modifiche), esito.pubblicazione.modifiche
+    # anything else changed: refused, as before
+    obiettivo = ciclo.obiettivi.filter(stato="attivo").order_by("codice").first()
+    type(obiettivo).objects.filter(pk=obiettivo.pk).update(titolo=obiettivo.titolo + " (modificato)")
+    with pytest.raises(ValidationError, match="riaperto il ciclo"):
+        ciclo_pubblica(ciclo=ciclo, utente=None)

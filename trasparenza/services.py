@@ -40,8 +40,15 @@ def render_corpo(dati, *, pubblicazione=None):
     return render_to_string("trasparenza/relazione_corpo_pagina.html", contesto)
 
 
+# Above this many objectives the PDF lists them one line each instead of a table per area
+# (``relazione/_obiettivi_compatti.html``): the same facts at about 2/3 of the time and 3/5 of the
+# memory (docs/performance.md, «Il PDF della Relazione a scala»). Seregno has about 100.
+SOGLIA_STAMPA_COMPATTA = 500
+
+
 def render_html_stampa(dati):
     contesto = presenter.contesto(dati)
+    contesto["stampa_compatta"] = len(dati.get("obiettivi", [])) > SOGLIA_STAMPA_COMPATTA
     # The site's own pages have no address inside a PDF (it is read offline, archived, sent by
     # e-mail): codes of objectives, linee and areas are plain text there, not dead links.
     contesto["url_base"] = ""

@@ -85,7 +85,8 @@ class Database:
             _pg(f'DROP DATABASE IF EXISTS "{PG_NOME}" WITH (FORCE)')
 
 
-def misura_database(tipo, *, enne, pdf_enne, import_enne, carico_s, wrk_ok, seregno):
+def misura_database(tipo, *, enne, pdf_enne, import_enne, carico_s, wrk_ok, seregno,
+                    pdf_scala=()):
     with Database(tipo) as db, tempfile.TemporaryDirectory(prefix="seregno-bench-media-") as media:
         env = dict(os.environ, DATABASE_URL=db.url, MEDIA_ROOT=media, DEBUG="1")
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=RADICE, env=env,
@@ -103,6 +104,11 @@ def misura_database(tipo, *, enne, pdf_enne, import_enne, carico_s, wrk_ok, sere
                   flush=True)
             esiti["importazione"][n] = esegui(
                 [str(QUI / "misura.py"), "--importazione", str(n)], env)["importazione"]
+        for n in pdf_scala:
+            print(f"bench [{tipo}]: PDF di {n} obiettivi (processo figlio)…", file=sys.stderr,
+                  flush=True)
+            esiti.setdefault("pdf_scala", {})[n] = esegui(
+                [str(QUI / "misura.py"), "--solo-pdf", str(n)], env)["pdf"]
         if seregno:
             print(f"bench [{tipo}]: PDF Seregno 2021…", file=sys.stderr, flush=True)
             esiti["seregno"] = esegui([str(QUI / "misura.py"), "--seregno"], env)
@@ -213,6 +219,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--rapido", action="store_true")
+    parser.add_argument("--pdf-scala", action="store_true",
+                        help="anche il PDF di 1.000 e 10.000 obiettivi con memoria di picco "
+                             "(minuti; docs/performance.md, «Il PDF della Relazione a scala»)")
     args = parser.parse_args()
     enne = [100, 1000] if args.rapido else [100, 1000, 10_000]
     pdf_enne = [100, 1000]
@@ -225,11 +234,17 @@ def main():
         risultati[tipo] = misura_database(
             tipo, enne=enne, pdf_enne=pdf_enne, import_enne=import_enne,
             carico_s=5 if args.rapido else 10, wrk_ok=wrk_ok, seregno=True,
+            pdf_scala=(1000, 10_000) if args.pdf_scala else (),
         )
     print(f"seregno_perf — benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {platform.node()}, "
           f"{os.cpu_count()} CPU, Python {platform.python_version()}, "
           f"{time.monotonic() - inizio:.0f} s)")
     print(tabella(risultati, enne, pdf_enne, import_enne))
+    for tipo, esiti in risultati.items():
+        for n, pdf in esiti.get("pdf_scala", {}).items():
+            print(f"PDF di {_migliaia(n)} obiettivi [{tipo}]: {_ms(pdf['s'])} (CPU "
+                  f"{_ms(pdf['cpu_s'])}), picco {_migliaia(round(pdf['picco_rss_mb']))} MB, "
+                  f"{_migliaia(pdf['pagine'])} pagine")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,11 @@
 
     DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --obiettivi N [--pdf] [--ripetizioni R]
     DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --seregno
+    DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --solo-pdf N
+
+``--solo-pdf N`` measures only the Relazione's PDF of N objectives: the data are computed here,
+then the PDF is rendered in a child process, so that its wall time and peak RSS are the
+render's own (``RUSAGE_CHILDREN``); it prints pages, bytes and the render path taken.
 
 Prints one JSON object on the last line of stdout. Called by ``scripts/bench/bench.py``
 (``make bench``); runnable alone. It writes the synthetic cycle ``bench-N``/2021 (replacing it)
@@ -166,6 +171,48 @@ def misura_seregno():
     return esito
 
 
+def misura_solo_pdf(n):
+    """The PDF of a synthetic cycle of ``n`` objectives, rendered by a child process."""
+    import subprocess
+    import tempfile
+
+    from trasparenza import queries
+
+    slug = f"bench-{n}"
+    vecchie = Pubblicazione.objects.filter(ciclo__ente__slug=slug, ciclo__anno=ANNO)
+    if vecchie.exists():
+        vecchie._raw_delete(vecchie.db)  # noqa: SLF001
+    inizio = time.perf_counter()
+    from obiettivi.models import Ciclo
+
+    ciclo = Ciclo.objects.filter(ente__slug=slug, anno=ANNO).first()
+    if ciclo is None or ciclo.obiettivi.count() != n:  # the same seed gives the same cycle
+        ciclo = genera_ciclo(ente_slug=slug, anno=ANNO, n_obiettivi=n, seme=1, forza=True)
+    genera_s = time.perf_counter() - inizio
+    dati = relazione_dati(ciclo)
+    dati["versione"] = 1
+    dati["pubblicata_il"] = "2022-06-30T10:00:00+02:00"
+    dati["validazione"] = queries.validazione_per_dati(ciclo)
+    with tempfile.TemporaryDirectory() as cartella:
+        entrata = Path(cartella) / "dati.json"
+        uscita = Path(cartella) / "relazione.pdf"
+        entrata.write_text(json.dumps(dati), encoding="utf-8")
+        inizio = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--rendi-pdf", str(entrata), str(uscita)],
+                       check=True)
+        durata = time.perf_counter() - inizio
+        figlio = resource.getrusage(resource.RUSAGE_CHILDREN)
+        from pypdf import PdfReader
+
+        lettore = PdfReader(str(uscita))
+        return {"obiettivi": n, "genera_s": genera_s,
+                "pdf": {"s": durata, "picco_rss_mb": figlio.ru_maxrss / 1024,
+                        "cpu_s": figlio.ru_utime + figlio.ru_stime,
+                        "pagine": len(lettore.pages), "byte": uscita.stat().st_size,
+                        "segnalibri": len(lettore.outline)},
+                "carico_medio": os.getloadavg()}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--obiettivi", type=int)
@@ -174,8 +221,18 @@ def main():
     parser.add_argument("--seregno", action="store_true")
     parser.add_argument("--importazione", type=int, metavar="N",
                         help="only the PEG import of N objectives")
+    parser.add_argument("--solo-pdf", type=int, metavar="N",
+                        help="only the Relazione's PDF of N objectives (rendered by a child)")
+    parser.add_argument("--rendi-pdf", nargs=2, metavar=("DATI_JSON", "PDF"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.seregno:
+    if args.rendi_pdf:
+        entrata, uscita = args.rendi_pdf
+        Path(uscita).write_bytes(render_pdf(json.loads(Path(entrata).read_text("utf-8"))))
+        return
+    if args.solo_pdf:
+        esito = misura_solo_pdf(args.solo_pdf)
+    elif args.seregno:
         esito = misura_seregno()
     elif args.importazione:
         esito = {"importazione": misura_importazione(args.importazione)}

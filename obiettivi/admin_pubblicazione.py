@@ -188,6 +188,10 @@ def _descrizione(lavoro, stato):
         return f"In corso: {lavoro.passo or 'avvio'}."
     if stato == Stato.COMPLETATO:
         return lavoro.esito or "Completato."
+    if stato == Stato.INTERROTTO:
+        from lavori.servizi import INTERROTTO
+
+        return INTERROTTO
     return lavoro.errore or Stato(stato).label
 
 

@@ -136,22 +136,29 @@ def riprova(lavoro: Lavoro, *, utente) -> Accodato:
 class Battito:
     """While a job runs: its step and a heartbeat written every ``LAVORI_BATTITO`` seconds by a
     thread with its own database connection, in autocommit — the publication's transaction
-    would hide them from the admin until its end. With ``LAVORI_BATTITO = 0`` (tests running a
-    job in their own transaction) the step is written in place and no thread runs."""
+    would hide them from the admin until its end.
+
+    Not on SQLite: there a second connection writing while the publication's transaction reads
+    makes one of the two fail with «database is locked» (a deadlock SQLite does not wait out),
+    so the steps taken outside the transaction are written in place and those inside it are
+    not (the page says «Avvio» until the files are written); a dead worker is still told by its
+    process, SQLite having one host. With ``LAVORI_BATTITO = 0`` (tests running a job in their
+    own transaction) every step is written in place."""
 
     def __init__(self, lavoro_id: int):
         self.lavoro_id = lavoro_id
         self.intervallo = settings.LAVORI_BATTITO
+        self.con_filo = bool(self.intervallo) and connection.vendor != "sqlite"
         self._passo = None
         self._sveglia = threading.Event()
         self._fine = threading.Event()
         self._filo = None
 
     def passo(self, testo: str) -> None:
-        if self.intervallo:
+        if self.con_filo:
             self._passo = testo
             self._sveglia.set()
-        else:
+        elif not self.intervallo or not connection.in_atomic_block:
             Lavoro.objects.filter(pk=self.lavoro_id).update(passo=testo, battito=_ora())
 
     def _scrivi(self):
@@ -173,7 +180,7 @@ class Battito:
             connection.close()
 
     def __enter__(self):
-        if self.intervallo:
+        if self.con_filo:
             self._filo = threading.Thread(target=self._batti, name=f"battito-{self.lavoro_id}",
                                           daemon=True)
             self._filo.start()

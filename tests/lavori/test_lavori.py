@@ -204,3 +204,25 @@ def test_the_register_of_jobs_is_for_the_amministratore(
     assert "In corso" in testo and "PDF" in testo
     client.force_login(mondo.nucleo)
     assert client.get(admin_url(Lavoro, "changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("stato", list(S))
+def test_the_pages_of_a_job_speak_italian_in_every_state(mondo, chiuso, amministrazione, stato):
+    """The admin walk (tests/ruoli/test_admin_italiano.py) reaches pages with one id only: the
+    job's page and its register, in each state, are read here with the walk's own checks."""
+    from tests.ruoli.passeggiata import leggi_pagina, problemi
+
+    lavoro = Lavoro.objects.create(
+        ciclo=chiuso, stato=stato, passo="PDF" if stato == S.IN_CORSO else "",
+        esecutore=f"{socket.gethostname()}:{_pid_morto() if stato == S.INTERROTTO else 1}",
+        versione=1 if stato == S.COMPLETATO else None,
+        esito="Pubblicata la versione 1." if stato == S.COMPLETATO else "",
+        errore="La Relazione non si pubblica." if stato == S.FALLITO else "",
+        utente=mondo.amministratore)
+    for url in (_pagina(chiuso, lavoro), admin_url(Lavoro, "changelist"),
+                admin_url(Lavoro, "change", lavoro.pk)):
+        risposta = amministrazione.get(url)
+        assert risposta.status_code == 200, url
+        testo = leggi_pagina(risposta.content.decode())
+        assert problemi(testo) == [], (url, problemi(testo))
+        assert S(stato).label in testo

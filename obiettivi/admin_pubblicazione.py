@@ -18,6 +18,8 @@
 Only an Amministratore (who may publish: ``workflow.ciclo_pubblica``'s own check) opens them.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +27,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from seregno_perf import formati
 
@@ -183,6 +186,9 @@ def _descrizione(lavoro, stato):
 
     Stato = Lavoro.Stato
     if stato == Stato.IN_CODA:
+        if lavoro.creato_il < timezone.now() - timedelta(minutes=1):
+            return ("In coda: nessun worker lo ha ancora preso. Verificare che il worker dei "
+                    "lavori in background sia avviato.")
         return "In coda: in attesa che un worker lo prenda."
     if stato == Stato.IN_CORSO:
         return f"In corso: {lavoro.passo or 'avvio'}."

@@ -226,3 +226,10 @@ def test_the_pages_of_a_job_speak_italian_in_every_state(mondo, chiuso, amminist
         testo = leggi_pagina(risposta.content.decode())
         assert problemi(testo) == [], (url, problemi(testo))
         assert S(stato).label in testo
+
+
+def test_a_job_queued_for_long_says_to_check_the_worker(chiuso, amministrazione):
+    lavoro = Lavoro.objects.create(ciclo=chiuso)
+    Lavoro.objects.filter(pk=lavoro.pk).update(creato_il=timezone.now() - timedelta(minutes=5))
+    testo = _testo(amministrazione.get(_pagina(chiuso, lavoro)))
+    assert "nessun worker lo ha ancora preso" in testo

@@ -29,6 +29,7 @@ demo: install
 ## runserver and, beside it, one worker of the background jobs (lavori/: publications from the
 ## admin); Ctrl+C stops both.
 run: demo
+	$(PY) manage.py rigenera_file_pubblicati --incompleti
 	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

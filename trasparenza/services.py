@@ -426,6 +426,11 @@ def file_pubblicati_scrivi(*, ciclo: Ciclo, forza: bool = False, con_vicini: boo
     return scritti
 
 
+# The layout of the detail pages, a line of their signature: files written before it (without
+# their hashes beside them, ``snapshot.ETICHETTE``) are rewritten by the start-up check.
+FORMATO_DETTAGLI = b"formato 2 (etag)\n"
+
+
 def _firma_vicini(vicini) -> bytes:
     """What the objective pages link to in other years, as a line of their signature."""
     parti = [
@@ -451,7 +456,7 @@ def _scrivi_versione(cartella: Path, pub: Pubblicazione, versioni, *, forza: boo
     firma = f"{pub.impronta} {pub.pubblicata_il.isoformat()}\n".encode()
     valida = not forza and _firma_su_disco(v / snapshot.FIRMA) == firma
     mancanti = [n for n in snapshot.FILE_DATI if not valida or not _su_disco(v / n)]
-    firma_dettagli = firma + _firma_vicini(vicini)
+    firma_dettagli = firma + _firma_vicini(vicini) + FORMATO_DETTAGLI
     dettagli = corrente and (
         not valida or _firma_su_disco(v / snapshot.FIRMA_DETTAGLI) != firma_dettagli
     )
@@ -496,7 +501,8 @@ def _scrivi_dettagli(v: Path, dettagli: pagine.Dettagli, momento: int) -> list[P
 
 def _su_disco(percorso: Path) -> bool:
     """The file, its compressed twins when it has them, and their hashes are on disk."""
-    if not percorso.is_file() or not percorso.with_name(percorso.name + snapshot.ETICHETTE).is_file():
+    etichette = percorso.with_name(percorso.name + snapshot.ETICHETTE)
+    if not percorso.is_file() or not etichette.is_file():
         return False
     return not snapshot.comprimibile(percorso.name) or all(
         percorso.with_name(percorso.name + suffisso).is_file() for _, suffisso in snapshot.CODIFICHE
@@ -582,7 +588,8 @@ def _pdf_orfani_rimuovi() -> int:
         except FileNotFoundError:
             return 0
         nominati = set(Pubblicazione.objects.exclude(pdf="").values_list("pdf", flat=True))
-        orfani = [f"{cartella}{nome}" for nome in nomi if f"{cartella}{nome}" not in nominati]
+        orfani = [f"{cartella}{nome}" for nome in nomi
+                  if nome.endswith(".pdf") and f"{cartella}{nome}" not in nominati]
         for nome in orfani:
             storage.delete(nome)
     return len(orfani)

@@ -22,8 +22,22 @@ Layout under ``settings.PUBBLICAZIONI_ROOT`` (by default ``MEDIA_ROOT/pubblicati
                                        the detail pages, only in the current version's folder
     <ente>/<anno>/v<N>/obiettivi/index.html, esiti/<esito>/index.html
                                        the list of objectives and its pages per outcome (ditto)
-    <ente>/<anno>/corrente -> v<N>     the version citizens get at /<ente>/<anno>/
-    <ente>/<anno>/.blocco              the lock writers of the cycle take turns on
+    <ente>/<anno>/v<N>/<nome>.etag     beside every file: the SHA-256 of its bytes and of its
+                                       twins', with the inode each was written as (the ETag)
+    <ente>/<anno>/v<N>/.completa       written last: the folder is complete for that version,
+                                       the newest of the cycle when it was written
+    <ente>/<anno>/.ultima              the newest version of the database, written by a
+                                       publication before its commit
+    <ente>/<anno>/corrente -> v<N>     the newest version whose files are complete
+    <ente>/<anno>/.blocco              the lock publications and writers of the cycle take turns on
+    <ente>/.blocco                     the lock publications of the ente take turns on
+    .blocco                            shared by publications, exclusive to remove orphan PDFs
+
+The middleware serves a folder only when its ``.completa`` names the version ``.ultima`` holds:
+after a publication commits, and until its files are all written (or if the writer was killed
+half-way), the views answer from the database, so citizens never get an older version as the
+current one. The next publication, ``rigenera_file_pubblicati`` and its start-up check
+``--incompleti`` finish the files.
 
 Every page, ``dati.json`` and ``dati.csv`` has two compressed twins beside it, written with it:
 ``<nome>.br`` (brotli) and ``<nome>.gz`` (gzip), which the middleware serves with
@@ -33,8 +47,8 @@ every time, so the views give the same bytes when a file is missing).
 Every file is written to a temporary name and renamed into place, so a reader sees the old
 file or the new one, never half of one; ``corrente`` is switched the same way. A file's
 modification time is the moment it last changed (its publication, or for the pages, which list
-the versions, the newest publication of the cycle): it becomes ``Last-Modified`` and, with the
-size, the ``ETag``.
+the versions, the newest publication of the cycle, or the moment a rewrite changed its bytes):
+it becomes ``Last-Modified``. The ``ETag`` is the SHA-256 of the bytes (``.etag`` beside it).
 """
 
 import fcntl
@@ -188,8 +202,9 @@ def file_per_url(path_info: str, accept_encoding: str = "") -> FileServito | Non
     """The file that answers ``path_info``, or None (not a file URL, or nothing on disk); its
     compressed twin when ``accept_encoding`` allows one and it is on disk.
 
-    Costs a regular-expression match and, for a match, a ``readlink`` and a ``stat``: no
-    database. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
+    Costs a regular-expression match and, for a match, the reading of two one-line markers
+    (``ULTIMA``, ``COMPLETA``) and a ``stat``: no database. None too when the version's folder
+    is not complete for the cycle's newest version: the views answer. Only URLs of ``URL_FILE`` can match: their parts are letters, digits, dashes,
     underscores and dots, never a part of dots alone, so a path can never leave the folder of
     its cycle.
     """
@@ -453,7 +468,8 @@ def avanzi_rimuovi(ciclo: Path) -> None:
     names other than the markers): called by the writer holding the cycle's lock."""
     tenuti = {BLOCCO, ULTIMA, COMPLETA, FIRMA, FIRMA_DETTAGLI}
     for cartella, sottocartelle, nomi in os.walk(ciclo):
-        for nome in [*nomi, *(s for s in sottocartelle if os.path.islink(os.path.join(cartella, s)))]:
+        collegamenti = [s for s in sottocartelle if os.path.islink(os.path.join(cartella, s))]
+        for nome in [*nomi, *collegamenti]:
             if nome.startswith(".") and nome not in tenuti:
                 Path(cartella, nome).unlink(missing_ok=True)
 

@@ -33,8 +33,10 @@ def _manage(env, *argomenti):
 def _prepara(env, media, tmp_path):
     _manage(env, "migrate", "--noinput")
     _manage(env, "carica_demo")
-    (media / "pubblicazioni").mkdir(parents=True, exist_ok=True)  # carica_demo publishes (issue 13)
-    (media / "pubblicazioni" / "seregno-2021-v1.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(4096))
+    # carica_demo publishes (issue 13): its PDFs are in the media; a file of other bytes beside
+    # them (not a PDF: rigenera_file_pubblicati, which the restore runs, removes orphan PDFs)
+    (media / "pubblicazioni").mkdir(parents=True, exist_ok=True)
+    (media / "pubblicazioni" / "allegato.bin").write_bytes(os.urandom(4096))
     _manage(env, "relazione", "seregno", "2021", "--json", str(tmp_path / "prima.json"))
 
 
@@ -60,14 +62,17 @@ def _round_trip(tmp_path, origine_url, destinazione_url):
     prima = (tmp_path / "prima.json").read_bytes()
     assert len(prima) > 10_000
     assert (tmp_path / "dopo.json").read_bytes() == prima
-    pdf = "pubblicazioni/seregno-2021-v1.pdf"
-    assert (media_b / pdf).read_bytes() == (media_a / pdf).read_bytes()
+    archivio = sorted(p.name for p in (media_a / "pubblicazioni").iterdir())
+    assert "allegato.bin" in archivio and any(n.endswith(".pdf") for n in archivio)
+    for nome in archivio:
+        assert (media_b / "pubblicazioni" / nome).read_bytes() == (media_a / "pubblicazioni" / nome).read_bytes()
 
     # restoring again over a database that has tables needs --sovrascrivi
     esito = _esegui(["bash", "scripts/restore.sh", str(cartella)], env_b, atteso=1)
     assert "aggiungere --sovrascrivi" in esito.stderr
     _esegui(["bash", "scripts/restore.sh", str(cartella), "--sovrascrivi"], env_b)
-    assert (media_b / pdf).read_bytes() == (media_a / pdf).read_bytes()
+    for nome in archivio:
+        assert (media_b / "pubblicazioni" / nome).read_bytes() == (media_a / "pubblicazioni" / nome).read_bytes()
     assert list(tmp_path.glob("media_b.prima-*"))  # the replaced media kept aside
 
 

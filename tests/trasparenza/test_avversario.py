@@ -72,7 +72,7 @@ def test_committed_version_without_its_files_is_served_by_the_views_then_complet
     """The state a kill -9 after the commit leaves: the database at version 2, ``corrente`` on
     version 1, no file of version 2. Citizens get version 2 (from the database), and the
     start-up check writes its files, then served with no query."""
-    _nuova_versione(pubblicato)
+    ob = _nuova_versione(pubblicato)
     with django_capture_on_commit_callbacks(execute=False) as scritture:  # the writer dies
         assert ciclo_pubblica(ciclo=pubblicato, utente=None).pubblicazione.versione == 2
     assert len(scritture) == 1
@@ -80,8 +80,7 @@ def test_committed_version_without_its_files_is_served_by_the_views_then_complet
     assert os.readlink(ciclo_dir / "corrente") == "v1" and not (ciclo_dir / "v2").exists()
     client = Client()
     for url, atteso in ((URL, "Versione 2"), (URL + "dati.json", '"versione": 2'),
-                        (f"{URL}obiettivi/{Obiettivo.objects.filter(ciclo=pubblicato).order_by('codice').first().codice}/",
-                         "Titolo corretto")):
+                        (f"{URL}obiettivi/{ob.codice}/", "Titolo corretto")):
         assert snapshot.file_per_url(url) is None, url
         assert atteso in _corpo(client.get(url)).decode(), url
     # version 1's page (which does not list version 2) is not served from its file either

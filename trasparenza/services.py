@@ -216,7 +216,6 @@ def pubblicazione_anteprima(*, ciclo: Ciclo) -> Anteprima:
     ``dati``: assembled as for publishing (``relazione_dati``), no page and no PDF rendered,
     nothing written."""
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
-    passo("Calcolo dei risultati")
     dati = relazione_dati(ciclo)
     return Anteprima(
         precedente=precedente, dati=dati,

@@ -233,3 +233,11 @@ def test_a_job_queued_for_long_says_to_check_the_worker(chiuso, amministrazione)
     Lavoro.objects.filter(pk=lavoro.pk).update(creato_il=timezone.now() - timedelta(minutes=5))
     testo = _testo(amministrazione.get(_pagina(chiuso, lavoro)))
     assert "nessun worker lo ha ancora preso" in testo
+
+
+def test_running_the_queue_in_a_test_leaves_the_test_process_signals_alone(db, monkeypatch):
+    import signal
+
+    prima = signal.getsignal(signal.SIGTERM)
+    esegui_coda(monkeypatch)
+    assert signal.getsignal(signal.SIGTERM) is prima

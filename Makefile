@@ -26,8 +26,12 @@ demo: install
 	$(PY) manage.py carica_demo
 	$(PY) manage.py pubblica seregno 2021
 
+## runserver and, beside it, one worker of the background jobs (lavori/: publications from the
+## admin); Ctrl+C stops both.
 run: demo
 	$(PY) manage.py rigenera_file_pubblicati --incompleti
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (SQLite unless DATABASE_URL is set).

@@ -4,21 +4,30 @@
   version citizens see now (``trasparenza.services.pubblicazione_anteprima``: the report data as
   they would be frozen, compared with the latest ``dati.json``; no page, no PDF rendered), or, for
   a first publication, the summary; then a confirmation with a note. GET never writes; the POST
-  (CSRF-protected by the admin) calls ``workflow.ciclo_pubblica(nota=…)``, the one road to
-  «pubblicata». Until publishing becomes a background job (issue 17) the request still waits for
-  the PDF: ``static/js/pubblica.js`` disables the button and says «Pubblicazione in corso…».
+  (CSRF-protected by the admin) queues a background job (``lavori.servizi.
+  accoda_pubblicazione``: the worker calls ``workflow.ciclo_pubblica``, the one road to
+  «pubblicata») and answers at once with the job's page. While a publication of the cycle is
+  queued or running, both lead to that job instead (one per cycle at a time).
+* ``obiettivi/ciclo/<id>/lavoro/<lavoro>/`` — the job: queued, running with its step, done with
+  the version's links, failed with the error, or interrupted (its worker died) with «Riprova».
+  ``static/js/lavoro.js`` polls ``…/lavoro/<lavoro>/stato/`` (JSON) and reloads the page when the
+  job ends; without JavaScript the page refreshes itself every few seconds while the job runs
+  (the ``Refresh`` header). ``…/riprova/`` (POST) queues a failed or interrupted job again.
 * ``obiettivi/ciclo/<id>/pubblicata/<versione>/`` — the result: the version and its public links.
 
 Only an Amministratore (who may publish: ``workflow.ciclo_pubblica``'s own check) opens them.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from seregno_perf import formati
 
@@ -48,6 +57,12 @@ def urls(admin_site):
         path("<int:ciclo_id>/pubblica/", vista(pubblica_view), name="obiettivi_ciclo_pubblica"),
         path("<int:ciclo_id>/pubblicata/<int:versione>/", vista(pubblicata_view),
              name="obiettivi_ciclo_pubblicata"),
+        path("<int:ciclo_id>/lavoro/<int:lavoro_id>/", vista(lavoro_view),
+             name="obiettivi_ciclo_lavoro"),
+        path("<int:ciclo_id>/lavoro/<int:lavoro_id>/stato/", vista(lavoro_stato_view),
+             name="obiettivi_ciclo_lavoro_stato"),
+        path("<int:ciclo_id>/lavoro/<int:lavoro_id>/riprova/", vista(lavoro_riprova_view),
+             name="obiettivi_ciclo_lavoro_riprova"),
     ]
 
 
@@ -105,27 +120,24 @@ def _righe_anteprima(anteprima):
     }
 
 
+def _al_lavoro(ciclo, lavoro):
+    return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_lavoro", args=[ciclo.pk, lavoro.pk]))
+
+
 def pubblica_view(request, ciclo_id):
+    from lavori import servizi as lavori
     from trasparenza import services
 
     ciclo = _ciclo(request, ciclo_id)
+    in_corso = lavori.attivo(ciclo)
+    if in_corso is not None:  # one publication of a cycle at a time: show the running one
+        return _al_lavoro(ciclo, in_corso)
     errori = workflow.errori_pubblicazione(ciclo)
     form = PubblicaForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not errori and form.is_valid():
-        try:
-            esito = workflow.ciclo_pubblica(ciclo=ciclo, utente=request.user,
-                                            nota=form.cleaned_data["nota"])
-        except ValidationError as errore:
-            for messaggio in errore.messages:
-                form.add_error(None, messaggio)
-        else:
-            versione = esito.pubblicazione.versione
-            if esito.nuova:
-                return HttpResponseRedirect(
-                    reverse("admin:obiettivi_ciclo_pubblicata", args=[ciclo.pk, versione]))
-            messages.info(request, f"{ciclo}: nessuna modifica rispetto alla versione {versione}, "
-                                   "nulla da pubblicare (i file pubblicati sono stati riscritti).")
-            return HttpResponseRedirect(reverse("admin:obiettivi_ciclo_change", args=[ciclo.pk]))
+        accodato = lavori.accoda_pubblicazione(ciclo=ciclo, utente=request.user,
+                                               nota=form.cleaned_data["nota"])
+        return _al_lavoro(ciclo, accodato.lavoro)
     anteprima = None if errori else services.pubblicazione_anteprima(ciclo=ciclo)
     # A published cycle whose data changed needs a reopening and a new approval first.
     serve_riapertura = (anteprima is not None and anteprima.cambia
@@ -158,3 +170,80 @@ def pubblicata_view(request, ciclo_id, versione):
         pubblicazione=pubblicazione, collegamenti=collegamenti,
         quando=formati.data(pubblicazione.pubblicata_il),
     ))
+
+
+def _lavoro(request, ciclo_id, lavoro_id):
+    from lavori.models import Lavoro
+
+    ciclo = _ciclo(request, ciclo_id)
+    return ciclo, get_object_or_404(Lavoro.objects.select_related("utente"), pk=lavoro_id,
+                                    ciclo=ciclo)
+
+
+def _descrizione(lavoro, stato):
+    """The job's state in words, the same on the page and in its JSON."""
+    from lavori.models import Lavoro
+
+    Stato = Lavoro.Stato
+    if stato == Stato.IN_CODA:
+        if lavoro.creato_il < timezone.now() - timedelta(minutes=1):
+            return ("In coda: nessun worker lo ha ancora preso. Verificare che il worker dei "
+                    "lavori in background sia avviato.")
+        return "In coda: in attesa che un worker lo prenda."
+    if stato == Stato.IN_CORSO:
+        return f"In corso: {lavoro.passo or 'avvio'}."
+    if stato == Stato.COMPLETATO:
+        return lavoro.esito or "Completato."
+    if stato == Stato.INTERROTTO:
+        from lavori.servizi import INTERROTTO
+
+        return INTERROTTO
+    return lavoro.errore or Stato(stato).label
+
+
+def _stato(lavoro):
+    from lavori import servizi as lavori
+
+    stato = lavori.stato_effettivo(lavoro)
+    return {"stato": stato, "etichetta": lavoro.Stato(stato).label,
+            "passo": lavoro.passo if stato == lavoro.Stato.IN_CORSO else "",
+            "descrizione": _descrizione(lavoro, stato),
+            "attivo": stato in lavoro.ATTIVI}
+
+
+def lavoro_view(request, ciclo_id, lavoro_id):
+    ciclo, lavoro = _lavoro(request, ciclo_id, lavoro_id)
+    stato = _stato(lavoro)
+    pubblicata = (reverse("admin:obiettivi_ciclo_pubblicata", args=[ciclo.pk, lavoro.versione])
+                  if lavoro.versione else None)
+    risposta = TemplateResponse(request, "admin/obiettivi/ciclo/lavoro.html", _contesto(
+        request, ciclo, f"{ciclo}: pubblicazione della Relazione",
+        lavoro=lavoro, stato=stato, pubblicata=pubblicata,
+        richiesto=formati.data(lavoro.creato_il),
+        puo_riprovare=stato["stato"] in (lavoro.Stato.FALLITO, lavoro.Stato.INTERROTTO),
+        url_stato=reverse("admin:obiettivi_ciclo_lavoro_stato", args=[ciclo.pk, lavoro.pk]),
+    ))
+    if stato["attivo"]:
+        risposta["Refresh"] = "5"  # without JavaScript; lavoro.js polls the JSON instead
+    return risposta
+
+
+def lavoro_stato_view(request, ciclo_id, lavoro_id):
+    _, lavoro = _lavoro(request, ciclo_id, lavoro_id)
+    risposta = JsonResponse(_stato(lavoro))
+    risposta["Cache-Control"] = "no-store"
+    return risposta
+
+
+def lavoro_riprova_view(request, ciclo_id, lavoro_id):
+    from lavori import servizi as lavori
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    ciclo, lavoro = _lavoro(request, ciclo_id, lavoro_id)
+    try:
+        accodato = lavori.riprova(lavoro, utente=request.user)
+    except ValidationError as errore:
+        messages.error(request, " ".join(errore.messages))
+        return _al_lavoro(ciclo, lavoro)
+    return _al_lavoro(ciclo, accodato.lavoro)

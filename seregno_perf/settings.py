@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "validazione",
     "avvisi",
     "individuale",
+    "django_tasks",
+    "django_tasks_db",
+    "lavori",
     "seregno_perf.apps.SeregnoPerfConfig",
 ]
 
@@ -309,3 +312,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Background jobs (lavori/, docs/deploy.md «Worker») ---------------------------------------
+# Django's Tasks API through the django-tasks backport. Default: the database backend (the jobs
+# in a table of this database; `manage.py db_worker` runs them — `make run` starts one). With
+# TASKS_BACKEND=rq: Redis at REDIS_URL and `manage.py rqworker --job-class django_tasks_rq.Job`,
+# for several workers on several hosts.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db").strip().lower()
+# A job's time limit (seconds): RQ kills a job past it; the database worker has none of its own.
+LAVORI_LIMITE = env_int("LAVORI_LIMITE", 1800)
+# The running job's heartbeat (seconds between two) and how old it may get before a job on
+# another host is shown «interrotto» (on the same host the worker's process is checked).
+LAVORI_BATTITO = env_int("LAVORI_BATTITO", 10)
+LAVORI_SCADENZA_BATTITO = env_int("LAVORI_SCADENZA_BATTITO", 120)
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {
+        "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DEFAULT_TIMEOUT": LAVORI_LIMITE,
+    }}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"TASKS_BACKEND deve essere «db» o «rq», non {TASKS_BACKEND!r}.")

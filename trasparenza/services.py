@@ -20,6 +20,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lavori.avanzamento import passo
 from obiettivi.models import Ciclo
 from seregno_perf import formati
 
@@ -266,6 +267,7 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
     refused with the reason if not (a published cycle changes only after a reopening).
     """
     precedente = ciclo.pubblicazioni.order_by("-versione").first()
+    passo("Calcolo dei risultati")
     dati = relazione_dati(ciclo)
     if precedente is not None and precedente.impronta == dati["impronta"]:
         # Nothing new to publish: the files are rewritten from the database all the same (the
@@ -284,7 +286,9 @@ def pubblicazione_crea(*, ciclo: Ciclo, utente=None, nota: str = "",
     dati["versione"] = versione
     dati["pubblicata_il"] = timezone.now().replace(microsecond=0).isoformat()
     dati["validazione"] = queries.validazione_per_dati(ciclo)
+    passo("PDF")
     pdf = render_pdf(dati)
+    passo("Salvataggio della versione")
     pubblicazione = Pubblicazione(
         ciclo=ciclo,
         versione=versione,
@@ -383,7 +387,11 @@ def _file_dopo_il_commit(ciclo, *, forza):
     while writing them, does not undo the publication: the views serve it from the database
     until the files are complete (the next publication, ``rigenera_file_pubblicati``, or its
     ``--incompleti`` check at start-up finish them)."""
-    transaction.on_commit(lambda: file_pubblicati_scrivi(ciclo=ciclo, forza=forza), robust=True)
+    def scrivi():
+        passo("File pubblicati")
+        file_pubblicati_scrivi(ciclo=ciclo, forza=forza)
+
+    transaction.on_commit(scrivi, robust=True)
 
 
 # --- The published files (trasparenza.snapshot) ------------------------------------------------

@@ -3,9 +3,11 @@
 
 import pytest
 
+from lavori.models import Lavoro
 from obiettivi import regole
 from obiettivi.models import Atto, Ciclo, Obiettivo
 from trasparenza.models import Pubblicazione
+from tests.lavori.coda import esegui_coda
 from valutazione.services import smvp_create_default
 
 from .conftest import costruisci_mondo
@@ -88,6 +90,14 @@ def test_publishing_shows_progress_then_the_new_version(live_server, tmp_path, m
             expect(pagina.locator("input[type=hidden][name=_conferma]")).to_have_count(1)
             with pagina.expect_navigation():
                 pagina.evaluate("() => document.querySelector('form.pubblica-conferma').submit()")
+            # the request only queued a job: its page, which follows it by itself
+            lavoro = Lavoro.objects.get(ciclo=ciclo)
+            pagina.wait_for_url(f"{live_server.url}/admin/obiettivi/ciclo/{ciclo.pk}/lavoro/{lavoro.pk}/")
+            expect(pagina.locator("#lavoro-etichetta")).to_have_text("In coda")
+            assert Pubblicazione.objects.filter(ciclo=ciclo).count() == 0
+            esegui_coda(monkeypatch)  # a worker runs it; the page reloads once it is done
+            expect(pagina.locator("#lavoro-etichetta")).to_have_text("Completato", timeout=15000)
+            pagina.click("#lavoro-pubblicata")
             pagina.wait_for_url(f"{live_server.url}/admin/obiettivi/ciclo/{ciclo.pk}/pubblicata/1/")
             assert "La versione 1 della Relazione 2020 è pubblicata" in pagina.content()
         finally:

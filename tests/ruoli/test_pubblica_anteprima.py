@@ -1,6 +1,6 @@
 """«Pubblica» with a preview (obiettivi.admin_pubblicazione): what changes against the version
-citizens see, a confirmation with a note, the result page; GET never publishes; only an
-Amministratore."""
+citizens see, a confirmation with a note that queues a background job (its page, then the
+result page once a worker ran it); GET never publishes; only an Amministratore."""
 
 import html
 
@@ -9,6 +9,9 @@ import pytest
 from obiettivi import workflow
 from obiettivi.models import Ciclo
 from trasparenza.models import Pubblicazione
+
+from lavori.models import Lavoro
+from tests.lavori.coda import esegui_coda
 
 from .conftest import admin_url
 from .test_pubblicazione import _stato, _versioni, chiuso  # noqa: F401 (a fixture)
@@ -24,7 +27,23 @@ def _testo(risposta):
     return html.unescape(risposta.content.decode())
 
 
-def test_first_publication_shows_the_summary_then_publishes_with_the_note(mondo, chiuso, client):
+def _conferma(client, ciclo, dati, capture, monkeypatch):
+    """POST the confirmation: it answers at once with the queued job's page; then a worker runs
+    the job, and the job's page links to the published version."""
+    with capture(execute=True):
+        risposta = client.post(_pagina(client, ciclo), dati)
+    lavoro = Lavoro.objects.get(ciclo=ciclo, stato=Lavoro.Stato.IN_CODA)
+    assert risposta.status_code == 302
+    assert risposta["Location"] == f"/admin/obiettivi/ciclo/{ciclo.pk}/lavoro/{lavoro.pk}/"
+    assert "In coda" in _testo(client.get(risposta["Location"]))
+    esegui_coda(monkeypatch)
+    lavoro.refresh_from_db()
+    assert lavoro.stato == Lavoro.Stato.COMPLETATO, lavoro.errore
+    return _testo(client.get(risposta["Location"])), lavoro
+
+
+def test_first_publication_shows_the_summary_then_publishes_with_the_note(
+        mondo, chiuso, client, django_capture_on_commit_callbacks, monkeypatch):
     client.force_login(mondo.amministratore)
     cambio = client.get(admin_url(Ciclo, "change", chiuso.pk)).content.decode()
     assert f'href="{_pagina(client, chiuso)}">Passa a «Pubblicata»' in cambio
@@ -37,13 +56,14 @@ def test_first_publication_shows_the_summary_then_publishes_with_the_note(mondo,
     assert "js/pubblica.js" in testo
     assert (_stato(chiuso), _versioni(chiuso)) == (S.APPROVATA, [])  # GET never publishes
 
-    risposta = client.post(_pagina(client, chiuso), {"nota": "Prima versione.", "_conferma": "1"})
-    assert risposta.status_code == 302
-    assert risposta["Location"] == f"/admin/obiettivi/ciclo/{chiuso.pk}/pubblicata/1/"
+    lavoro_testo, lavoro = _conferma(client, chiuso, {"nota": "Prima versione.", "_conferma": "1"},
+                                     django_capture_on_commit_callbacks, monkeypatch)
+    assert "Pubblicata la versione 1." in lavoro_testo
+    assert f'href="/admin/obiettivi/ciclo/{chiuso.pk}/pubblicata/1/"' in lavoro_testo
     pub = Pubblicazione.objects.get(ciclo=chiuso)
     assert (pub.versione, pub.nota, pub.pubblicata_da) == (1, "Prima versione.", mondo.amministratore)
     assert _stato(chiuso) == S.PUBBLICATA
-    esito = _testo(client.get(risposta["Location"]))
+    esito = _testo(client.get(f"/admin/obiettivi/ciclo/{chiuso.pk}/pubblicata/1/"))
     assert "La versione 1 della Relazione 2020 è pubblicata" in esito
     for indirizzo in ("/prova/2020/", "/prova/2020/versioni/1/", "/prova/2020/versioni/1/relazione.pdf",
                       "/prova/2020/versioni/1/dati.json"):
@@ -51,7 +71,8 @@ def test_first_publication_shows_the_summary_then_publishes_with_the_note(mondo,
 
 
 def test_preview_lists_a_changed_grade_then_confirming_publishes_version_2(
-        mondo, chiuso, client, django_assert_max_num_queries):
+        mondo, chiuso, client, django_assert_max_num_queries, django_capture_on_commit_callbacks,
+        monkeypatch):
     amm = mondo.amministratore
     workflow.ciclo_pubblica(ciclo=chiuso, utente=amm)
     # A correction through the workflow: reopened, the Nucleo changes a grade, approved again.
@@ -76,23 +97,26 @@ def test_preview_lists_a_changed_grade_then_confirming_publishes_version_2(
     assert 'value="Pubblica la versione 2"' in testo
     assert _versioni(chiuso) == [1]
 
-    risposta = client.post(_pagina(client, chiuso), {"nota": "Corretto il grado di LP.01."})
-    assert risposta.status_code == 302 and risposta["Location"].endswith("/pubblicata/2/")
+    testo, lavoro = _conferma(client, chiuso, {"nota": "Corretto il grado di LP.01."},
+                              django_capture_on_commit_callbacks, monkeypatch)
+    assert lavoro.versione == 2 and "/pubblicata/2/" in testo
     nuova = Pubblicazione.objects.get(ciclo=chiuso, versione=2)
     assert nuova.nota == "Corretto il grado di LP.01."
     assert any(m.startswith("Obiettivo LP.01: da «4 — ") for m in nuova.modifiche)
     assert (_stato(chiuso), _versioni(chiuso)) == (S.PUBBLICATA, [1, 2])
 
 
-def test_a_published_cycle_with_the_same_data_has_nothing_to_publish(mondo, chiuso, client):
+def test_a_published_cycle_with_the_same_data_has_nothing_to_publish(
+        mondo, chiuso, client, django_capture_on_commit_callbacks, monkeypatch):
     workflow.ciclo_pubblica(ciclo=chiuso, utente=mondo.amministratore)
     client.force_login(mondo.amministratore)
     cambio = client.get(admin_url(Ciclo, "change", chiuso.pk)).content.decode()
     assert f'href="{_pagina(client, chiuso)}">Pubblica</a>' in cambio
     testo = _testo(client.get(_pagina(client, chiuso)))
     assert "Nessuna differenza" in testo and 'value="Conferma la pubblicazione"' in testo
-    risposta = client.post(_pagina(client, chiuso), {"nota": ""}, follow=True)
-    assert "nessuna modifica rispetto alla versione 1" in _testo(risposta)
+    testo, _ = _conferma(client, chiuso, {"nota": ""}, django_capture_on_commit_callbacks,
+                         monkeypatch)
+    assert "Nessuna modifica rispetto alla versione 1" in testo
     assert _versioni(chiuso) == [1]
 
 
@@ -102,6 +126,7 @@ def test_a_cycle_that_cannot_be_published_says_why_and_offers_no_button(mondo, c
     assert "deve essere approvato dalla Giunta" in testo and "_conferma" not in testo
     client.post(_pagina(client, mondo.aperto), {"nota": ""})
     assert _versioni(mondo.aperto) == [] and _stato(mondo.aperto) == S.RENDICONTAZIONE
+    assert not Lavoro.objects.exists()  # nothing queued
 
 
 @pytest.mark.parametrize("ruolo", ["nucleo", "dirigente"])
@@ -110,6 +135,10 @@ def test_only_an_amministratore(mondo, chiuso, client, ruolo):
     assert client.get(_pagina(client, chiuso)).status_code == 403
     assert client.post(_pagina(client, chiuso), {"nota": ""}).status_code == 403
     assert client.get(f"/admin/obiettivi/ciclo/{chiuso.pk}/pubblicata/1/").status_code == 403
+    lavoro = Lavoro.objects.create(ciclo=chiuso)
+    for coda in ("", "stato/"):
+        assert client.get(f"/admin/obiettivi/ciclo/{chiuso.pk}/lavoro/{lavoro.pk}/{coda}").status_code == 403
+    assert client.post(f"/admin/obiettivi/ciclo/{chiuso.pk}/lavoro/{lavoro.pk}/riprova/").status_code == 403
     assert (_stato(chiuso), _versioni(chiuso)) == (S.APPROVATA, [])
 
 

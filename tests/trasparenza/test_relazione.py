@@ -240,7 +240,7 @@ def test_report_page_queries_do_not_grow_with_the_cycle(demo, client, django_ass
 
 
 @pytest.mark.django_db
-def test_admin_action_publishes_a_cycle(client):
+def test_admin_action_publishes_a_cycle(client, django_capture_on_commit_callbacks, monkeypatch):
     from django.contrib.auth import get_user_model
 
     ente = Ente.objects.create(slug="azione", nome="Comune dell'azione")
@@ -266,11 +266,15 @@ def test_admin_action_publishes_a_cycle(client):
     )
     assert "Prima pubblicazione" in risposta.content.decode()  # the preview: nothing yet
     assert not Pubblicazione.objects.filter(ciclo=ciclo).exists()
-    risposta = client.post(f"/admin/obiettivi/ciclo/{ciclo.pk}/pubblica/", {"nota": ""},
-                           follow=True)
+    from tests.lavori.coda import esegui_coda
+
+    with django_capture_on_commit_callbacks(execute=True):  # the confirmation queues a job
+        risposta = client.post(f"/admin/obiettivi/ciclo/{ciclo.pk}/pubblica/", {"nota": ""})
+    assert not Pubblicazione.objects.filter(ciclo=ciclo).exists()
+    esegui_coda(monkeypatch)  # a worker runs it
     pub = Pubblicazione.objects.get(ciclo=ciclo)
     assert pub.versione == 1 and pub.pubblicata_da == admin and pub.pdf
-    assert "La versione 1 della Relazione 2023 è pubblicata" in risposta.content.decode()
+    assert "Pubblicata la versione 1." in client.get(risposta["Location"]).content.decode()
     assert Ciclo.objects.get(pk=ciclo.pk).stato == Ciclo.Stato.PUBBLICATA
     client.logout()
     assert Client().get("/azione/2023/").status_code == 200

@@ -1,0 +1,58 @@
+"""The jobs in the admin: a read-only register (the services write the rows), each row linking
+to its job's page (``obiettivi.admin_pubblicazione``: state, step, «Riprova»). Only an
+Amministratore sees it, as only an Amministratore publishes. The backend's own register
+(``django_tasks_db``'s task results, in English) is not shown: this one speaks for it."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from obiettivi import permessi
+from seregno_perf import formati
+from seregno_perf.sola_lettura import SolaLetturaMixin
+
+from . import servizi
+from .models import Lavoro
+
+try:
+    from django_tasks_db.models import DBTaskResult
+
+    admin.site.unregister(DBTaskResult)
+except (ImportError, admin.exceptions.NotRegistered):
+    pass
+
+
+@admin.register(Lavoro)
+class LavoroAdmin(SolaLetturaMixin, admin.ModelAdmin):
+    list_display = ("creato", "tipo", "ciclo", "stato_mostrato", "passo_mostrato", "utente", "pagina")
+    list_filter = ("stato", "tipo", "ciclo__ente")
+    list_select_related = ("ciclo__ente", "utente")
+    fields = ("tipo", "ciclo", "utente", "nota", "stato", "passo", "esito", "errore", "versione",
+              "creato_il", "iniziato_il", "finito_il", "battito", "esecutore", "id_task",
+              "riprova_di")
+    readonly_fields = fields
+    list_per_page = 50
+
+    def has_module_permission(self, request):
+        return permessi.is_amministratore(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permessi.is_amministratore(request.user)
+
+    @admin.display(description="richiesto il", ordering="creato_il")
+    def creato(self, obj):
+        return f"{formati.data(obj.creato_il)} {timezone.localtime(obj.creato_il):%H:%M}"
+
+    @admin.display(description="stato")
+    def stato_mostrato(self, obj):
+        return Lavoro.Stato(servizi.stato_effettivo(obj)).label
+
+    @admin.display(description="passo")
+    def passo_mostrato(self, obj):
+        return obj.passo if servizi.stato_effettivo(obj) == Lavoro.Stato.IN_CORSO else formati.VUOTO
+
+    @admin.display(description="dettaglio")
+    def pagina(self, obj):
+        url = reverse("admin:obiettivi_ciclo_lavoro", args=[obj.ciclo_id, obj.pk])
+        return format_html('<a href="{}">Apri</a>', url)

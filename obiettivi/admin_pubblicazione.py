@@ -139,9 +139,10 @@ def pubblica_view(request, ciclo_id):
                                                nota=form.cleaned_data["nota"])
         return _al_lavoro(ciclo, accodato.lavoro)
     anteprima = None if errori else services.pubblicazione_anteprima(ciclo=ciclo)
-    # A published cycle whose data changed needs a reopening and a new approval first.
-    serve_riapertura = (anteprima is not None and anteprima.cambia
-                        and ciclo.stato == Ciclo.Stato.PUBBLICATA)
+    # A published (or validated) cycle whose data changed needs a reopening and a new approval
+    # first — unless only the bonuses' aggregates changed (services.solo_premi_cambiati).
+    serve_riapertura = (anteprima is not None and anteprima.cambia and not anteprima.solo_premi
+                        and ciclo.stato in (Ciclo.Stato.PUBBLICATA, Ciclo.Stato.VALIDATA))
     prossima = (anteprima.precedente.versione + 1 if anteprima and anteprima.precedente else 1)
     return TemplateResponse(request, "admin/obiettivi/ciclo/pubblica.html", _contesto(
         request, ciclo, f"{ciclo}: pubblicazione della Relazione",

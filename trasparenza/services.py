@@ -220,6 +220,11 @@ class Anteprima:
     def cambia(self):
         return self.precedente is None or self.precedente.impronta != self.dati["impronta"]
 
+    @property
+    def solo_premi(self):
+        """Only the bonuses' aggregates changed: a new version needs no reopening."""
+        return self.precedente is not None and solo_premi_cambiati(self.precedente.dati, self.dati)
+
 
 def pubblicazione_anteprima(*, ciclo: Ciclo) -> Anteprima:
     """The report data that ``pubblicazione_crea`` would freeze now, against the latest version's

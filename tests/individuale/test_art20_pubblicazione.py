@@ -145,6 +145,10 @@ def test_bonuses_closed_after_validation_are_published_as_a_new_version_without_
     stato = ciclo.stato
     fondo = FondoPremi.objects.filter(ciclo=ciclo).order_by("pk").first()
     FondoPremi.objects.filter(pk=fondo.pk).update(importo=fondo.importo + 1000)
+    from trasparenza.services import pubblicazione_anteprima
+
+    anteprima = pubblicazione_anteprima(ciclo=ciclo)
+    assert anteprima.cambia and anteprima.solo_premi
     esito = ciclo_pubblica(ciclo=ciclo, utente=None)
     assert esito.nuova and esito.pubblicazione.versione == demo["pub"].versione + 1
     assert Ciclo.objects.get(pk=ciclo.pk).stato == stato
@@ -153,5 +157,6 @@ def test_bonuses_closed_after_validation_are_published_as_a_new_version_without_
     # anything else changed: refused, as before
     obiettivo = ciclo.obiettivi.filter(stato="attivo").order_by("codice").first()
     type(obiettivo).objects.filter(pk=obiettivo.pk).update(titolo=obiettivo.titolo + " (modificato)")
+    assert not pubblicazione_anteprima(ciclo=ciclo).solo_premi
     with pytest.raises(ValidationError, match="riaperto il ciclo"):
         ciclo_pubblica(ciclo=ciclo, utente=None)

@@ -622,6 +622,10 @@ def scopa_scelte(user, queryset):
         if is_dirigente(user):
             condizione |= Q(pk__in=Area.objects.filter(pk__in=sorted(_ids_aree_dirette(user))).values("ciclo_id"))
         return queryset.filter(condizione)
+    if etichetta == "individuale.persona":
+        return persone_visibili(user, queryset)
+    if etichetta == "individuale.schedavalutazione":
+        return schede_visibili(user, queryset)
     if etichetta in PERCORSI_ENTE:
         return filtra_per_area(user, queryset, PERCORSI_AREA.get(etichetta))
     if queryset.model is _modello_utente():

@@ -560,7 +560,7 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         ] + super().get_urls()
 
     def _ciclo_per_transizione(self, request, ciclo_id):
-        ciclo = get_object_or_404(self.get_queryset(request).select_related("ente"), pk=ciclo_id)
+        ciclo = get_object_or_404(permessi.scopa_scelte(request.user, Ciclo.objects.select_related("ente")), pk=ciclo_id)
         if not permessi.is_amministratore(request.user, ciclo.ente_id):
             raise PermissionDenied("Solo un Amministratore dell'ente cambia lo stato di un ciclo.")
         return ciclo

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -18,6 +18,7 @@ from obiettivi import permessi
 from obiettivi.models import Ciclo
 
 from .dati_calcolo import crea_ciclo
+from tests.ruoli.incarichi import dai_ruolo
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -26,7 +27,7 @@ D = Decimal
 def _cliente(username, ruolo=None, **campi):
     utente = get_user_model().objects.create_user(username, is_staff=True, **campi)
     if ruolo:
-        utente.groups.add(Group.objects.get(name=ruolo))
+        dai_ruolo(utente, ruolo)
     cliente = Client(HTTP_HOST="127.0.0.1")
     cliente.force_login(utente)
     return cliente

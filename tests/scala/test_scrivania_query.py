@@ -3,7 +3,6 @@ one of 50, and no more than their budget: no query per objective."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from obiettivi import permessi, scrivania
 from obiettivi.models import Area, Ciclo, Obiettivo
 from obiettivi.synthetic import genera_ciclo
+from tests.ruoli.incarichi import dai_ruolo
 
 PICCOLO, GRANDE = 50, 400
 R = Obiettivo.StatoRendicontazione
@@ -30,7 +30,7 @@ BUDGET = {
 
 def _utente(nome, ruolo):
     utente = get_user_model().objects.create_user(nome, is_staff=True)
-    utente.groups.add(Group.objects.get(name=ruolo))
+    dai_ruolo(utente, ruolo)
     return utente
 
 

@@ -956,7 +956,7 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         """A dirigente's list opens on the open cycle of their areas (the latest one not yet
         closed); «Tutti i cicli» (``?ciclo=tutti``) shows every cycle."""
         if (request.method == "GET" and CicloObiettiviFilter.parameter_name not in request.GET
-                and not permessi.ids_enti_pieni(request.user) and permessi.is_dirigente(request.user)):
+                and not permessi.vede_tutto(request.user) and permessi.is_dirigente(request.user)):
             ciclo = self._ciclo_aperto(request.user)
             if ciclo is not None:
                 parametri = request.GET.copy()

@@ -56,7 +56,7 @@ def _incarichi(user) -> dict:
     cache = getattr(user, "_seregno_incarichi", None)
     if cache is None:
         cache = {ruolo: set() for ruolo in RUOLI_PER_ENTE}
-        if _attivo(user):
+        if _attivo(user) and not _gruppi(user).isdisjoint(RUOLI_PER_ENTE):  # else no query
             from .models import Incarico
 
             gruppi = _gruppi(user)
@@ -141,17 +141,6 @@ def _ids_aree_dirette(user):
     return cache
 
 
-def _ids_enti_aree_dirette(user):
-    """Ids of the enti of the areas ``user`` directs (cached like ``_ids_aree_dirette``)."""
-    cache = getattr(user, "_seregno_enti_aree", None)
-    if cache is None:
-        ids = _ids_aree_dirette(user)
-        cache = frozenset(Area.objects.filter(pk__in=list(ids)).values_list("ciclo__ente_id", flat=True)
-                          .distinct()) if ids else frozenset()
-        user._seregno_enti_aree = cache
-    return cache
-
-
 def dirige(user, area):
     """``user`` is a dirigente of ``area`` (or of an area above it)."""
     return bool(area is not None and is_dirigente(user) and area.pk in _ids_aree_dirette(user))
@@ -169,7 +158,8 @@ def assegna(utente, ente, ruolo):
     if ruolo not in RUOLI_PER_ENTE:
         raise ValueError(f"Il ruolo «{ruolo}» non si assegna per ente.")
     Incarico.objects.get_or_create(utente=utente, ente_id=_id(ente), ruolo=ruolo)
-    utente.groups.add(Group.objects.get_or_create(name=ruolo)[0])
+    if not utente.groups.filter(name=ruolo).exists():  # a second run writes nothing
+        utente.groups.add(Group.objects.get_or_create(name=ruolo)[0])
     dimentica(utente)
 
 
@@ -200,7 +190,7 @@ def allinea_gruppi(utente):
 
 def dimentica(user):
     """Forget the roles cached on ``user`` (after changing them)."""
-    for attributo in ("_seregno_gruppi", "_seregno_incarichi", "_seregno_aree", "_seregno_enti_aree"):
+    for attributo in ("_seregno_gruppi", "_seregno_incarichi", "_seregno_aree"):
         user.__dict__.pop(attributo, None)
 
 
@@ -320,7 +310,7 @@ def filtra_per_area(user, queryset, percorso):
             diretti = Q(**{f"{percorso}__in": sorted(_ids_aree_dirette(user))})
             condizione = diretti if condizione is None else condizione | diretti
         elif etichetta == "obiettivi.ente":
-            diretti = Q(pk__in=sorted(_ids_enti_aree_dirette(user)))
+            diretti = Q(pk__in=Area.objects.filter(pk__in=sorted(_ids_aree_dirette(user))).values("ciclo__ente_id"))
             condizione = diretti if condizione is None else condizione | diretti
     if condizione is None:
         return queryset.none()
@@ -330,8 +320,9 @@ def filtra_per_area(user, queryset, percorso):
 def puo_vedere(user, obj):
     """``user`` may open ``obj``: it is of one of their enti (or shared by every ente), or of an
     area they direct."""
-    ente = ente_di(obj)
-    return vede_tutto(user, ente) or dirige(user, area_di(obj))
+    if is_host(user):
+        return True
+    return vede_tutto(user, ente_di(obj)) or dirige(user, area_di(obj))
 
 
 # --- performance individuale: the schede (personal data) ---------------------------------------

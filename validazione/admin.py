@@ -125,6 +125,8 @@ class DocumentoValidazioneAdmin(admin.ModelAdmin):
         ]
 
     def firma_view(self, request, documento_id):
+        if not _scrive(request.user):
+            raise PermissionDenied("Solo il Nucleo di valutazione firma il documento di validazione.")
         documento = get_object_or_404(
             self.get_queryset(request).select_related("ciclo__ente", "pubblicazione"), pk=documento_id)
         if not _scrive(request.user, documento):

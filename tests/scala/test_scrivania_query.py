@@ -20,11 +20,11 @@ R = Obiettivo.StatoRendicontazione
 # dirigente whose ente is read through their areas).
 BUDGET = {
     "dirigente": 5,  # groups, areas (2: theirs, then with their services), counts, to report
-    "nucleo": 12,  # groups, cycles, submitted objectives, risultati_ciclo (9)
-    "amministratore": 4,  # groups, cycles, blockers, publications
+    "nucleo": 13,  # groups, incarichi (issue 17), cycles, submitted objectives, risultati_ciclo (9)
+    "amministratore": 5,  # groups, incarichi (issue 17), cycles, blockers, publications
     "pagina_dirigente": 14,
-    "pagina_nucleo": 19,
-    "pagina_amministratore": 11,
+    "pagina_nucleo": 20,  # + the incarichi (issue 17)
+    "pagina_amministratore": 12,  # + the incarichi (issue 17)
 }
 
 

@@ -183,3 +183,46 @@ def test_the_nucleo_of_a_cannot_open_b_by_url(due_enti, client):
     for indirizzo in (f"/admin/valutazione/smvp/risultati/{ciclo}/", f"/admin/verifiche/{ciclo}/"):
         assert client.get(indirizzo).status_code in (403, 404), indirizzo
     assert "Altrove" not in client.get("/admin/valutazione/smvp/risultati/").content.decode()
+
+
+# --- the incarichi themselves -----------------------------------------------------------------
+
+def test_existing_members_of_the_groups_get_every_ente_at_migration(db):
+    """Migration 0010: an installation keeps working (each Amministratore and Nucleo member of
+    before is given every ente); running it twice adds nothing."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from obiettivi.models import Ente, Incarico
+
+    migrazione = importlib.import_module("obiettivi.migrations.0010_incarichi")
+    enti = [Ente.objects.create(slug=f"e{n}", nome=f"Comune {n}") for n in range(3)]
+    vecchio = get_user_model().objects.create_user("vecchio.nucleo", is_staff=True)
+    vecchio.groups.add(Group.objects.get(name=permessi.NUCLEO))
+    assert not permessi.is_nucleo(vecchio)  # the group alone gives no ente
+    for _ in range(2):
+        migrazione.incarichi_dai_gruppi(apps, None)
+    assert Incarico.objects.filter(utente=vecchio, ruolo=permessi.NUCLEO).count() == 3
+    permessi.dimentica(vecchio)
+    assert all(permessi.is_nucleo(vecchio, ente) for ente in enti)
+
+
+def test_assegna_and_revoca_keep_the_group_in_step(db):
+    from django.contrib.auth import get_user_model
+
+    from obiettivi.models import Ente
+
+    a, b = (Ente.objects.create(slug=s, nome=s) for s in ("a", "b"))
+    utente = get_user_model().objects.create_user("amm", is_staff=True)
+    permessi.assegna(utente, a, permessi.AMMINISTRATORE)
+    permessi.assegna(utente, b, permessi.AMMINISTRATORE)
+    assert permessi.is_amministratore(utente, a) and permessi.is_amministratore(utente, b)
+    permessi.revoca(utente, a, permessi.AMMINISTRATORE)
+    assert not permessi.is_amministratore(utente, a) and permessi.is_amministratore(utente, b)
+    permessi.revoca(utente, b, permessi.AMMINISTRATORE)
+    assert not utente.groups.filter(name=permessi.AMMINISTRATORE).exists()
+    with pytest.raises(ValueError):
+        permessi.assegna(utente, a, permessi.DIRIGENTE)

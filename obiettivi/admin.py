@@ -390,7 +390,17 @@ class VoceSchedaInline(CampiInterniMixin, admin.TabularInline):
 
 @admin.register(Ente)
 class EnteAdmin(RuoliAdminMixin, admin.ModelAdmin):
+    """An ente's data (its Amministratore changes them); creating and deleting enti is the
+    host's (the superuser of the installation, ``docs/enti.md``)."""
+
     list_display = ["nome", "slug", "codice_istat", "abitanti"]
+
+    def has_add_permission(self, request):
+        return permessi.is_host(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permessi.is_host(request.user) and super().has_delete_permission(request, obj)
+
     search_fields = ["nome", "slug", "codice_istat"]
     prepopulated_fields = {"slug": ["nome"]}
     inlines = [VoceSchedaInline]

@@ -131,7 +131,7 @@ class IncaricoInline(TestoAggiungiMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UtenteAdmin(PermessiItalianiMixin, UserAdmin):
+class UtenteAdmin(TestoAggiungiMixin, PermessiItalianiMixin, UserAdmin):
     """The installation's users: the host (superuser) manages all of them with their incarichi;
     an Amministratore reads only the users of their enti (``permessi.scopa_scelte``)."""
 

@@ -170,9 +170,10 @@ def _per_nucleo(oggi: date) -> list[Promemoria]:
     dovuti = []
     for utente in membri:
         ultimo = ultimi.get(utente.pk)
+        enti = permessi.enti_del_ruolo(utente, permessi.NUCLEO)  # only the enti it serves
         # each objective once, at its latest sending (sent, sent back and sent again)
-        nuovi = sorted({r[1]: r for r in invii if ultimo is None or r[0] > ultimo}.values(),
-                       key=lambda r: r[0])
+        nuovi = sorted({r[1]: r for r in invii if (ultimo is None or r[0] > ultimo)
+                        and cicli[r[4]].ente_id in enti}.values(), key=lambda r: r[0])
         if nuovi:
             oggetto, testo = testi.invii_nucleo(nuovi, cicli, oggi=oggi)
             dovuti.append(Promemoria(Tipo.INVII_NUCLEO, utente, f"giorno:{oggi.isoformat()}",
@@ -191,10 +192,11 @@ def _per_amministratori() -> list[Promemoria]:
     completi = [c for c in cicli if c.pk in mancanti and mancanti[c.pk][Ciclo.Stato.APPROVATA] == 0]
     if not completi:
         return []
-    amministratori = _utenti(Q(is_superuser=True) | Q(groups__name=permessi.AMMINISTRATORE))
+    # the Amministratori of each cycle's ente (the host, who holds no incarico, gets none)
+    amministratori = _utenti(Q(groups__name=permessi.AMMINISTRATORE))
     dovuti = []
     for ciclo in completi:
         oggetto, testo = testi.tutti_validati(ciclo)
         dovuti += [Promemoria(Tipo.TUTTI_VALIDATI, u, f"ciclo:{ciclo.pk}", ciclo, oggetto, testo)
-                   for u in amministratori]
+                   for u in amministratori if permessi.is_amministratore(u, ciclo.ente_id)]
     return dovuti

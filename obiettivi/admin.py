@@ -178,7 +178,34 @@ class CampiInterniMixin:
         return [c for c in super().get_list_display(request) if c not in nascosti]
 
 
-class RuoliAdminMixin(CampiInterniMixin, TestoAggiungiMixin):
+class FiltriDellEnteMixin:
+    """The choices of a plain foreign-key filter (``list_filter = ["ente"]``) are only the rows
+    the list holds (``RelatedOnlyFieldListFilter``, which reads ``get_queryset``): an ente, a
+    cycle of another ente is never named. For every admin of a scoped model."""
+
+    def get_list_filter(self, request):
+        filtri = []
+        for filtro in super().get_list_filter(request):
+            if isinstance(filtro, str) and _relazione(self.model, filtro):
+                filtro = (filtro, admin.RelatedOnlyFieldListFilter)
+            filtri.append(filtro)
+        return filtri
+
+
+def _relazione(model, percorso):
+    """``percorso`` (``"ente"``, ``"ciclo__ente"``) ends on a relation of ``model``."""
+    for nome in percorso.split("__"):
+        try:
+            campo = model._meta.get_field(nome)
+        except Exception:
+            return False
+        if not campo.is_relation:
+            return False
+        model = campo.related_model
+    return True
+
+
+class RuoliAdminMixin(FiltriDellEnteMixin, CampiInterniMixin, TestoAggiungiMixin):
     """Who sees and changes what, on every path of one model's admin (see ``obiettivi.permessi``).
 
     ``percorso_area`` is the lookup from the model to its Area (``None``: the row belongs to no
@@ -363,7 +390,17 @@ class VoceSchedaInline(CampiInterniMixin, admin.TabularInline):
 
 @admin.register(Ente)
 class EnteAdmin(RuoliAdminMixin, admin.ModelAdmin):
+    """An ente's data (its Amministratore changes them); creating and deleting enti is the
+    host's (the superuser of the installation, ``docs/enti.md``)."""
+
     list_display = ["nome", "slug", "codice_istat", "abitanti"]
+
+    def has_add_permission(self, request):
+        return permessi.is_host(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permessi.is_host(request.user) and super().has_delete_permission(request, obj)
+
     search_fields = ["nome", "slug", "codice_istat"]
     prepopulated_fields = {"slug": ["nome"]}
     inlines = [VoceSchedaInline]
@@ -533,9 +570,10 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         ] + super().get_urls()
 
     def _ciclo_per_transizione(self, request, ciclo_id):
-        if not permessi.is_amministratore(request.user):
-            raise PermissionDenied("Solo un Amministratore cambia lo stato di un ciclo.")
-        return get_object_or_404(Ciclo.objects.select_related("ente"), pk=ciclo_id)
+        ciclo = get_object_or_404(permessi.scopa_scelte(request.user, Ciclo.objects.select_related("ente")), pk=ciclo_id)
+        if not permessi.is_amministratore(request.user, ciclo.ente_id):
+            raise PermissionDenied("Solo un Amministratore dell'ente cambia lo stato di un ciclo.")
+        return ciclo
 
     def _pagina_transizione(self, request, ciclo, form, titolo, pulsante, testo):
         return TemplateResponse(request, "admin/obiettivi/ciclo/transizione.html", {
@@ -1001,9 +1039,9 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             "puo_inviare": puo_salvare and permessi.dirige(utente, obj.area)
             and obj.ciclo.stato == Ciclo.Stato.RENDICONTAZIONE
             and obj.stato_rendicontazione in workflow.DA_INVIARE,
-            "puo_validare": puo_salvare and permessi.is_nucleo(utente)
+            "puo_validare": puo_salvare and permessi.is_nucleo(utente, obj.ciclo.ente_id)
             and not workflow.errori_revisione(obj),
-            "puo_rinviare": puo_salvare and permessi.is_nucleo(utente)
+            "puo_rinviare": puo_salvare and permessi.is_nucleo(utente, obj.ciclo.ente_id)
             and not workflow.errori_revisione(obj, rinvio=True),
         }
 

@@ -578,9 +578,11 @@ DOMINIO_EMAIL_DEMO = "demo.invalid"
 
 
 def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
-    """``admin`` (superuser, group Amministratore), ``nucleo`` (group Nucleo di valutazione) and
-    one ``dirigente.<area>`` per area (group Dirigente, dirigente of that area), all staff;
-    password ``demo``. Idempotent: a second run writes nothing."""
+    """``admin`` (Amministratore of Seregno only), ``nucleo`` (Nucleo di valutazione of Seregno;
+    ``carica_demo_esempio`` makes it the Nucleo of the second ente too), ``gestore`` (the host:
+    superuser of the installation, no incarico) and one ``dirigente.<area>`` per area (group
+    Dirigente, dirigente of that area), all staff; password ``demo``. Idempotent: a second run
+    writes nothing."""
     from django.contrib.auth.models import Group
 
     from . import permessi
@@ -599,7 +601,7 @@ def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
         .values_list("user_id", "group_id")
     )
 
-    def utente(username, ruolo, gruppo, *, superuser=False, nome=""):
+    def utente(username, ruolo, gruppo, *, superuser=False, nome="", ente=None):
         user, _ = User.objects.get_or_create(username=username)
         cambiati = []
         for campo, valore in (
@@ -614,14 +616,19 @@ def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
             cambiati.append("password")
         if cambiati:
             user.save(update_fields=cambiati)
-        if (user.pk, gruppi[gruppo].pk) not in iscritti:
+        if gruppo in permessi.RUOLI_PER_ENTE:
+            permessi.assegna(user, ente, gruppo)
+        elif gruppo is not None and (user.pk, gruppi[gruppo].pk) not in iscritti:
             user.groups.add(gruppi[gruppo])
         utenti.append(UtenteDemo(username, ruolo))
         return user
 
-    utente("admin", "Amministratore (superutente)", permessi.AMMINISTRATORE, superuser=True,
-           nome="Amministratore")
-    utente("nucleo", "Nucleo di valutazione", permessi.NUCLEO, nome="Nucleo di valutazione")
+    ente = aree[0].ciclo.ente if aree else Ente.objects.get(slug="seregno")
+    utente("admin", f"Amministratore di {ente.nome}", permessi.AMMINISTRATORE,
+           nome="Amministratore", ente=ente)
+    utente("nucleo", "Nucleo di valutazione", permessi.NUCLEO, nome="Nucleo di valutazione", ente=ente)
+    utente("gestore", "Gestore dell'installazione (superutente)", None, superuser=True,
+           nome="Gestore dell'installazione")
     for area in sorted(aree, key=lambda a: (a.ordine, a.codice)):
         user = utente(f"dirigente.{area.slug}", f"Dirigente: {area.nome}", permessi.DIRIGENTE,
                       nome="Dirigente")
@@ -631,7 +638,94 @@ def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
 
 
 def _nomi_utenti_demo(aree):
-    return ["admin", "nucleo", *(f"dirigente.{a.slug}" for a in aree)]
+    return ["admin", "nucleo", "gestore", *(f"dirigente.{a.slug}" for a in aree)]
+
+
+# --------------------------------------------------------------------------------------------
+# A second ente, synthetic (issue 17): the Nucleo «in forma associata» serves both
+# --------------------------------------------------------------------------------------------
+
+SLUG_ESEMPIO = "esempio"
+NOME_ESEMPIO = "Comune di Esempio (dati illustrativi)"
+ANNO_ESEMPIO = 2021
+OBIETTIVI_ESEMPIO = 36
+NOTA_ESEMPIO = (
+    "Il Comune di Esempio non esiste: i suoi obiettivi, indicatori, fasi ed esiti sono generati "
+    "(«obiettivi.synthetic») per mostrare più enti su una sola installazione. Nessun dato è reale."
+)
+
+
+@dataclass
+class RiepilogoEsempio:
+    ciclo: Ciclo
+    creato: bool
+    pubblicato: bool
+    utenti: list[UtenteDemo] = field(default_factory=list)
+
+
+def carica_demo_esempio(*, stdout=None) -> RiepilogoEsempio:
+    """The second ente of the demo: «Comune di Esempio (dati illustrativi)», slug ``esempio``,
+    one cycle of a few dozen synthetic objectives, approved and published; its Amministratore
+    ``admin.esempio`` and one ``dirigente.esempio.<area>`` per area; the demo ``nucleo`` becomes
+    its Nucleo too (in forma associata). Idempotent: once the cycle exists it is kept."""
+    from . import permessi
+    from .synthetic import genera_ciclo
+    from .workflow import ciclo_pubblica
+
+    def passo(testo):
+        if stdout is not None:
+            stdout.write(testo + "\n")
+
+    User = get_user_model()
+    utenti = []
+    with transaction.atomic():
+        ciclo = Ciclo.objects.select_related("ente").filter(ente__slug=SLUG_ESEMPIO, anno=ANNO_ESEMPIO).first()
+        creato = ciclo is None
+        if creato:
+            ciclo = genera_ciclo(ente_slug=SLUG_ESEMPIO, anno=ANNO_ESEMPIO, n_obiettivi=OBIETTIVI_ESEMPIO, seme=17)
+            passo(f"{NOME_ESEMPIO}: ciclo {ANNO_ESEMPIO} con {OBIETTIVI_ESEMPIO} obiettivi sintetici.")
+        ente = ciclo.ente
+        _salva(ente, ("nome",), {"nome": NOME_ESEMPIO})
+        if ciclo.smvp is not None and ciclo.smvp.ente_id is None:
+            _salva(ciclo.smvp, ("ente",), {"ente": ente})  # its own SMVP, not one shared by every ente
+        giunta, _ = Atto.objects.get_or_create(
+            ente=ente, organo="Giunta Comunale", numero="1", anno=ANNO_ESEMPIO + 1,
+            defaults={"oggetto": "Approvazione della Relazione sulla Performance (illustrativa)"})
+        if ciclo.stato not in (Ciclo.Stato.APPROVATA, Ciclo.Stato.PUBBLICATA, Ciclo.Stato.VALIDATA):
+            _salva(ciclo, ("stato", "atto_approvazione", "dati_dimostrativi", "nota_dati_dimostrativi"), {
+                "stato": Ciclo.Stato.APPROVATA, "atto_approvazione": giunta, "dati_dimostrativi": True,
+                "nota_dati_dimostrativi": NOTA_ESEMPIO})
+
+        def utente(username, ruolo, nome):
+            user, nuovo = User.objects.get_or_create(
+                username=username, defaults={"is_staff": True, "first_name": nome,
+                                             "email": f"{username}@{DOMINIO_EMAIL_DEMO}"})
+            if nuovo or not user.check_password(PASSWORD_DEMO):
+                user.set_password(PASSWORD_DEMO)
+                user.save(update_fields=["password"])
+            utenti.append(UtenteDemo(username, ruolo))
+            return user
+
+        permessi.assegna(utente("admin.esempio", f"Amministratore di {NOME_ESEMPIO}", "Amministratore"),
+                         ente, permessi.AMMINISTRATORE)
+        from django.contrib.auth.models import Group
+
+        dirigenti = Group.objects.get(name=permessi.DIRIGENTE)
+        for area in Area.objects.filter(ciclo=ciclo, parent__isnull=True).order_by("codice"):
+            user = utente(f"dirigente.esempio.{area.slug}", f"Dirigente: {area.nome} (Comune di Esempio)",
+                          "Dirigente")
+            user.groups.add(dirigenti)
+            area.dirigenti.add(user)
+        nucleo = User.objects.filter(username="nucleo").first()
+        if nucleo is not None:
+            permessi.assegna(nucleo, ente, permessi.NUCLEO)
+        pubblicato = False
+        if not ciclo.pubblicazioni.exists():
+            ciclo_pubblica(ciclo=Ciclo.objects.get(pk=ciclo.pk), utente=None)
+            pubblicato = True
+            passo(f"Pubblicata la Relazione {ANNO_ESEMPIO} di {NOME_ESEMPIO}.")
+    return RiepilogoEsempio(ciclo=Ciclo.objects.get(pk=ciclo.pk), creato=creato, pubblicato=pubblicato,
+                            utenti=utenti)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,9 +14,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.http import Http404
 from django.utils import timezone
 
+from obiettivi import permessi
+from obiettivi.models import Incarico
+
 from .formati import data
+from .testi_admin import TestoAggiungiMixin
 
 
 def _quando(momento):
@@ -102,9 +107,48 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+class IncaricoInline(TestoAggiungiMixin, admin.TabularInline):
+    """The user's incarichi (issue 17): Amministratore or Nucleo di valutazione of an ente. Only
+    the host (superuser) writes them; saving keeps the role groups in step
+    (``permessi.allinea_gruppi``)."""
+
+    model = Incarico
+    fields = ["ente", "ruolo"]
+    extra = 0
+    testo_aggiungi = "Aggiungi un altro incarico"
+
+    def has_add_permission(self, request, obj=None):
+        return permessi.is_host(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permessi.is_host(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permessi.is_host(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+
 @admin.register(User)
-class UtenteAdmin(PermessiItalianiMixin, UserAdmin):
-    pass
+class UtenteAdmin(TestoAggiungiMixin, PermessiItalianiMixin, UserAdmin):
+    """The installation's users: the host (superuser) manages all of them with their incarichi;
+    an Amministratore reads only the users of their enti (``permessi.scopa_scelte``)."""
+
+    inlines = [IncaricoInline]
+
+    def get_queryset(self, request):
+        return permessi.scopa_scelte(request.user, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("Utente inesistente o non visibile con il tuo ruolo.")
+        return obj
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        permessi.allinea_gruppi(form.instance)
 
 
 @admin.register(Group)

@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from individuale import processo
 from individuale.models import (
@@ -23,6 +22,7 @@ from obiettivi import permessi
 from obiettivi.models import Ciclo, Ente
 from obiettivi.services import area_upsert
 from valutazione.services import smvp_create_default
+from tests.ruoli.incarichi import dai_ruolo
 
 D = Decimal
 S = SchedaValutazione.Stato
@@ -36,7 +36,7 @@ def _utente(username, ruolo=None, *, staff=True, nome="", cognome=""):
     user = get_user_model().objects.create_user(
         username, password="demo", is_staff=staff, first_name=nome, last_name=cognome)
     if ruolo:
-        user.groups.add(Group.objects.get(name=ruolo))
+        dai_ruolo(user, ruolo)
     return user
 
 

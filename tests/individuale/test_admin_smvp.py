@@ -13,6 +13,7 @@ from valutazione.models import Smvp
 from valutazione.services import smvp_create_default
 
 from ..ruoli.conftest import dati_della_pagina
+from tests.ruoli.incarichi import dai_ruolo
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_il_nucleo_legge_le_regole_il_dirigente_non_le_vede(client, smvp):
     from obiettivi import permessi
 
     nucleo = User.objects.create_user("nucleo", is_staff=True)
-    nucleo.groups.add(Group.objects.get(name=permessi.NUCLEO))
+    dai_ruolo(nucleo, permessi.NUCLEO)
     client.force_login(nucleo)
     pagina = client.get(_url(smvp))
     insiemi = {i.formset.prefix: i for i in pagina.context["inline_admin_formsets"]}

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -18,6 +18,7 @@ from obiettivi import permessi
 from obiettivi.models import Ciclo
 
 from .dati_calcolo import crea_ciclo
+from tests.ruoli.incarichi import dai_ruolo
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -26,7 +27,7 @@ D = Decimal
 def _cliente(username, ruolo=None, **campi):
     utente = get_user_model().objects.create_user(username, is_staff=True, **campi)
     if ruolo:
-        utente.groups.add(Group.objects.get(name=ruolo))
+        dai_ruolo(utente, ruolo)
     cliente = Client(HTTP_HOST="127.0.0.1")
     cliente.force_login(utente)
     return cliente
@@ -136,7 +137,7 @@ def test_query_costanti(n, django_assert_num_queries):
     cliente = _cliente("hr", permessi.AMMINISTRATORE)
     url = reverse("admin:individuale_premi", args=[ciclo.pk])
     cliente.get(url)  # the session and the user, once
-    with django_assert_num_queries(15):  # session, user, groups, cycle, premi_ciclo (8), menu (3)
+    with django_assert_num_queries(16):  # session, user, groups, incarichi (issue 17), cycle, premi_ciclo (8), menu (3)
         assert cliente.get(url).status_code == 200
     if n == 1000:  # 250 people a page, the whole calculation behind each
         ultima = cliente.get(url, {"pagina": 4}).content.decode()
@@ -177,6 +178,7 @@ def test_fondo_dall_admin_con_importo_all_italiana_e_regole(ciclo):
     assert doppio.status_code == 200
     assert "Il ciclo ha già un fondo per lo stesso ambito: «Fondo area due»" in doppio.content.decode()
     altro, _ = crea_ciclo(slug="altro", anno=2022)
+    dai_ruolo(get_user_model().objects.get(username="hr"), permessi.AMMINISTRATORE)  # HR of both enti
     estranea = cliente.post(url, {**dati, "ciclo": altro.pk, "nome": "Estranea"})
     assert "appartiene a un altro ciclo" in estranea.content.decode()
     fondo.importo = D("41000.50")

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from obiettivi import permessi
 from obiettivi.demo import CARTELLA_DEMO, ErroreDatiDemo, carica_demo, carica_demo_successivo
 from obiettivi.models import (
     Area,
@@ -247,7 +248,10 @@ class DemoCaricata(TestCase):
     def test_utenti_dimostrativi(self):
         User = get_user_model()
         admin, nucleo = User.objects.get(username="admin"), User.objects.get(username="nucleo")
-        assert admin.is_superuser and admin.is_staff and admin.check_password("demo")
+        # issue 17: admin is the Amministratore of Seregno only; the host is «gestore»
+        assert not admin.is_superuser and admin.is_staff and admin.check_password("demo")
+        assert permessi.is_amministratore(admin, self.ciclo.ente_id)
+        assert User.objects.get(username="gestore").is_superuser
         assert nucleo.is_staff and not nucleo.is_superuser and nucleo.check_password("demo")
         for area in Area.objects.filter(ciclo=self.ciclo):
             dirigente = User.objects.get(username=f"dirigente.{area.slug}")
@@ -255,7 +259,7 @@ class DemoCaricata(TestCase):
             assert dirigente.check_password("demo")
             assert list(area.dirigenti.all()) == [dirigente]
         assert [u.username for u in self.riepilogo.utenti][:2] == ["admin", "nucleo"]
-        assert len(self.riepilogo.utenti) == 10  # + sindaco and dipendente.demo (individuale.demo)
+        assert len(self.riepilogo.utenti) == 11  # + gestore, sindaco and dipendente.demo
 
     # --- idempotency ----------------------------------------------------------------------
 
@@ -292,7 +296,7 @@ class DemoCaricata(TestCase):
                 "illustrativi. Relazione 2022 pubblicata.") in testo
         for username in ("admin", "nucleo", "dirigente.lavori-pubblici", "dirigente.servizi-persona"):
             assert username in testo
-        assert testo.count("demo\n") == 10
+        assert testo.count("demo\n") == 20  # 11 of Seregno, 9 of the Comune di Esempio
 
 
 @VELOCE

@@ -1,7 +1,6 @@
 """Scoping: a dirigente imports and exports only their own areas' outcomes."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from obiettivi import permessi
 from obiettivi.peg.esporta import dati_risultati, dati_workbook
@@ -10,6 +9,7 @@ from obiettivi.peg.risorse import FOGLI_DIRIGENTE
 from obiettivi.models import Area, Indicatore
 
 from .conftest import COMPLETO
+from tests.ruoli.incarichi import dai_ruolo
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def caricato(ciclo, workbook):
 
 def _utente(django_user_model, nome, ruolo):
     user = django_user_model.objects.create_user(nome, password="x", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=ruolo)[0])
+    dai_ruolo(user, ruolo)
     return user
 
 

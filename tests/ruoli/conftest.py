@@ -23,9 +23,14 @@ from valutazione.models import IndicatoreFinanziario, StandardBarometro
 R = Obiettivo.StatoRendicontazione
 
 
-def _utente(username, ruolo):
+def _utente(username, ruolo, *enti):
+    """A user with ``ruolo``: per-ente roles (Amministratore, Nucleo) in each of ``enti``."""
     user = get_user_model().objects.create_user(username, is_staff=True)
-    user.groups.add(Group.objects.get(name=ruolo))
+    if ruolo in permessi.RUOLI_PER_ENTE:
+        for ente in enti:
+            permessi.assegna(user, ente, ruolo)
+    else:
+        user.groups.add(Group.objects.get(name=ruolo))
     return user
 
 
@@ -58,9 +63,7 @@ def mondo(_mondo_del_modulo, db):
     for obj in vars(_mondo_del_modulo).values():
         if hasattr(obj, "refresh_from_db"):
             obj.refresh_from_db()
-        for cache in ("_seregno_gruppi", "_seregno_aree"):  # obiettivi.permessi's per-user caches
-            if hasattr(obj, cache):
-                delattr(obj, cache)
+            permessi.dimentica(obj)  # obiettivi.permessi's per-user caches
     return _mondo_del_modulo
 
 
@@ -81,8 +84,8 @@ def costruisci_mondo():
 
     mondo.dirigente = _utente("dirigente.lavori-pubblici", permessi.DIRIGENTE)
     mondo.altro_dirigente = _utente("dirigente.persona", permessi.DIRIGENTE)
-    mondo.nucleo = _utente("nucleo", permessi.NUCLEO)
-    mondo.amministratore = _utente("programmazione", permessi.AMMINISTRATORE)
+    mondo.nucleo = _utente("nucleo", permessi.NUCLEO, ente)
+    mondo.amministratore = _utente("programmazione", permessi.AMMINISTRATORE, ente)
     area_a.dirigenti.add(mondo.dirigente)
     area_c.dirigenti.add(mondo.dirigente)
     area_b.dirigenti.add(mondo.altro_dirigente)
@@ -151,3 +154,65 @@ def dati_della_pagina(risposta):
         for form in formset.forms:
             _aggiungi_form(dati, form)
     return dati
+
+
+# --- a second ente (issue 17): the roles walled to their enti --------------------------------
+
+def costruisci_secondo_ente(mondo):
+    """Ente B («Comune di Altrove») beside the world's ente A, with one of each scoped row,
+    and the users of the enti matrix: the Nucleo of A and B (in forma associata), the host."""
+    from individuale.models import FondoPremi, Persona
+    from valutazione.services import smvp_create_default
+
+    altro = Ente.objects.create(slug="altrove", nome="Comune di Altrove")
+    atto_b = Atto.objects.create(ente=altro, organo="Giunta Comunale", numero="5", anno=2021,
+                                 oggetto="Approvazione del piano di Altrove")
+    smvp_a = smvp_create_default(ente=mondo.ente, nome="SMVP di Prova")
+    smvp_b = smvp_create_default(ente=altro, nome="SMVP di Altrove")
+    ciclo_b = Ciclo.objects.create(ente=altro, anno=2021, stato=Ciclo.Stato.RENDICONTAZIONE, smvp=smvp_b)
+    area_b = area_upsert(ciclo=ciclo_b, codice="T", nome="Area Tecnica di Altrove", slug="tecnica-altrove")
+    nodo_b = nodo_upsert(ciclo=ciclo_b, codice="1", titolo="Linea di Altrove", livello_nome="linea strategica")
+    ob_b = _obiettivo(ciclo_b, area_b, nodo_b, "AL.01")
+    b = SimpleNamespace(
+        ente=altro, atto=atto_b, smvp=smvp_b, ciclo=ciclo_b, area=area_b, obiettivo=ob_b,
+        indicatore=Indicatore.objects.get(obiettivo=ob_b), fase=Fase.objects.get(obiettivo=ob_b),
+        standard=StandardBarometro.objects.create(
+            ciclo=ciclo_b, codice="S-altrove", servizio="Anagrafe", standard="Tempi di Altrove",
+            area=area_b, programmato="3 giorni", rilevato="2 giorni", grado=3),
+        finanziario=IndicatoreFinanziario.objects.create(ciclo=ciclo_b, codice="F1", nome="Autonomia di Altrove",
+                                                         target=10, valore=12),
+        testo=TestoReport.objects.create(ciclo=ciclo_b, sezione="presentazione", testo="Testo di Altrove."),
+        persona=Persona.objects.create(ente=altro, cognome="Altrovesi", nome="Bruna", matricola="B1"),
+        fondo=FondoPremi.objects.create(ciclo=ciclo_b, nome="Fondo di Altrove", importo=Decimal("1000")),
+    )
+    a = SimpleNamespace(
+        ente=mondo.ente, atto=mondo.giunta, smvp=smvp_a, ciclo=mondo.aperto, area=mondo.area_a,
+        obiettivo=mondo.proprio, indicatore=Indicatore.objects.get(obiettivo=mondo.proprio),
+        fase=Fase.objects.get(obiettivo=mondo.proprio), standard=mondo.standard["proprio"],
+        finanziario=mondo.finanziari["proprio"], testo=mondo.testi["proprio"],
+        persona=Persona.objects.create(ente=mondo.ente, cognome="Provesi", nome="Anna", matricola="A1"),
+        fondo=FondoPremi.objects.create(ciclo=mondo.aperto, nome="Fondo di Prova", importo=Decimal("1000")),
+    )
+    utenti = SimpleNamespace(
+        amministratore_a=mondo.amministratore,
+        nucleo_a=mondo.nucleo,
+        nucleo_ab=_utente("nucleo.associato", permessi.NUCLEO, mondo.ente, altro),
+        dirigente_a=mondo.dirigente,
+        host=get_user_model().objects.create_superuser("gestore", is_staff=True),
+    )
+    return SimpleNamespace(a=a, b=b, utenti=utenti)
+
+
+@pytest.fixture(scope="module")
+def _due_enti_del_modulo(_mondo_del_modulo, django_db_blocker):
+    with django_db_blocker.unblock():  # inside the module's transaction, rolled back with it
+        yield costruisci_secondo_ente(_mondo_del_modulo)
+
+
+@pytest.fixture
+def due_enti(mondo, _due_enti_del_modulo):
+    for gruppo in (_due_enti_del_modulo.a, _due_enti_del_modulo.b, _due_enti_del_modulo.utenti):
+        for obj in vars(gruppo).values():
+            obj.refresh_from_db()
+            permessi.dimentica(obj)
+    return _due_enti_del_modulo

@@ -262,7 +262,9 @@ def test_intestazione_con_l_ente_dell_utente(demo):
     titolo = amministratore.get(reverse("admin:index")).content.decode()
     assert "<title>Scrivania | Performance — Comune di Seregno</title>" in titolo
     Ente.objects.create(slug="monza", nome="Comune di Monza")
-    assert _intestazione(_cliente("admin")[1]) == "Performance"  # two enti: no single name
+    # issue 17: admin stays the Amministratore of Seregno only; the host sees both enti
+    assert _intestazione(_cliente("admin")[1]) == "Performance — Comune di Seregno"
+    assert _intestazione(_cliente("gestore")[1]) == "Performance"  # two enti: no single name
     assert _intestazione(_cliente(DIRIGENTE)[1]) == "Performance — Comune di Seregno"
     assert "Performance" in _leggi(Client().get(reverse("admin:login")))
 

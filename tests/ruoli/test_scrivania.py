@@ -189,7 +189,7 @@ def test_amministratore_blocker_of_approval_counts_what_workflow_refuses(client,
 
 
 def test_user_with_several_roles_sees_each_section(client, mondo):
-    mondo.dirigente.groups.add(Group.objects.get(name=permessi.NUCLEO))
+    permessi.assegna(mondo.dirigente, mondo.ente, permessi.NUCLEO)  # the group and the ente
     testo = _testo(_scrivania(client, mondo.dirigente))
     assert "I tuoi obiettivi da rendicontare" in testo
     assert "Nucleo di valutazione: obiettivi e Relazioni da esaminare" in testo

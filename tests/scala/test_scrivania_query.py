@@ -3,7 +3,6 @@ one of 50, and no more than their budget: no query per objective."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from obiettivi import permessi, scrivania
 from obiettivi.models import Area, Ciclo, Obiettivo
 from obiettivi.synthetic import genera_ciclo
+from tests.ruoli.incarichi import dai_ruolo
 
 PICCOLO, GRANDE = 50, 400
 R = Obiettivo.StatoRendicontazione
@@ -20,17 +20,17 @@ R = Obiettivo.StatoRendicontazione
 # dirigente whose ente is read through their areas).
 BUDGET = {
     "dirigente": 5,  # groups, areas (2: theirs, then with their services), counts, to report
-    "nucleo": 12,  # groups, cycles, submitted objectives, risultati_ciclo (9)
-    "amministratore": 4,  # groups, cycles, blockers, publications
+    "nucleo": 13,  # groups, incarichi (issue 17), cycles, submitted objectives, risultati_ciclo (9)
+    "amministratore": 5,  # groups, incarichi (issue 17), cycles, blockers, publications
     "pagina_dirigente": 14,
-    "pagina_nucleo": 19,
-    "pagina_amministratore": 11,
+    "pagina_nucleo": 20,  # + the incarichi (issue 17)
+    "pagina_amministratore": 12,  # + the incarichi (issue 17)
 }
 
 
 def _utente(nome, ruolo):
     utente = get_user_model().objects.create_user(nome, is_staff=True)
-    utente.groups.add(Group.objects.get(name=ruolo))
+    dai_ruolo(utente, ruolo)
     return utente
 
 

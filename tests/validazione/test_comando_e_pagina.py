@@ -161,8 +161,9 @@ class TestVerificheSeregno(TestCase):
 
 
 # session, user, groups, the cycle (with its SMVP and acts), the loader (19: see
-# tests/validazione/test_query.py), the admin's permissions for the menu (2), the header's ente (1)
-_QUERY_PAGINA = 25
+# tests/validazione/test_query.py), the admin's permissions for the menu (2), the header's ente (1),
+# the user's incarichi (1, issue 17)
+_QUERY_PAGINA = 26
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ validazione.demo)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from obiettivi.demo import ErroreDatiDemo, carica_demo, carica_demo_successivo
+from obiettivi.demo import ErroreDatiDemo, carica_demo, carica_demo_esempio, carica_demo_successivo
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         from validazione.demo import carica_validazione_demo  # validazione depends on obiettivi
 
         validazione = carica_validazione_demo()
+        esempio = carica_demo_esempio(stdout=self.stdout if options["verbosity"] > 1 else None)
+        riepilogo.utenti += esempio.utenti
         if riepilogo.modifiche:
             esito = f"{riepilogo.modifiche} righe create o aggiornate"
         else:
@@ -38,6 +40,7 @@ class Command(BaseCommand):
             (f"Ciclo {anno} dimostrativo creato dal 2021 con esiti illustrativi.", successivo.creato),
             (f"Relazione {anno} pubblicata.", successivo.pubblicato),
             ("Documento di validazione 2021 (illustrativo) firmato dal Nucleo.", validazione.firmato),
+            (f"Secondo ente «{esempio.ciclo.ente.nome}» creato e pubblicato.", esempio.creato),
         ) if fatto]
         self.stdout.write(self.style.SUCCESS(
             " ".join(frasi) or f"Ciclo {anno} dimostrativo: era già caricato e pubblicato, nulla è cambiato."

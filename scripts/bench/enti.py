@@ -134,10 +134,9 @@ def genera(enti, obiettivi, *, da=1):
 
 def utenti(ciclo):
     """The users of the admin measures, for the measured ente's cycle: a dirigente of its first
-    area (and its services), an Amministratore, with the roles' groups (``permessi``).
-
-    When the enti have their own memberships (issue 17, point 1), this is the one place that
-    gives them to these users for ``ciclo.ente``."""
+    area (and its services), an Amministratore and a Nucleo member of its ente — through the
+    ente's incarichi when the enti have them (``permessi.assegna``, issue 17 point 1), else
+    through the roles' groups, which see every ente."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -145,15 +144,20 @@ def utenti(ciclo):
 
     permessi.ruoli_allinea()
     Utente = get_user_model()
-    dirigente, _ = Utente.objects.get_or_create(username="bench-dirigente",
-                                                defaults={"is_staff": True})
-    dirigente.groups.add(Group.objects.get(name=permessi.DIRIGENTE))
+    creati = {}
+    for chiave, ruolo in (("dirigente", permessi.DIRIGENTE),
+                          ("amministratore", permessi.AMMINISTRATORE),
+                          ("nucleo", permessi.NUCLEO)):
+        utente, _ = Utente.objects.get_or_create(username=f"bench-{chiave}",
+                                                 defaults={"is_staff": True})
+        if chiave != "dirigente" and hasattr(permessi, "assegna"):
+            permessi.assegna(utente, ciclo.ente, ruolo)
+        else:
+            utente.groups.add(Group.objects.get(name=ruolo))
+        creati[chiave] = utente
     area = ciclo.aree.filter(parent=None).order_by("ordine").first()
-    area.dirigenti.add(dirigente)
-    amministratore, _ = Utente.objects.get_or_create(username="bench-amministratore",
-                                                     defaults={"is_staff": True})
-    amministratore.groups.add(Group.objects.get(name=permessi.AMMINISTRATORE))
-    return {"dirigente": dirigente, "amministratore": amministratore}, area
+    area.dirigenti.add(creati["dirigente"])
+    return creati, area
 
 
 def spiega(user, percorso):
@@ -268,10 +272,16 @@ def misura_ente(ripetizioni):
         r[f"admin_elenco_{ruolo}"] = {"query": q, "s": t}
         q, t, _ = misura(get(staff, f"{elenco}{suo.pk}/change/"), ripetizioni)
         r[f"admin_scheda_{ruolo}"] = {"query": q, "s": t}
+    staff = Client(HTTP_HOST="127.0.0.1")
+    staff.force_login(utente["amministratore"])
+    staff.get("/admin/")
+    q, t, _ = misura(get(staff, elenco), ripetizioni)
+    r["admin_elenco_amministratore_tutti"] = {"query": q, "s": t}
     r["explain"] = {
         "dirigente": spiega(utente["dirigente"], elenco),
         "amministratore_ente": spiega(utente["amministratore"], elenchi["amministratore"]),
         "amministratore_tutti": spiega(utente["amministratore"], elenco),
+        "nucleo_tutti": spiega(utente["nucleo"], elenco),
     }
 
     q, t, _ = misura(lambda: risultati_ciclo(ciclo), ripetizioni)
@@ -326,13 +336,15 @@ VOCI = [
     ("admin: scheda di un obiettivo (dirigente)", "admin_scheda_dirigente"),
     ("admin: elenco obiettivi del suo ente (Amministratore)", "admin_elenco_amministratore"),
     ("admin: scheda di un obiettivo (Amministratore)", "admin_scheda_amministratore"),
+    ("admin: elenco obiettivi senza filtro (Amministratore)", "admin_elenco_amministratore_tutti"),
     ("scoring di un ente (risultati_ciclo)", "scoring"),
 ]
 
 SPIEGAZIONI = [
     ("dirigente", "dirigente"),
     ("amministratore_ente", "Amministratore, ?ciclo= del suo ente"),
-    ("amministratore_tutti", "Amministratore, tutti gli enti"),
+    ("amministratore_tutti", "Amministratore, senza filtro"),
+    ("nucleo_tutti", "Nucleo, senza filtro"),
 ]
 
 

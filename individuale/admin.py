@@ -24,7 +24,7 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from obiettivi import permessi
-from obiettivi.admin import campi_del_modello
+from obiettivi.admin import FiltriDellEnteMixin, campi_del_modello
 from obiettivi.forms import RegoleFormMixin
 from obiettivi.models import Area, Ciclo, Obiettivo
 from seregno_perf import formati
@@ -65,10 +65,23 @@ class _SchedaCronologia(CronologiaItaliana):
         return super().context_for_delta_changes(delta)
 
 
-class _RigheNascosteMixin(TestoAggiungiMixin):
+class _RigheNascosteMixin(FiltriDellEnteMixin, TestoAggiungiMixin):
     """An object outside ``get_queryset`` does not exist for the user, on every URL: change,
     delete, history (django-simple-history would otherwise fall back to the object's last
-    historical row) — 404, not 403. The history is read-only (no revert, no single version)."""
+    historical row) — 404, not 403. The history is read-only (no revert, no single version).
+    Dropdowns and filters name only rows of the user's enti (``permessi.scopa_scelte``)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        campo = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if campo is not None and getattr(campo, "queryset", None) is not None:
+            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
+        return campo
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        campo = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if campo is not None and getattr(campo, "queryset", None) is not None:
+            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
+        return campo
 
     formfield_overrides = CAMPI_ITALIANI
     messaggio_404 = "Elemento inesistente o non visibile con il tuo ruolo."
@@ -286,7 +299,8 @@ class SchedaValutazioneAdmin(_RigheNascosteMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         """The Amministratore deletes a scheda created by mistake, while it is a draft."""
-        if not (super().has_delete_permission(request, obj) and permessi.is_amministratore(request.user)):
+        if not (super().has_delete_permission(request, obj) and permessi.is_amministratore(
+                request.user, None if obj is None else permessi.ente_di(obj))):
             return False
         return obj is None or (obj.stato == SchedaValutazione.Stato.BOZZA
                                and bool(permessi.campi_scheda_modificabili(request.user, obj)[SCHEDA]))
@@ -512,15 +526,22 @@ class FondoPremiAdmin(PaginePremiMixin, _RigheNascosteMixin, SimpleHistoryAdmin)
     search_fields = ["nome"]
 
     def get_queryset(self, request):
-        if not permessi.vede_tutto(request.user):
-            return super().get_queryset(request).none()
-        return super().get_queryset(request)
+        return permessi.filtra_per_area(request.user, super().get_queryset(request), None)
 
     def has_module_permission(self, request):
         return permessi.vede_tutto(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return permessi.vede_tutto(request.user) and super().has_view_permission(request, obj)
+        ente = None if obj is None else permessi.ente_di(obj)
+        return permessi.vede_tutto(request.user, ente) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        ente = None if obj is None else permessi.ente_di(obj)
+        return permessi.is_amministratore(request.user, ente) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        ente = None if obj is None else permessi.ente_di(obj)
+        return permessi.is_amministratore(request.user, ente) and super().has_delete_permission(request, obj)
 
     @admin.display(description="importo stanziato", ordering="importo")
     def importo_euro(self, obj):

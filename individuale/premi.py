@@ -58,13 +58,21 @@ def url_premi(ciclo_id=None) -> str:
     return reverse("admin:individuale_premi", args=[ciclo_id])
 
 
-def _ciclo(ciclo_id) -> Ciclo:
-    return get_object_or_404(Ciclo.objects.select_related("ente", "smvp"), pk=ciclo_id)
+def _cicli(user):
+    """The cycles of the enti where ``user`` is the Amministratore (HR)."""
+    cicli = Ciclo.objects.select_related("ente", "smvp")
+    if permessi.is_host(user):
+        return cicli
+    return cicli.filter(ente__in=sorted(permessi.enti_del_ruolo(user, permessi.AMMINISTRATORE)))
+
+
+def _ciclo(request, ciclo_id) -> Ciclo:
+    return get_object_or_404(_cicli(request.user), pk=ciclo_id)
 
 
 def cicli_view(request, *, model_admin):
     _controlla(request)
-    cicli = Ciclo.objects.select_related("ente").order_by("ente__nome", "-anno")
+    cicli = _cicli(request.user).order_by("ente__nome", "-anno")
     return TemplateResponse(request, "admin/individuale/premi_cicli.html", {
         **model_admin.admin_site.each_context(request),
         "title": "Calcolo dei premi",
@@ -84,7 +92,7 @@ def _righe(premi, pagina) -> list[tuple]:
 
 def premi_view(request, ciclo_id, *, model_admin):
     _controlla(request)
-    ciclo = _ciclo(ciclo_id)
+    ciclo = _ciclo(request, ciclo_id)
     premi = premi_ciclo(ciclo)
     pagina = Paginator(premi.quote, PER_PAGINA).get_page(request.GET.get("pagina"))
     return TemplateResponse(request, "admin/individuale/premi.html", {
@@ -112,7 +120,7 @@ def esporta(ciclo: Ciclo, formato: str) -> tuple[bytes, str, str]:
 
 def esporta_view(request, ciclo_id, formato, *, model_admin):
     _controlla(request)
-    ciclo = _ciclo(ciclo_id)
+    ciclo = _ciclo(request, ciclo_id)
     if formato not in FORMATI_ESPORTAZIONE:
         raise Http404(f"Formato «{formato}» non previsto: scegliere CSV o XLSX.")
     rifiuto = motivo_rifiuto_esportazione(ciclo)

@@ -233,7 +233,7 @@ def _ruoli(scheda, utente) -> set:
     senza_accesso = scheda.persona.utente_id is None
     if permessi.e_valutatore(utente, scheda):
         ruoli.add("valutatore")
-    if permessi.is_amministratore(utente):
+    if permessi.is_amministratore(utente, permessi.ente_di(scheda)):
         ruoli.add("amministratore")
     if permessi.e_valutato(utente, scheda) or (senza_accesso and ruoli):
         ruoli.add("valutato")

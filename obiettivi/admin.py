@@ -178,7 +178,34 @@ class CampiInterniMixin:
         return [c for c in super().get_list_display(request) if c not in nascosti]
 
 
-class RuoliAdminMixin(CampiInterniMixin, TestoAggiungiMixin):
+class FiltriDellEnteMixin:
+    """The choices of a plain foreign-key filter (``list_filter = ["ente"]``) are only the rows
+    the list holds (``RelatedOnlyFieldListFilter``, which reads ``get_queryset``): an ente, a
+    cycle of another ente is never named. For every admin of a scoped model."""
+
+    def get_list_filter(self, request):
+        filtri = []
+        for filtro in super().get_list_filter(request):
+            if isinstance(filtro, str) and _relazione(self.model, filtro):
+                filtro = (filtro, admin.RelatedOnlyFieldListFilter)
+            filtri.append(filtro)
+        return filtri
+
+
+def _relazione(model, percorso):
+    """``percorso`` (``"ente"``, ``"ciclo__ente"``) ends on a relation of ``model``."""
+    for nome in percorso.split("__"):
+        try:
+            campo = model._meta.get_field(nome)
+        except Exception:
+            return False
+        if not campo.is_relation:
+            return False
+        model = campo.related_model
+    return True
+
+
+class RuoliAdminMixin(FiltriDellEnteMixin, CampiInterniMixin, TestoAggiungiMixin):
     """Who sees and changes what, on every path of one model's admin (see ``obiettivi.permessi``).
 
     ``percorso_area`` is the lookup from the model to its Area (``None``: the row belongs to no
@@ -533,9 +560,10 @@ class CicloAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         ] + super().get_urls()
 
     def _ciclo_per_transizione(self, request, ciclo_id):
-        if not permessi.is_amministratore(request.user):
-            raise PermissionDenied("Solo un Amministratore cambia lo stato di un ciclo.")
-        return get_object_or_404(Ciclo.objects.select_related("ente"), pk=ciclo_id)
+        ciclo = get_object_or_404(self.get_queryset(request).select_related("ente"), pk=ciclo_id)
+        if not permessi.is_amministratore(request.user, ciclo.ente_id):
+            raise PermissionDenied("Solo un Amministratore dell'ente cambia lo stato di un ciclo.")
+        return ciclo
 
     def _pagina_transizione(self, request, ciclo, form, titolo, pulsante, testo):
         return TemplateResponse(request, "admin/obiettivi/ciclo/transizione.html", {
@@ -928,7 +956,7 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
         """A dirigente's list opens on the open cycle of their areas (the latest one not yet
         closed); «Tutti i cicli» (``?ciclo=tutti``) shows every cycle."""
         if (request.method == "GET" and CicloObiettiviFilter.parameter_name not in request.GET
-                and not permessi.vede_tutto(request.user) and permessi.is_dirigente(request.user)):
+                and not permessi.ids_enti_pieni(request.user) and permessi.is_dirigente(request.user)):
             ciclo = self._ciclo_aperto(request.user)
             if ciclo is not None:
                 parametri = request.GET.copy()
@@ -1001,9 +1029,9 @@ class ObiettivoAdmin(RuoliAdminMixin, CicloScopedMixin, SimpleHistoryAdmin):
             "puo_inviare": puo_salvare and permessi.dirige(utente, obj.area)
             and obj.ciclo.stato == Ciclo.Stato.RENDICONTAZIONE
             and obj.stato_rendicontazione in workflow.DA_INVIARE,
-            "puo_validare": puo_salvare and permessi.is_nucleo(utente)
+            "puo_validare": puo_salvare and permessi.is_nucleo(utente, obj.ciclo.ente_id)
             and not workflow.errori_revisione(obj),
-            "puo_rinviare": puo_salvare and permessi.is_nucleo(utente)
+            "puo_rinviare": puo_salvare and permessi.is_nucleo(utente, obj.ciclo.ente_id)
             and not workflow.errori_revisione(obj, rinvio=True),
         }
 

@@ -52,9 +52,11 @@ def urls(admin_site):
 
 
 def _ciclo(request, ciclo_id):
-    if not permessi.is_amministratore(request.user):
-        raise PermissionDenied("Solo un Amministratore pubblica la Relazione sulla Performance.")
-    return get_object_or_404(Ciclo.objects.select_related("ente"), pk=ciclo_id)
+    ciclo = get_object_or_404(permessi.filtra_per_area(request.user, Ciclo.objects.select_related("ente"), None),
+                              pk=ciclo_id)
+    if not permessi.is_amministratore(request.user, ciclo.ente_id):
+        raise PermissionDenied("Solo un Amministratore pubblica la Relazione sulla Performance dell'ente.")
+    return ciclo
 
 
 def _contesto(request, ciclo, titolo, **extra):

@@ -709,3 +709,35 @@ class RispostaRPCT(RegoleMixin, models.Model):
 
     def __str__(self):
         return f"{self.codice} {self.domanda[:60]}"
+
+
+class Incarico(models.Model):
+    """A user's role in one ente (issue 17): Amministratore of ente A, Nucleo di valutazione
+    of A, B and C (a Nucleo «in forma associata»). The Django groups give the model
+    permissions (which admin pages open); the incarichi give the *scope*: which enti's rows.
+    A dirigente is tied to enti through ``Area.dirigenti`` instead, and a Valutatore through the
+    schede they evaluate. Written through ``permessi.assegna`` / ``permessi.revoca``, which keep
+    the user's group in step."""
+
+    class Ruolo(models.TextChoices):
+        AMMINISTRATORE = "Amministratore", "Amministratore"
+        NUCLEO = "Nucleo di valutazione", "Nucleo di valutazione"
+
+    utente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incarichi",
+        verbose_name="utente",
+    )
+    ente = models.ForeignKey(Ente, on_delete=models.CASCADE, related_name="incarichi", verbose_name="ente")
+    ruolo = models.CharField("ruolo", max_length=30, choices=Ruolo.choices)
+    history = HistoricalRecords(verbose_name="storico incarico")
+
+    class Meta:
+        verbose_name = "incarico"
+        verbose_name_plural = "incarichi"
+        ordering = ["ente__nome", "ruolo"]
+        constraints = [
+            models.UniqueConstraint(fields=["utente", "ente", "ruolo"], name="incarico_unico"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_ruolo_display()} di {self.ente}"

@@ -1,12 +1,24 @@
-"""Who may see and do what: the three roles and the areas a user answers for.
+"""Who may see and do what: the roles, the enti a user works for, and the areas they answer for.
 
 Roles are Django groups, defined once at the end of this module (``permessi_dei_ruoli``):
 ``Amministratore`` (Servizio Programmazione e controlli, and HR for the schede), ``Dirigente``,
 ``Nucleo di valutazione``, ``Valutatore`` (Sindaco or Segretario evaluating the dirigenti; only
-their schede). A superuser counts as an
-Amministratore. Every admin path, import and export asks these functions — scoping lives here
-and nowhere else.
+their schede). The groups give the *model* permissions (which admin pages open); the *scope*
+(which enti's rows) comes from the user's incarichi (``obiettivi.Incarico``: Amministratore of
+ente A, Nucleo of A, B and C), written through ``assegna`` / ``revoca``. A dirigente's scope is
+their areas (``Area.dirigenti``; areas belong to a cycle of one ente). A role counts in an ente
+only with both the group and the incarico.
+
+The host (a superuser of the installation) manages enti, users, incarichi and groups, and —
+for support — reads and changes every ente's data; they hold no incarico, so they are nobody's
+Amministratore on the desks and in the reminders (see ``docs/enti.md``).
+
+Every admin path, import and export asks these functions — scoping lives here and nowhere else.
+The ids of a user's enti and areas are computed once per request (cached on the user object)
+and every filter is ``ente_id IN (…)`` / ``ciclo__ente_id IN (…)`` / ``area_id IN (…)``.
 """
+
+from django.db.models import Q
 
 from .models import Area
 
@@ -17,6 +29,8 @@ NUCLEO = "Nucleo di valutazione"
 # they enter the admin only for the schede they evaluate (performance individuale).
 VALUTATORE = "Valutatore"
 RUOLI = (AMMINISTRATORE, DIRIGENTE, NUCLEO, VALUTATORE)
+# The roles held per ente (``Incarico.ruolo``); the others are scoped by areas or schede.
+RUOLI_PER_ENTE = (AMMINISTRATORE, NUCLEO)
 
 
 def _gruppi(user):
@@ -27,21 +41,77 @@ def _gruppi(user):
     return cache
 
 
-def is_amministratore(user):
-    return bool(user.is_active and (user.is_superuser or AMMINISTRATORE in _gruppi(user)))
+def _attivo(user):
+    return bool(user.is_authenticated and user.is_active)
 
 
-def is_nucleo(user):
-    return bool(user.is_active and NUCLEO in _gruppi(user))
+def is_host(user):
+    """The installation's superuser: manages enti, users and incarichi; reads every ente."""
+    return bool(_attivo(user) and user.is_superuser)
+
+
+def _incarichi(user) -> dict:
+    """{ruolo: frozenset of ente ids} of ``user``'s incarichi whose group they also hold
+    (one query per request, cached on the user object)."""
+    cache = getattr(user, "_seregno_incarichi", None)
+    if cache is None:
+        cache = {ruolo: set() for ruolo in RUOLI_PER_ENTE}
+        if _attivo(user):
+            from .models import Incarico
+
+            gruppi = _gruppi(user)
+            for ruolo, ente_id in Incarico.objects.filter(utente_id=user.pk).values_list("ruolo", "ente_id"):
+                if ruolo in gruppi and ruolo in cache:
+                    cache[ruolo].add(ente_id)
+        cache = {ruolo: frozenset(ids) for ruolo, ids in cache.items()}
+        user._seregno_incarichi = cache
+    return cache
+
+
+def enti_del_ruolo(user, ruolo) -> frozenset:
+    """Ids of the enti where ``user`` holds ``ruolo`` (Amministratore or Nucleo)."""
+    return _incarichi(user).get(ruolo, frozenset())
+
+
+def ids_enti_pieni(user):
+    """Ids of the enti whose every row ``user`` sees (Amministratore or Nucleo there);
+    ``None`` for the host (every ente)."""
+    if is_host(user):
+        return None
+    incarichi = _incarichi(user)
+    return incarichi[AMMINISTRATORE] | incarichi[NUCLEO]
+
+
+def _id(ente):
+    return getattr(ente, "pk", ente)
+
+
+def _ha_ruolo(user, ruolo, ente):
+    ids = enti_del_ruolo(user, ruolo)
+    return bool(ids) if ente is None else _id(ente) in ids
+
+
+def is_amministratore(user, ente=None):
+    """Amministratore of ``ente`` (an Ente or its id), or of at least one ente if ``ente`` is
+    None. The host counts as one everywhere (every power, for support)."""
+    if not _attivo(user):
+        return False
+    return bool(user.is_superuser or _ha_ruolo(user, AMMINISTRATORE, ente))
+
+
+def is_nucleo(user, ente=None):
+    """Member of the Nucleo di valutazione of ``ente`` (or of at least one ente)."""
+    return bool(_attivo(user) and _ha_ruolo(user, NUCLEO, ente))
 
 
 def is_dirigente(user):
     return bool(user.is_active and DIRIGENTE in _gruppi(user))
 
 
-def vede_tutto(user):
-    """Amministratori and the Nucleo see every area; a dirigente only their own."""
-    return is_amministratore(user) or is_nucleo(user)
+def vede_tutto(user, ente=None):
+    """Sees every row of ``ente`` (of at least one of their enti if None): the host, an
+    Amministratore or the Nucleo of it. Never «every ente» for anyone but the host."""
+    return is_amministratore(user, ente) or is_nucleo(user, ente)
 
 
 def aree_dirette(user):
@@ -51,24 +121,16 @@ def aree_dirette(user):
 
 
 def aree_visibili(user):
-    """The areas ``user`` may see: all for administrators and the Nucleo, else their own."""
-    if vede_tutto(user):
-        return Area.objects.all()
-    if is_dirigente(user):
-        return aree_dirette(user)
-    return Area.objects.none()
+    """The areas ``user`` may see: those of their enti, plus the areas they direct."""
+    return filtra_per_area(user, Area.objects.all(), "pk")
 
 
 def enti_visibili(user):
-    """The enti ``user`` works for: all for administrators and the Nucleo; for a dirigente the
-    enti of their areas' cycles; none for anyone else."""
+    """The enti ``user`` works for: those of their incarichi and, for a dirigente, the enti of
+    their areas' cycles; every ente for the host; none for anyone else."""
     from .models import Ente
 
-    if vede_tutto(user):
-        return Ente.objects.all()
-    if is_dirigente(user):
-        return Ente.objects.filter(cicli__aree__in=list(_ids_aree_dirette(user))).distinct()
-    return Ente.objects.none()
+    return filtra_per_area(user, Ente.objects.all(), None)
 
 
 def _ids_aree_dirette(user):
@@ -79,9 +141,67 @@ def _ids_aree_dirette(user):
     return cache
 
 
+def _ids_enti_aree_dirette(user):
+    """Ids of the enti of the areas ``user`` directs (cached like ``_ids_aree_dirette``)."""
+    cache = getattr(user, "_seregno_enti_aree", None)
+    if cache is None:
+        ids = _ids_aree_dirette(user)
+        cache = frozenset(Area.objects.filter(pk__in=list(ids)).values_list("ciclo__ente_id", flat=True)
+                          .distinct()) if ids else frozenset()
+        user._seregno_enti_aree = cache
+    return cache
+
+
 def dirige(user, area):
     """``user`` is a dirigente of ``area`` (or of an area above it)."""
     return bool(area is not None and is_dirigente(user) and area.pk in _ids_aree_dirette(user))
+
+
+# --- the incarichi: written here, with the group ------------------------------------------
+
+def assegna(utente, ente, ruolo):
+    """Give ``utente`` the role ``ruolo`` (Amministratore or Nucleo) in ``ente``: the incarico
+    and the group (idempotent)."""
+    from django.contrib.auth.models import Group
+
+    from .models import Incarico
+
+    if ruolo not in RUOLI_PER_ENTE:
+        raise ValueError(f"Il ruolo «{ruolo}» non si assegna per ente.")
+    Incarico.objects.get_or_create(utente=utente, ente_id=_id(ente), ruolo=ruolo)
+    utente.groups.add(Group.objects.get_or_create(name=ruolo)[0])
+    dimentica(utente)
+
+
+def revoca(utente, ente, ruolo):
+    """Take ``ruolo`` in ``ente`` away from ``utente``; the group goes with the last incarico."""
+    from .models import Incarico
+
+    Incarico.objects.filter(utente=utente, ente_id=_id(ente), ruolo=ruolo).delete()
+    allinea_gruppi(utente)
+
+
+def allinea_gruppi(utente):
+    """The groups of the per-ente roles follow the incarichi: held iff one incarico at least
+    (after an incarico is added or removed in the admin)."""
+    from django.contrib.auth.models import Group
+
+    from .models import Incarico
+
+    ruoli = set(Incarico.objects.filter(utente=utente).values_list("ruolo", flat=True))
+    for ruolo in RUOLI_PER_ENTE:
+        gruppo = Group.objects.get_or_create(name=ruolo)[0]
+        if ruolo in ruoli:
+            utente.groups.add(gruppo)
+        else:
+            utente.groups.remove(gruppo)
+    dimentica(utente)
+
+
+def dimentica(user):
+    """Forget the roles cached on ``user`` (after changing them)."""
+    for attributo in ("_seregno_gruppi", "_seregno_incarichi", "_seregno_aree", "_seregno_enti_aree"):
+        user.__dict__.pop(attributo, None)
 
 
 # --- what an object belongs to ------------------------------------------------------------
@@ -105,24 +225,113 @@ def ciclo_di(obj):
         return obj.ciclo
     if hasattr(obj, "obiettivo_id"):
         return obj.obiettivo.ciclo
+    if hasattr(obj, "scheda_id"):
+        return obj.scheda.ciclo
     return None
 
 
+def ente_di(obj):
+    """The id of the ente ``obj`` belongs to (None: shared by every ente, e.g. an SMVP model
+    without ente, or not yet known on an unsaved row)."""
+    from .models import Ente
+
+    if isinstance(obj, Ente):
+        return obj.pk
+    if hasattr(obj, "ente_id"):
+        return obj.ente_id
+    if getattr(obj, "ciclo_id", 1) is None or getattr(obj, "obiettivo_id", 1) is None:
+        return None
+    ciclo = ciclo_di(obj)
+    if ciclo is not None:
+        return ciclo.ente_id
+    if getattr(obj, "smvp_id", None) is not None:
+        return obj.smvp.ente_id
+    return None
+
+
+# The lookup from each scoped model to its Ente: every list, dropdown, filter and export of
+# these models is ``<lookup> IN (the user's enti)``. A model missing here is seen by the host
+# only (``tests/ruoli/test_matrice_enti.py`` checks every admin's model is here).
+PERCORSI_ENTE = {
+    "obiettivi.ente": "pk",
+    "obiettivi.vocescheda": "ente",
+    "obiettivi.ciclo": "ente",
+    "obiettivi.atto": "ente",
+    "obiettivi.incarico": "ente",
+    "obiettivi.riaperturaciclo": "ciclo__ente",
+    "obiettivi.area": "ciclo__ente",
+    "obiettivi.nodostrategico": "ciclo__ente",
+    "obiettivi.obiettivo": "ciclo__ente",
+    "obiettivi.indicatore": "obiettivo__ciclo__ente",
+    "obiettivi.fase": "obiettivo__ciclo__ente",
+    "obiettivi.variazioneobiettivo": "obiettivo__ciclo__ente",
+    "obiettivi.testoreport": "ciclo__ente",
+    "obiettivi.tabellareport": "ciclo__ente",
+    "obiettivi.rispostarpct": "ciclo__ente",
+    "valutazione.smvp": "ente",
+    "valutazione.livelloscala": "smvp__ente",
+    "valutazione.fascia": "smvp__ente",
+    "valutazione.standardbarometro": "ciclo__ente",
+    "valutazione.indicatorefinanziario": "ciclo__ente",
+    "validazione.documentovalidazione": "ciclo__ente",
+    "trasparenza.pubblicazione": "ciclo__ente",
+    "individuale.grupporuolo": "smvp__ente",
+    "individuale.comportamento": "smvp__ente",
+    "individuale.livellocomportamento": "smvp__ente",
+    "individuale.fasciapremio": "smvp__ente",
+    "individuale.obiettivoobbligatorio": "smvp__ente",
+    "individuale.persona": "ente",
+    "individuale.schedavalutazione": "ciclo__ente",
+    "individuale.obiettivoindividuale": "scheda__ciclo__ente",
+    "individuale.punteggiocomportamento": "scheda__ciclo__ente",
+    "individuale.fondopremi": "ciclo__ente",
+}
+# Models whose rows without an ente (an SMVP «available to every ente») every ente reads.
+CONDIVISI_SENZA_ENTE = frozenset(
+    etichetta for etichetta, percorso in PERCORSI_ENTE.items() if percorso in ("ente", "smvp__ente")
+    and etichetta.startswith(("valutazione.", "individuale.")) and etichetta != "individuale.persona"
+)
+
+
+def filtro_enti(model, ids, percorso=None):
+    """The ``Q`` limiting ``model``'s rows to the enti ``ids`` (``percorso``: the lookup to the
+    ente, default ``PERCORSI_ENTE``)."""
+    etichetta = model._meta.label_lower
+    percorso = percorso or PERCORSI_ENTE[etichetta]
+    condizione = Q(**{f"{percorso}__in": sorted(ids)})
+    if etichetta in CONDIVISI_SENZA_ENTE:
+        condizione |= Q(**{f"{percorso}__isnull": True})
+    return condizione
+
+
 def filtra_per_area(user, queryset, percorso):
-    """``queryset`` limited to what ``user`` may see; ``percorso`` is the lookup to the Area
-    (``"area"``, ``"obiettivo__area"``…) or None for rows that belong to no area (then only
-    administrators and the Nucleo see them)."""
-    if vede_tutto(user):
+    """``queryset`` limited to what ``user`` may see: every row of their enti (Amministratore,
+    Nucleo), plus — for a dirigente — the rows of their areas; ``percorso`` is the lookup to
+    the Area (``"area"``, ``"obiettivo__area"``…) or None for rows that belong to no area."""
+    pieni = ids_enti_pieni(user)
+    if pieni is None:
         return queryset
-    if percorso is None or not is_dirigente(user):
+    condizione = None
+    etichetta = queryset.model._meta.label_lower
+    if pieni and etichetta in PERCORSI_ENTE:
+        condizione = filtro_enti(queryset.model, pieni)
+    if is_dirigente(user):
+        if percorso is not None:
+            diretti = Q(**{f"{percorso}__in": sorted(_ids_aree_dirette(user))})
+            condizione = diretti if condizione is None else condizione | diretti
+        elif etichetta == "obiettivi.ente":
+            diretti = Q(pk__in=sorted(_ids_enti_aree_dirette(user)))
+            condizione = diretti if condizione is None else condizione | diretti
+    if condizione is None:
         return queryset.none()
-    return queryset.filter(**{f"{percorso}__in": list(_ids_aree_dirette(user))})
+    return queryset.filter(condizione)
 
 
 def puo_vedere(user, obj):
-    if vede_tutto(user):
-        return True
-    return dirige(user, area_di(obj))
+    """``user`` may open ``obj``: it is of one of their enti (or shared by every ente), or of an
+    area they direct."""
+    ente = ente_di(obj)
+    return vede_tutto(user, ente) or dirige(user, area_di(obj))
 
 
 # --- performance individuale: the schede (personal data) ---------------------------------------
@@ -137,13 +346,15 @@ def schede_visibili(user, queryset):
     """``queryset`` of ``SchedaValutazione`` limited to the schede ``user`` may open."""
     from django.db.models import Q
 
-    if not (user.is_authenticated and user.is_active):
+    if not _attivo(user):
         return queryset.none()
-    if is_amministratore(user):
+    if is_host(user):
         return queryset
     condizione = Q(persona__utente=user) | Q(valutatore=user)
-    if is_nucleo(user):
-        condizione |= Q(gruppo__nucleo_vede=True)
+    if enti_del_ruolo(user, AMMINISTRATORE):
+        condizione |= Q(ciclo__ente__in=sorted(enti_del_ruolo(user, AMMINISTRATORE)))
+    if enti_del_ruolo(user, NUCLEO):
+        condizione |= Q(gruppo__nucleo_vede=True, ciclo__ente__in=sorted(enti_del_ruolo(user, NUCLEO)))
     return queryset.filter(condizione)
 
 
@@ -157,13 +368,14 @@ def e_valutatore(user, scheda):
 
 
 def nucleo_della_scheda(user, scheda):
-    """The Nucleo sees (and proposes) the schede of the role groups it evaluates (dirigenti)."""
-    return bool(is_nucleo(user) and scheda.gruppo.nucleo_vede)
+    """The Nucleo of the scheda's ente sees (and proposes) the schede of the role groups it
+    evaluates (dirigenti)."""
+    return bool(is_nucleo(user, ente_di(scheda)) and scheda.gruppo.nucleo_vede)
 
 
 def puo_vedere_scheda(user, scheda):
     return bool(user.is_authenticated and user.is_active and (
-        is_amministratore(user) or e_valutato(user, scheda) or e_valutatore(user, scheda)
+        is_amministratore(user, ente_di(scheda)) or e_valutato(user, scheda) or e_valutatore(user, scheda)
         or nucleo_della_scheda(user, scheda)))
 
 
@@ -184,17 +396,20 @@ def vede_punteggi(user, scheda):
 
 
 def persone_visibili(user, queryset):
-    """``queryset`` of ``Persona`` limited to whom ``user`` may know about: every person for the
-    Amministratore (HR keeps the register); for anyone else the persons of the schede they see
-    (a filter or a dropdown never names anybody else)."""
-    if not (user.is_authenticated and user.is_active):
+    """``queryset`` of ``Persona`` limited to whom ``user`` may know about: every person of their
+    enti for the Amministratore (HR keeps the register); for anyone else the persons of the
+    schede they see (a filter or a dropdown never names anybody else)."""
+    if not _attivo(user):
         return queryset.none()
-    if is_amministratore(user):
+    if is_host(user):
         return queryset
     from individuale.models import SchedaValutazione
 
     schede = schede_visibili(user, SchedaValutazione.objects.all())
-    return queryset.filter(pk__in=schede.values("persona_id"))
+    condizione = Q(pk__in=schede.values("persona_id"))
+    if enti_del_ruolo(user, AMMINISTRATORE):
+        condizione |= Q(ente__in=sorted(enti_del_ruolo(user, AMMINISTRATORE)))
+    return queryset.filter(condizione)
 
 
 # The fields that hold an evaluation (scores, results, levels and the evaluator's judgments),
@@ -259,7 +474,7 @@ def campi_scheda_modificabili(user, scheda) -> dict[str, frozenset]:
     if not puo_vedere_scheda(user, scheda) or workflow.ciclo_bloccato(scheda.ciclo):
         return {k: vuoto for k in campi}
     stato = scheda.stato
-    hr = is_amministratore(user)
+    hr = is_amministratore(user, ente_di(scheda))
     valuta = e_valutatore(user, scheda)
     propone = nucleo_della_scheda(user, scheda)
     if stato in STATI_ASSEGNAZIONE and (hr or valuta):
@@ -308,10 +523,10 @@ def campi_modificabili(user, obj):
     """The fields ``user`` may change on ``obj`` now: ``TUTTI`` or a frozenset (maybe empty).
 
     * Locked cycle (approvata, pubblicata): nothing, for everyone.
-    * Amministratore (and superuser): every field.
+    * Amministratore of the object's ente (and the host): every field.
     * Dirigente of the object's area: the outcome fields, while the cycle is in
       rendicontazione and the objective is a draft or was sent back.
-    * Nucleo di valutazione: the review fields of an objective sent to it, while the cycle is
+    * Nucleo di valutazione of the object's ente: the review fields of an objective sent to it, while the cycle is
       in rendicontazione or validazione.
     """
     from . import workflow
@@ -322,7 +537,10 @@ def campi_modificabili(user, obj):
         return frozenset()
     if _smvp_bloccato(obj):
         return frozenset()
-    if is_amministratore(user):
+    ente = ente_di(obj)
+    if ente is None and obj.pk is not None and obj._meta.label_lower in CONDIVISI_SENZA_ENTE:
+        return TUTTI if is_host(user) else frozenset()  # a model shared by every ente: the host's
+    if is_amministratore(user, ente):
         return TUTTI
     etichetta = obj._meta.label_lower
     campi = set()
@@ -331,7 +549,7 @@ def campi_modificabili(user, obj):
             and dirige(user, area_di(obj))
             and (obiettivo is None or obiettivo.stato_rendicontazione in workflow.DA_INVIARE)):
         campi.update(CAMPI_ESITO[etichetta])
-    if (etichetta in CAMPI_REVISIONE and is_nucleo(user) and ciclo is not None
+    if (etichetta in CAMPI_REVISIONE and is_nucleo(user, ente) and ciclo is not None
             and ciclo.stato in workflow.STATI_REVISIONE
             and obj.stato_rendicontazione in workflow.INVIATI):
         campi.update(CAMPI_REVISIONE[etichetta])
@@ -391,17 +609,48 @@ PERCORSI_AREA = {
 
 
 def scopa_scelte(user, queryset):
-    """The choices of a dropdown or filter, limited to what ``user`` may see: everything for
-    administrators and the Nucleo; for a dirigente their areas, their objectives (indicators,
-    phases, standards) and the cycles of their areas; nothing else."""
-    if vede_tutto(user):
+    """The choices of a dropdown or filter, limited to what ``user`` may see: the rows of their
+    enti; for a dirigente also their areas, their objectives (indicators, phases, standards) and
+    the cycles of their areas; users: those working for their enti, or for no ente yet (to be
+    given a role); nothing else."""
+    pieni = ids_enti_pieni(user)
+    if pieni is None:
         return queryset
     etichetta = queryset.model._meta.label_lower
     if etichetta == "obiettivi.ciclo":
-        return queryset.filter(pk__in=Area.objects.filter(pk__in=list(_ids_aree_dirette(user))).values("ciclo_id"))
-    if etichetta in PERCORSI_AREA:
-        return filtra_per_area(user, queryset, PERCORSI_AREA[etichetta])
-    return queryset.none()
+        condizione = Q(ente__in=sorted(pieni))
+        if is_dirigente(user):
+            condizione |= Q(pk__in=Area.objects.filter(pk__in=sorted(_ids_aree_dirette(user))).values("ciclo_id"))
+        return queryset.filter(condizione)
+    if etichetta == "individuale.persona":
+        return persone_visibili(user, queryset)
+    if etichetta == "individuale.schedavalutazione":
+        return schede_visibili(user, queryset)
+    if etichetta in PERCORSI_ENTE:
+        return filtra_per_area(user, queryset, PERCORSI_AREA.get(etichetta))
+    if queryset.model is _modello_utente():
+        return utenti_scelti(user, queryset, pieni)
+    return queryset if pieni else queryset.none()
+
+
+def _modello_utente():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+def utenti_scelti(user, queryset, pieni):
+    """The users an Amministratore of ``pieni`` may pick (an area's dirigenti, a scheda's
+    evaluator): those with an incarico or an area in those enti, the persons of those enti,
+    and accounts not yet tied to any ente (created by the host to be given a role)."""
+    if not pieni:
+        return queryset.none()
+    enti = sorted(pieni)
+    legati = (Q(incarichi__isnull=False) | Q(aree_dirette__isnull=False) | Q(persone__isnull=False))
+    condizione = (Q(incarichi__ente__in=enti) | Q(aree_dirette__ciclo__ente__in=enti)
+                  | Q(persone__ente__in=enti))
+    liberi = queryset.exclude(legati).values("pk")
+    return queryset.filter(Q(pk__in=queryset.filter(condizione).values("pk")) | Q(pk__in=liberi))
 
 
 def campi_importabili(user, obj):

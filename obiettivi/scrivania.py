@@ -162,10 +162,13 @@ def scrivania_di(utente, *, oggi: date | None = None) -> Scrivania:
     scrivania = Scrivania(oggi=oggi)
     if permessi.is_dirigente(utente):
         scrivania.dirigente = scrivania_dirigente(utente, oggi=oggi)
+    # per ente: the Nucleo's and the Amministratore's sections list only the cycles of the enti
+    # of their incarichi (the host, who holds none, has no section: it manages the installation)
     if permessi.is_nucleo(utente):
-        scrivania.nucleo = scrivania_nucleo()
-    if permessi.is_amministratore(utente):
-        scrivania.amministratore = scrivania_amministratore()
+        scrivania.nucleo = scrivania_nucleo(permessi.enti_del_ruolo(utente, permessi.NUCLEO))
+    if permessi.enti_del_ruolo(utente, permessi.AMMINISTRATORE):
+        scrivania.amministratore = scrivania_amministratore(
+            permessi.enti_del_ruolo(utente, permessi.AMMINISTRATORE))
     if not scrivania.vuota:
         from avvisi.queries import ultimi_avvisi  # avvisi depends on obiettivi, not back
 
@@ -245,18 +248,19 @@ def scrivania_dirigente(utente, *, oggi: date) -> list[CicloDirigente]:
 # --- Nucleo -----------------------------------------------------------------------------------
 
 
-def scrivania_nucleo() -> list[CicloNucleo]:
-    """The cycles the Nucleo works in (rendicontazione, validazione) with the submitted
-    objectives by area and those whose proposed grade is not the computed one."""
+def scrivania_nucleo(enti=None) -> list[CicloNucleo]:
+    """The cycles the Nucleo works in (rendicontazione, validazione) of ``enti`` (ids; None:
+    every ente) with the submitted objectives by area and those whose proposed grade is not
+    the computed one."""
     from valutazione.admin import url_risultati
     from valutazione.queries import risultati_ciclo
 
     from validazione.models import DocumentoValidazione
 
-    cicli = list(
-        Ciclo.objects.filter(stato__in=(*workflow.STATI_REVISIONE, Stato.PUBBLICATA))
-        .select_related("ente").order_by("ente__nome", "-anno")
-    )
+    cicli = Ciclo.objects.filter(stato__in=(*workflow.STATI_REVISIONE, Stato.PUBBLICATA))
+    if enti is not None:
+        cicli = cicli.filter(ente__in=sorted(enti))
+    cicli = list(cicli.select_related("ente").order_by("ente__nome", "-anno"))
     if not cicli:
         return []
     da_validare = [c.pk for c in cicli if c.stato == Stato.PUBBLICATA]
@@ -335,11 +339,13 @@ def conteggi_bloccanti(cicli) -> dict[int, dict[str, int]]:
     }
 
 
-def scrivania_amministratore() -> list[CicloAmministratore]:
-    """Every cycle: its state, what blocks the next one, its last publication, the actions."""
+def scrivania_amministratore(enti=None) -> list[CicloAmministratore]:
+    """Every cycle of ``enti`` (ids; None: every ente): its state, what blocks the next one,
+    its last publication, the actions."""
     from trasparenza.models import Pubblicazione
 
-    cicli = list(Ciclo.objects.select_related("ente").order_by("ente__nome", "-anno"))
+    cicli = Ciclo.objects.all() if enti is None else Ciclo.objects.filter(ente__in=sorted(enti))
+    cicli = list(cicli.select_related("ente").order_by("ente__nome", "-anno"))
     if not cicli:
         return []
     bloccanti = conteggi_bloccanti(cicli)

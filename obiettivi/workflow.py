@@ -184,9 +184,9 @@ def errori_pubblicazione(ciclo) -> list[str]:
     return []
 
 
-def _richiedi_amministratore(utente, cosa):
-    if not permessi.is_amministratore(utente):
-        raise ValidationError(f"Solo un Amministratore può {cosa}.")
+def _richiedi_amministratore(utente, cosa, ciclo):
+    if not permessi.is_amministratore(utente, ciclo.ente_id):
+        raise ValidationError(f"Solo un Amministratore può {cosa} di {ciclo.ente}.")
 
 
 def _ciclo_bloccato_per_scrittura(ciclo_id):
@@ -197,7 +197,7 @@ def _ciclo_bloccato_per_scrittura(ciclo_id):
 @transaction.atomic
 def ciclo_avanza(*, ciclo: Ciclo, utente, atto: Atto | None = None) -> Ciclo:
     """Move ``ciclo`` to its next state (only an Amministratore; see the module's rules)."""
-    _richiedi_amministratore(utente, "cambiare lo stato di un ciclo")
+    _richiedi_amministratore(utente, "cambiare lo stato di un ciclo", ciclo)
     ciclo = _ciclo_bloccato_per_scrittura(ciclo.pk)
     errori = errori_avanzamento(ciclo, atto=atto)
     if errori:
@@ -247,7 +247,7 @@ def ciclo_pubblica(*, ciclo: Ciclo, utente, nota: str = "") -> EsitoPubblicazion
     the version the state speaks of, or nothing is written.
     """
     if utente is not None:
-        _richiedi_amministratore(utente, "pubblicare la Relazione sulla Performance")
+        _richiedi_amministratore(utente, "pubblicare la Relazione sulla Performance", ciclo)
     ciclo = Ciclo.objects.select_for_update().select_related("ente").get(pk=ciclo.pk)
     errori = errori_pubblicazione(ciclo)
     if errori:
@@ -272,7 +272,7 @@ def ciclo_pubblica(*, ciclo: Ciclo, utente, nota: str = "") -> EsitoPubblicazion
 def ciclo_riapri(*, ciclo: Ciclo, utente, motivazione: str,
                  stato: str = Stato.VALIDAZIONE) -> RiaperturaCiclo:
     """Move ``ciclo`` back to ``stato`` (rendicontazione or validazione), recording who and why."""
-    _richiedi_amministratore(utente, "riaprire un ciclo")
+    _richiedi_amministratore(utente, "riaprire un ciclo", ciclo)
     motivazione = (motivazione or "").strip()
     if not motivazione:
         raise ValidationError("Per riaprire un ciclo indicare la motivazione.")
@@ -320,8 +320,8 @@ def ciclo_esito_validazione(*, ciclo: Ciclo, utente, esito_positivo: bool,
     (called by ``validazione.services.documento_firma`` only, in its transaction). A positive
     outcome moves the cycle to «validata»; a «non validata» one reopens it in «validazione»,
     recorded as a ``RiaperturaCiclo`` with the Nucleo's reasons (shown on the cycle's page)."""
-    if not permessi.is_nucleo(utente):
-        raise ValidationError("Solo il Nucleo di valutazione può validare la Relazione.")
+    if not permessi.is_nucleo(utente, ciclo.ente_id):
+        raise ValidationError(f"Solo il Nucleo di valutazione di {ciclo.ente} può validare la Relazione.")
     ciclo = _ciclo_bloccato_per_scrittura(ciclo.pk)
     if ciclo.stato not in STATI_VALIDABILI:
         raise ValidationError(
@@ -456,7 +456,7 @@ def errori_grado_validato(obiettivo) -> list[str]:
 
 
 def _richiedi_nucleo(utente, obiettivo):
-    if not permessi.is_nucleo(utente):
+    if not permessi.is_nucleo(utente, permessi.ente_di(obiettivo)):
         raise ValidationError(
             f"Solo il Nucleo di valutazione può validare o rinviare l'obiettivo {obiettivo.codice}."
         )

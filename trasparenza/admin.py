@@ -1,14 +1,20 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from obiettivi import permessi
+from obiettivi.admin import FiltriDellEnteMixin
 from seregno_perf.sola_lettura import SolaLetturaMixin
 
 from .models import Pubblicazione
 
 
 @admin.register(Pubblicazione)
-class PubblicazioneAdmin(SolaLetturaMixin, admin.ModelAdmin):
-    """Publications are frozen: they can be read, never changed or deleted from the admin."""
+class PubblicazioneAdmin(FiltriDellEnteMixin, SolaLetturaMixin, admin.ModelAdmin):
+    """Publications are frozen: they can be read, never changed or deleted from the admin; each
+    user reads those of their enti."""
+
+    def get_queryset(self, request):
+        return permessi.filtra_per_area(request.user, super().get_queryset(request), None)
 
     list_display = ("ciclo", "versione", "pubblicata_il", "pubblicata_da", "impronta_breve", "link")
     list_filter = ("ciclo__ente",)

@@ -1,7 +1,8 @@
 """The Nucleo's documento di validazione in the admin.
 
-Only the Nucleo di valutazione adds, edits (while a draft) and signs; the Amministratore (and a
-superuser, who counts as one) only reads; a dirigente sees nothing. A signed document is read-only
+Only the Nucleo di valutazione of the cycle's ente adds, edits (while a draft) and signs; the
+Amministratore (and the host superuser) only reads; a dirigente sees nothing. Everything — list,
+pages, dropdowns, signing — is limited to the user's enti (``permessi.filtra_per_area``). A signed document is read-only
 for everyone (the model refuses the write too: ``validazione.models``). A new document opened
 from a cycle (``?ciclo=<id>``, the link on the verifiche page) comes drafted from the verifiche
 (``services.documento_bozza``); so does one saved with empty findings.
@@ -22,10 +23,12 @@ from . import services
 from .models import DocumentoValidazione
 
 
-def _scrive(user) -> bool:
-    """Only the Nucleo writes (a superuser counts as an Amministratore: read-only, and asked
+def _scrive(user, obj=None) -> bool:
+    """Only the Nucleo (of ``obj``'s ente) writes (the host superuser only reads, and is asked
     first so the admin's menu costs no query for it)."""
-    return not user.is_superuser and permessi.is_nucleo(user)
+    if user.is_superuser:
+        return False
+    return permessi.is_nucleo(user, None if obj is None else permessi.ente_di(obj))
 
 
 @admin.register(DocumentoValidazione)
@@ -53,20 +56,23 @@ class DocumentoValidazioneAdmin(admin.ModelAdmin):
 
     # --- who may do what (the rows' rules; obiettivi.permessi gives the model permissions) --
 
+    def get_queryset(self, request):
+        return permessi.filtra_per_area(request.user, super().get_queryset(request), None)
+
     def has_module_permission(self, request):
         return permessi.vede_tutto(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permessi.vede_tutto(request.user)
+        return permessi.vede_tutto(request.user, None if obj is None else permessi.ente_di(obj))
 
     def has_add_permission(self, request):
         return _scrive(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return _scrive(request.user) and (obj is None or not obj.firmato)
+        return _scrive(request.user, obj) and (obj is None or not obj.firmato)
 
     def has_delete_permission(self, request, obj=None):
-        return _scrive(request.user) and (obj is None or not obj.firmato)
+        return _scrive(request.user, obj) and (obj is None or not obj.firmato)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "pubblicazione":
@@ -75,14 +81,24 @@ class DocumentoValidazioneAdmin(admin.ModelAdmin):
         elif db_field.name == "sostituisce":
             kwargs["queryset"] = DocumentoValidazione.objects.filter(
                 firmato_il__isnull=False).select_related("ciclo__ente")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        campo = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if campo is not None:
+            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
+        return campo
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        campo = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if campo is not None:
+            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
+        return campo
 
     # --- the draft -------------------------------------------------------------------------
 
     def get_changeform_initial_data(self, request):
         iniziali = super().get_changeform_initial_data(request)
         ciclo_id = request.GET.get("ciclo")
-        if ciclo_id and ciclo_id.isdigit() and Ciclo.objects.filter(pk=ciclo_id).exists():
+        if ciclo_id and ciclo_id.isdigit() and permessi.filtra_per_area(
+                request.user, Ciclo.objects.filter(pk=ciclo_id), None).exists():
             bozza = services.documento_bozza(DocumentoValidazione(ciclo_id=int(ciclo_id)))
             iniziali.update({
                 campo: getattr(bozza, campo) for campo in (
@@ -109,11 +125,10 @@ class DocumentoValidazioneAdmin(admin.ModelAdmin):
         ]
 
     def firma_view(self, request, documento_id):
-        if not _scrive(request.user):
-            raise PermissionDenied("Solo il Nucleo di valutazione firma il documento di validazione.")
         documento = get_object_or_404(
-            DocumentoValidazione.objects.select_related("ciclo__ente", "pubblicazione"),
-            pk=documento_id)
+            self.get_queryset(request).select_related("ciclo__ente", "pubblicazione"), pk=documento_id)
+        if not _scrive(request.user, documento):
+            raise PermissionDenied("Solo il Nucleo di valutazione firma il documento di validazione.")
         pagina = reverse("admin:validazione_documentovalidazione_change", args=[documento.pk])
         errori = services.errori_firma(documento, request.user)
         if request.method == "POST" and not errori:

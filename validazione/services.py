@@ -79,8 +79,8 @@ def validazione_firmata(ciclo_id):
 
 def errori_firma(documento, utente) -> list[str]:
     """Why ``utente`` cannot sign ``documento`` now (empty list: it can)."""
-    if not permessi.is_nucleo(utente):
-        return ["Solo il Nucleo di valutazione firma il documento di validazione."]
+    if not permessi.is_nucleo(utente, documento.ciclo.ente_id):
+        return ["Solo il Nucleo di valutazione firma il documento di validazione dell'ente."]
     if documento.firmato:
         return ["Il documento è già firmato: per correggerlo scriverne uno nuovo che lo sostituisca."]
     errori = []
@@ -111,7 +111,7 @@ def errori_firma(documento, utente) -> list[str]:
     if not firmatari:
         errori.append("Componenti del Nucleo che firmano: indicarne almeno uno.")
     for persona in firmatari:
-        if not permessi.is_nucleo(persona):
+        if not permessi.is_nucleo(persona, ciclo.ente_id):
             errori.append(f"Componenti del Nucleo che firmano: {persona} non è del Nucleo.")
     return errori
 

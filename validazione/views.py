@@ -27,9 +27,9 @@ PAGINE_ADMIN = {
 }
 
 
-def puo_vedere_verifiche(user) -> bool:
-    """The Nucleo and the Amministratore; never a dirigente as such."""
-    return permessi.vede_tutto(user)
+def puo_vedere_verifiche(user, ciclo=None) -> bool:
+    """The Nucleo and the Amministratore (of ``ciclo``'s ente); never a dirigente as such."""
+    return permessi.vede_tutto(user, None if ciclo is None else ciclo.ente_id)
 
 
 def url_evidenza(evidenza: v.Evidenza) -> str:
@@ -44,7 +44,7 @@ def verifiche(request, ciclo_id):
     if not puo_vedere_verifiche(request.user):
         raise PermissionDenied("Le verifiche della Relazione sono del Nucleo di valutazione e "
                                "dell'Amministratore.")
-    ciclo = get_object_or_404(cicli(), pk=ciclo_id)
+    ciclo = get_object_or_404(permessi.filtra_per_area(request.user, cicli(), None), pk=ciclo_id)
     elenco = verifiche_ciclo(ciclo)
     return TemplateResponse(request, "admin/validazione/verifiche.html", {
         **admin.site.each_context(request),
@@ -56,7 +56,7 @@ def verifiche(request, ciclo_id):
         "esito": v.esito_complessivo(elenco),
         "riepilogo": v.frase_riepilogo(elenco),
         "ciclo_opts": Ciclo._meta,
-        "puo_scrivere": permessi.is_nucleo(request.user),
+        "puo_scrivere": permessi.is_nucleo(request.user, ciclo.ente_id),
     })
 
 

@@ -264,7 +264,7 @@ class SmvpAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
 
     def _puo_vedere_risultati(self, request):
         utente = request.user
-        if permessi.is_dirigente(utente) and not permessi.vede_tutto(utente):
+        if not permessi.vede_tutto(utente):  # a dirigente as such, or nobody's role
             return False
         return any(
             utente.has_perm(p)
@@ -277,7 +277,8 @@ class SmvpAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     def risultati_cicli_view(self, request):
         if not self._puo_vedere_risultati(request):
             raise _permesso_negato()
-        cicli = Ciclo.objects.select_related("ente", "smvp").order_by("ente__nome", "-anno")
+        cicli = permessi.filtra_per_area(request.user, Ciclo.objects.select_related("ente", "smvp"), None
+                                         ).order_by("ente__nome", "-anno")
         return TemplateResponse(request, "admin/valutazione/risultati_cicli.html", {
             **self.admin_site.each_context(request),
             "title": "Risultati calcolati",
@@ -288,7 +289,8 @@ class SmvpAdmin(RuoliAdminMixin, SimpleHistoryAdmin):
     def risultati_view(self, request, ciclo_id):
         if not self._puo_vedere_risultati(request):
             raise _permesso_negato()
-        ciclo = get_object_or_404(Ciclo.objects.select_related("ente", "smvp"), pk=ciclo_id)
+        ciclo = get_object_or_404(
+            permessi.filtra_per_area(request.user, Ciclo.objects.select_related("ente", "smvp"), None), pk=ciclo_id)
         try:
             risultati = risultati_ciclo(ciclo)
         except CicloSenzaSmvp as errore:

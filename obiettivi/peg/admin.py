@@ -55,12 +55,9 @@ def puo_esportare(user) -> bool:
 
 
 def cicli_di(user):
-    """The cycles ``user`` may import into or export: all, or those of their areas."""
-    cicli = Ciclo.objects.select_related("ente").order_by("ente__nome", "-anno")
-    if permessi.vede_tutto(user):
-        return cicli
-    return cicli.filter(pk__in=Area.objects.filter(
-        pk__in=permessi.aree_visibili(user).values("pk")).values("ciclo_id"))
+    """The cycles ``user`` may import into or export: those of their enti and of their areas
+    (what they may write in each is ``piano.ambito_di``'s)."""
+    return permessi.scopa_scelte(user, Ciclo.objects.select_related("ente")).order_by("ente__nome", "-anno")
 
 
 class ImportaForm(forms.Form):

@@ -17,13 +17,13 @@ from .scrittura import scrivi
 
 def _aree_esportabili(ciclo, utente):
     """``None`` = every area; else the codes of the areas ``utente`` may export."""
-    if utente is None or permessi.vede_tutto(utente):
+    if utente is None or permessi.vede_tutto(utente, ciclo.ente_id):
         return None
     return set(permessi.aree_visibili(utente).filter(ciclo=ciclo).values_list("codice", flat=True))
 
 
-def fogli_esportabili(utente) -> tuple[str, ...]:
-    if utente is None or permessi.vede_tutto(utente):
+def fogli_esportabili(utente, ciclo=None) -> tuple[str, ...]:
+    if utente is None or permessi.vede_tutto(utente, None if ciclo is None else ciclo.ente_id):
         return tuple(FOGLI)
     return FOGLI_DIRIGENTE
 
@@ -59,7 +59,7 @@ def dataset_workbook(*, ciclo: Ciclo | None, utente=None, vuoto: bool = False) -
     fogli = {}
     ammesse = None if vuoto or ciclo is None else _aree_esportabili(ciclo, utente)
     querysets = None if vuoto or ciclo is None else _querysets(ciclo)
-    for nome in fogli_esportabili(utente):
+    for nome in fogli_esportabili(utente, ciclo):
         risorsa = RISORSE[nome]()
         if querysets is None:
             queryset = []

@@ -86,7 +86,7 @@ class Ambito:
 
 
 def ambito_di(utente, ciclo) -> Ambito | Errore:
-    if utente is None or permessi.is_amministratore(utente):
+    if utente is None or permessi.is_amministratore(utente, ciclo.ente_id):
         return Ambito(tutto=True)
     if permessi.is_dirigente(utente):
         aree = permessi.aree_visibili(utente).filter(ciclo=ciclo).values_list("codice", flat=True)

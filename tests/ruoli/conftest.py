@@ -23,9 +23,14 @@ from valutazione.models import IndicatoreFinanziario, StandardBarometro
 R = Obiettivo.StatoRendicontazione
 
 
-def _utente(username, ruolo):
+def _utente(username, ruolo, *enti):
+    """A user with ``ruolo``: per-ente roles (Amministratore, Nucleo) in each of ``enti``."""
     user = get_user_model().objects.create_user(username, is_staff=True)
-    user.groups.add(Group.objects.get(name=ruolo))
+    if ruolo in permessi.RUOLI_PER_ENTE:
+        for ente in enti:
+            permessi.assegna(user, ente, ruolo)
+    else:
+        user.groups.add(Group.objects.get(name=ruolo))
     return user
 
 
@@ -58,9 +63,7 @@ def mondo(_mondo_del_modulo, db):
     for obj in vars(_mondo_del_modulo).values():
         if hasattr(obj, "refresh_from_db"):
             obj.refresh_from_db()
-        for cache in ("_seregno_gruppi", "_seregno_aree"):  # obiettivi.permessi's per-user caches
-            if hasattr(obj, cache):
-                delattr(obj, cache)
+            permessi.dimentica(obj)  # obiettivi.permessi's per-user caches
     return _mondo_del_modulo
 
 
@@ -81,8 +84,8 @@ def costruisci_mondo():
 
     mondo.dirigente = _utente("dirigente.lavori-pubblici", permessi.DIRIGENTE)
     mondo.altro_dirigente = _utente("dirigente.persona", permessi.DIRIGENTE)
-    mondo.nucleo = _utente("nucleo", permessi.NUCLEO)
-    mondo.amministratore = _utente("programmazione", permessi.AMMINISTRATORE)
+    mondo.nucleo = _utente("nucleo", permessi.NUCLEO, ente)
+    mondo.amministratore = _utente("programmazione", permessi.AMMINISTRATORE, ente)
     area_a.dirigenti.add(mondo.dirigente)
     area_c.dirigenti.add(mondo.dirigente)
     area_b.dirigenti.add(mondo.altro_dirigente)

@@ -1,6 +1,6 @@
 """``make bench-enti``: many enti on one database (issue 17, point 4).
 
-    .venv/bin/python scripts/bench/enti.py [--enti 100] [--obiettivi 1000] [--campione 10]
+    .venv/bin/python scripts/bench/enti.py [--enti 100] [--obiettivi 1000] [--campione 5]
         [--ripetizioni 3] [--database postgres|sqlite] [--json FILE] [--conserva]
 
 Two dedicated databases, created, migrated and dropped by the script (PostgreSQL
@@ -396,7 +396,7 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--enti", type=int, default=100)
     parser.add_argument("--obiettivi", type=int, default=1000)
-    parser.add_argument("--campione", type=int, default=10,
+    parser.add_argument("--campione", type=int, default=5,
                         help="enti pubblicati con 1 worker e, altri tanti, con 2 (0: nessuno)")
     parser.add_argument("--ripetizioni", type=int, default=3)
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")

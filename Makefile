@@ -45,6 +45,11 @@ bench: install
 	$(PY) scripts/bench/premi.py $(BENCH_ARGS)
 	$(PY) scripts/bench/bombe.py
 
+## 100 enti × 1.000 obiettivi on PostgreSQL (docs/performance.md, «100 enti»); BENCH_ARGS="--enti 10 --obiettivi 200" for a short run.
+.PHONY: bench-enti
+bench-enti: install
+	$(PY) scripts/bench/enti.py $(BENCH_ARGS)
+
 ## Backup and restore of the database and MEDIA_ROOT (docs/deploy.md).
 ## make backup [BACKUP_DIR=var/backup]; make restore DA=var/backup/seregno_perf-… [SOVRASCRIVI=1]
 .PHONY: backup restore carico

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from obiettivi import permessi
+from obiettivi.admin import FiltriDellEnteMixin
 from seregno_perf import formati
 from seregno_perf.sola_lettura import SolaLetturaMixin
 
@@ -24,7 +25,7 @@ except (ImportError, admin.exceptions.NotRegistered):
 
 
 @admin.register(Lavoro)
-class LavoroAdmin(SolaLetturaMixin, admin.ModelAdmin):
+class LavoroAdmin(FiltriDellEnteMixin, SolaLetturaMixin, admin.ModelAdmin):
     list_display = ("creato", "tipo", "ciclo", "stato_mostrato", "passo_mostrato", "utente", "pagina")
     list_filter = ("stato", "tipo", "ciclo__ente")
     list_select_related = ("ciclo__ente", "utente")
@@ -33,6 +34,10 @@ class LavoroAdmin(SolaLetturaMixin, admin.ModelAdmin):
               "riprova_di")
     readonly_fields = fields
     list_per_page = 50
+
+    def get_queryset(self, request):
+        """The jobs of the user's enti only (``permessi.PERCORSI_ENTE``)."""
+        return permessi.scopa_scelte(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
         return permessi.is_amministratore(request.user)

@@ -26,7 +26,7 @@ def incarichi_dai_gruppi(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obiettivi', '0009_ciclo_validata'),
+        ('obiettivi', '0010_ente_provincia'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -132,7 +132,8 @@ def test_matrice_enti(due_enti, client, ruolo, modello, operazione, ente):
 
 def _admin_scopati():
     return [m for m in admin.site._registry
-            if m._meta.app_label in ("obiettivi", "valutazione", "validazione", "individuale", "trasparenza")]
+            if m._meta.app_label in ("obiettivi", "valutazione", "validazione", "individuale", "trasparenza",
+                                     "lavori")]
 
 
 def test_every_admin_model_has_a_path_to_its_ente():
@@ -198,7 +199,7 @@ def test_existing_members_of_the_groups_get_every_ente_at_migration(db):
 
     from obiettivi.models import Ente, Incarico
 
-    migrazione = importlib.import_module("obiettivi.migrations.0010_incarichi")
+    migrazione = importlib.import_module("obiettivi.migrations.0011_incarichi")
     enti = [Ente.objects.create(slug=f"e{n}", nome=f"Comune {n}") for n in range(3)]
     vecchio = get_user_model().objects.create_user("vecchio.nucleo", is_staff=True)
     vecchio.groups.add(Group.objects.get(name=permessi.NUCLEO))

@@ -24,7 +24,7 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from obiettivi import permessi
-from obiettivi.admin import FiltriDellEnteMixin, campi_del_modello
+from obiettivi.admin import FiltriDellEnteMixin, ScelteScopateMixin, campi_del_modello
 from obiettivi.forms import RegoleFormMixin
 from obiettivi.models import Area, Ciclo, Obiettivo
 from seregno_perf import formati
@@ -65,23 +65,11 @@ class _SchedaCronologia(CronologiaItaliana):
         return super().context_for_delta_changes(delta)
 
 
-class _RigheNascosteMixin(FiltriDellEnteMixin, TestoAggiungiMixin):
+class _RigheNascosteMixin(ScelteScopateMixin, FiltriDellEnteMixin, TestoAggiungiMixin):
     """An object outside ``get_queryset`` does not exist for the user, on every URL: change,
     delete, history (django-simple-history would otherwise fall back to the object's last
     historical row) — 404, not 403. The history is read-only (no revert, no single version).
     Dropdowns and filters name only rows of the user's enti (``permessi.scopa_scelte``)."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        campo = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if campo is not None and getattr(campo, "queryset", None) is not None:
-            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
-        return campo
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        campo = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if campo is not None and getattr(campo, "queryset", None) is not None:
-            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
-        return campo
 
     formfield_overrides = CAMPI_ITALIANI
     messaggio_404 = "Elemento inesistente o non visibile con il tuo ruolo."

@@ -41,8 +41,6 @@ from seregno_perf import formati
 from . import predefiniti, servizi
 from .models import FondoPremi, ObiettivoIndividuale, Persona, PunteggioComportamento, SchedaValutazione
 
-PASSWORD_DEMO = "demo"  # as obiettivi.demo.PASSWORD_DEMO (imported there; not here, to avoid a cycle)
-DOMINIO_EMAIL_DEMO = "demo.invalid"
 MOTIVO = "Schede dimostrative della demo Seregno 2021"
 
 # Invented people: surnames are trees, given names common ones.
@@ -81,18 +79,9 @@ class RiepilogoSchede:
 
 
 def _utente(username, *, nome, staff, gruppo=None):
-    user, _ = get_user_model().objects.get_or_create(username=username)
-    cambiati = []
-    for campo, valore in (("is_staff", staff), ("is_active", True), ("first_name", nome),
-                          ("email", f"{username}@{DOMINIO_EMAIL_DEMO}")):
-        if getattr(user, campo) != valore:
-            setattr(user, campo, valore)
-            cambiati.append(campo)
-    if not user.check_password(PASSWORD_DEMO):
-        user.set_password(PASSWORD_DEMO)
-        cambiati.append("password")
-    if cambiati:
-        user.save(update_fields=cambiati)
+    from obiettivi.demo import utente_demo  # here: obiettivi.demo imports this module
+
+    user = utente_demo(username, nome=nome, staff=staff)
     if gruppo is not None and not user.groups.filter(name=gruppo).exists():
         user.groups.add(Group.objects.get(name=gruppo))
     return user

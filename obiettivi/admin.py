@@ -205,7 +205,24 @@ def _relazione(model, percorso):
     return True
 
 
-class RuoliAdminMixin(FiltriDellEnteMixin, CampiInterniMixin, TestoAggiungiMixin):
+class ScelteScopateMixin:
+    """Dropdowns (foreign keys, many-to-many) offer only what the user may see
+    (``permessi.scopa_scelte``): never a row of another ente or of another dirigente's area."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        campo = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if campo is not None and getattr(campo, "queryset", None) is not None:
+            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
+        return campo
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        campo = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if campo is not None and getattr(campo, "queryset", None) is not None:
+            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
+        return campo
+
+
+class RuoliAdminMixin(ScelteScopateMixin, FiltriDellEnteMixin, CampiInterniMixin, TestoAggiungiMixin):
     """Who sees and changes what, on every path of one model's admin (see ``obiettivi.permessi``).
 
     ``percorso_area`` is the lookup from the model to its Area (``None``: the row belongs to no
@@ -277,18 +294,6 @@ class RuoliAdminMixin(FiltriDellEnteMixin, CampiInterniMixin, TestoAggiungiMixin
             basi = (CicloNonBloccatoMixin, forms.RegoleFormMixin, form)
         return type(form.__name__, basi, {})
 
-    # dropdowns
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        campo = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if campo is not None and getattr(campo, "queryset", None) is not None:
-            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
-        return campo
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        campo = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if campo is not None and getattr(campo, "queryset", None) is not None:
-            campo.queryset = permessi.scopa_scelte(request.user, campo.queryset)
-        return campo
 
     # history: readable by whoever sees the object; never reverted from there
     def revert_disabled(self, request, obj=None):

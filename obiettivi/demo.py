@@ -577,6 +577,25 @@ def _carica_rpct(w, ciclo, dati: list):
 DOMINIO_EMAIL_DEMO = "demo.invalid"
 
 
+def utente_demo(username, *, nome="", staff=True, superuser=False):
+    """A demo user with the demo password and e-mail (created, or put right: idempotent)."""
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    cambiati = []
+    for campo, valore in (
+        ("is_staff", staff), ("is_superuser", superuser), ("is_active", True),
+        ("first_name", nome[:150]), ("email", f"{username}@{DOMINIO_EMAIL_DEMO}"),
+    ):
+        if getattr(user, campo) != valore:
+            setattr(user, campo, valore)
+            cambiati.append(campo)
+    if not user.check_password(PASSWORD_DEMO):
+        user.set_password(PASSWORD_DEMO)
+        cambiati.append("password")
+    if cambiati:
+        user.save(update_fields=cambiati)
+    return user
+
+
 def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
     """``admin`` (Amministratore of Seregno only), ``nucleo`` (Nucleo di valutazione of Seregno;
     ``carica_demo_esempio`` makes it the Nucleo of the second ente too), ``gestore`` (the host:
@@ -602,20 +621,7 @@ def crea_utenti_demo(aree: Iterable[Area]) -> list[UtenteDemo]:
     )
 
     def utente(username, ruolo, gruppo, *, superuser=False, nome="", ente=None):
-        user, _ = User.objects.get_or_create(username=username)
-        cambiati = []
-        for campo, valore in (
-            ("is_staff", True), ("is_superuser", superuser), ("is_active", True),
-            ("first_name", nome[:150]), ("email", f"{username}@{DOMINIO_EMAIL_DEMO}"),
-        ):
-            if getattr(user, campo) != valore:
-                setattr(user, campo, valore)
-                cambiati.append(campo)
-        if not user.check_password(PASSWORD_DEMO):
-            user.set_password(PASSWORD_DEMO)
-            cambiati.append("password")
-        if cambiati:
-            user.save(update_fields=cambiati)
+        user = utente_demo(username, nome=nome, superuser=superuser)
         if gruppo in permessi.RUOLI_PER_ENTE:
             permessi.assegna(user, ente, gruppo)
         elif gruppo is not None and (user.pk, gruppi[gruppo].pk) not in iscritti:

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 
 from obiettivi.models import (
+    Incarico,
     Area,
     Atto,
     Ciclo,
@@ -135,6 +136,11 @@ CASI = {
     "riapertura_con_motivazione": lambda b, cattivo: RiaperturaCiclo.objects.create(
         ciclo=b.ciclo, utente=utente(), da_stato="approvata", a_stato="validazione",
         motivazione="" if cattivo else "Errore materiale nel grado di LP.01"),
+    "incarico_unico": lambda b, cattivo: [
+        Incarico.objects.create(utente=utente(), ente=b.ente, ruolo=Incarico.Ruolo.NUCLEO),
+        Incarico.objects.create(utente=utente(), ente=b.ente, ruolo=Incarico.Ruolo.NUCLEO if cattivo
+                                else Incarico.Ruolo.AMMINISTRATORE),
+    ],
     "risposta_rpct_unica": lambda b, cattivo: [
         RispostaRPCT.objects.create(ciclo=b.ciclo, codice="1.A", domanda="D", risposta="R"),
         RispostaRPCT.objects.create(ciclo=b.ciclo, codice="1.A" if cattivo else "1.B", domanda="D",

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from obiettivi import permessi
 from obiettivi.models import Ciclo, Ente, Obiettivo
 from obiettivi.services import area_upsert, nodo_upsert
 from valutazione.forms import fasce_iniziali, livelli_iniziali
@@ -195,6 +196,11 @@ def test_risultati_negati_senza_permessi(client, ciclo_valutato):
     url = reverse("admin:valutazione_risultati", args=[ciclo_valutato.pk])
     assert client.get(url).status_code == 403
     utente.user_permissions.add(Permission.objects.get(codename="view_obiettivo"))
+    utente = User.objects.get(pk=utente.pk)
+    client.force_login(utente)
+    # a permission alone opens no ente's figures (issue 17): a role in the cycle's ente does
+    assert client.get(url).status_code == 403
+    permessi.assegna(utente, ciclo_valutato.ente, permessi.NUCLEO)
     utente = User.objects.get(pk=utente.pk)
     client.force_login(utente)
     assert client.get(url).status_code == 200

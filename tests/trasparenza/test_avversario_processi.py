@@ -58,8 +58,11 @@ class Banca:
             connessione.execute(sql)
 
     def _nome_pg(self, nome):
+        """Named per pytest-xdist worker: two workers running this module at once must not share
+        (and lock) each other's template database."""
         base = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
-        return f"{base}_avv_{nome}"[:63]
+        lavoratore = os.environ.get("PYTEST_XDIST_WORKER", "solo")
+        return f"{base}_avv_{lavoratore}_{nome}"[:63]
 
     def ambiente(self, nome):
         media = self.cartella / nome / "media"
@@ -75,7 +78,7 @@ class Banca:
     def prepara(self):
         (self.cartella / "base").mkdir(parents=True)
         if POSTGRES:
-            self._pg(f'DROP DATABASE IF EXISTS "{self._nome_pg("base")}"')
+            self._pg(f'DROP DATABASE IF EXISTS "{self._nome_pg("base")}" WITH (FORCE)')
             self._pg(f'CREATE DATABASE "{self._nome_pg("base")}"')
             self.nomi_pg.append(self._nome_pg("base"))
         risultato = _figlio(self.ambiente("base"), "prepara")
@@ -86,14 +89,14 @@ class Banca:
         """A copy of the prepared state (database and media) named ``nome``."""
         shutil.copytree(self.cartella / "base", self.cartella / nome, symlinks=True)
         if POSTGRES:
-            self._pg(f'DROP DATABASE IF EXISTS "{self._nome_pg(nome)}"')
+            self._pg(f'DROP DATABASE IF EXISTS "{self._nome_pg(nome)}" WITH (FORCE)')
             self._pg(f'CREATE DATABASE "{self._nome_pg(nome)}" TEMPLATE "{self._nome_pg("base")}"')
             self.nomi_pg.append(self._nome_pg(nome))
         return self.ambiente(nome)
 
     def chiudi(self):
         for nome in reversed(self.nomi_pg):
-            self._pg(f'DROP DATABASE IF EXISTS "{nome}"')
+            self._pg(f'DROP DATABASE IF EXISTS "{nome}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")

@@ -13,46 +13,20 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
-from obiettivi.demo import carica_demo
 from obiettivi.models import Ciclo, Obiettivo
 from obiettivi.peg import admin as peg_admin
 from obiettivi.workflow import ciclo_pubblica
 from tests.peg.conftest import COMPLETO, ciclo, workbook  # noqa: F401 — fixtures of the PEG tests
+# the published files' fixtures (a folder per test, a small PDF, the demo published) and reader
+from tests.trasparenza.test_file_pubblicati import _corpo, cartella, pdf_rapido, pubblicato  # noqa: F401
 from trasparenza import pagine, snapshot
 from trasparenza.models import Pubblicazione
 
 URL = "/seregno/2021/"
 PEG = "/admin/obiettivi/ciclo/peg/"
-
-
-@pytest.fixture(autouse=True)
-def cartella(tmp_path):
-    with override_settings(PUBBLICAZIONI_ROOT=tmp_path / "pubblicati"):
-        yield tmp_path / "pubblicati"
-
-
-@pytest.fixture(autouse=True)
-def pdf_rapido(monkeypatch):
-    monkeypatch.setattr(
-        "trasparenza.services.render_pdf",
-        lambda dati, archivio=True: b"%PDF-1.7\n% " + dati["impronta"].encode() + b"\n%%EOF\n",
-    )
-
-
-@pytest.fixture
-def pubblicato(db, django_capture_on_commit_callbacks):
-    carica_demo()
-    ciclo = Ciclo.objects.get(ente__slug="seregno", anno=2021)
-    with django_capture_on_commit_callbacks(execute=True):
-        ciclo_pubblica(ciclo=ciclo, utente=None)
-    return ciclo
-
-
-def _corpo(risposta):
-    return b"".join(risposta.streaming_content) if risposta.streaming else risposta.content
 
 
 def _nuova_versione(ciclo, titolo="Titolo corretto dopo la prima pubblicazione"):

@@ -1,10 +1,10 @@
 """The jobs in the admin: a read-only register (the services write the rows), each row linking
-to its job's page (``obiettivi.admin_pubblicazione``: state, step, «Riprova»). Only an
-Amministratore sees it, as only an Amministratore publishes. The backend's own register
+to its job's page (a publication's under its cycle, ``obiettivi.admin_pubblicazione``; the other
+kinds' in ``pagine``: state, step, what it produced, «Riprova»). Only Amministratori see the
+register, scoped to their enti; whoever asks for a job follows it from its page. The backend's own register
 (``django_tasks_db``'s task results, in English) is not shown: this one speaks for it."""
 
 from django.contrib import admin
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -13,7 +13,7 @@ from obiettivi.admin import FiltriDellEnteMixin
 from seregno_perf import formati
 from seregno_perf.sola_lettura import SolaLetturaMixin
 
-from . import servizi
+from . import pagine, servizi
 from .models import Lavoro
 
 try:
@@ -27,9 +27,9 @@ except (ImportError, admin.exceptions.NotRegistered):
 @admin.register(Lavoro)
 class LavoroAdmin(FiltriDellEnteMixin, SolaLetturaMixin, admin.ModelAdmin):
     list_display = ("creato", "tipo", "ciclo", "stato_mostrato", "passo_mostrato", "utente", "pagina")
-    list_filter = ("stato", "tipo", "ciclo__ente")
-    list_select_related = ("ciclo__ente", "utente")
-    fields = ("tipo", "ciclo", "utente", "nota", "stato", "passo", "esito", "errore", "versione",
+    list_filter = ("stato", "tipo", "ente")
+    list_select_related = ("ciclo__ente", "ente", "utente")
+    fields = ("tipo", "ente", "ciclo", "utente", "nota", "stato", "passo", "esito", "errore", "versione",
               "creato_il", "iniziato_il", "finito_il", "battito", "esecutore", "id_task",
               "riprova_di")
     readonly_fields = fields
@@ -57,7 +57,9 @@ class LavoroAdmin(FiltriDellEnteMixin, SolaLetturaMixin, admin.ModelAdmin):
     def passo_mostrato(self, obj):
         return obj.passo if servizi.stato_effettivo(obj) == Lavoro.Stato.IN_CORSO else formati.VUOTO
 
+    def get_urls(self):
+        return pagine.urls(self.admin_site) + super().get_urls()
+
     @admin.display(description="dettaglio")
     def pagina(self, obj):
-        url = reverse("admin:obiettivi_ciclo_lavoro", args=[obj.ciclo_id, obj.pk])
-        return format_html('<a href="{}">Apri</a>', url)
+        return format_html('<a href="{}">Apri</a>', pagine.url_pagina(obj))

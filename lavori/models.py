@@ -11,6 +11,14 @@ from django.db.models import Q
 class Lavoro(models.Model):
     class Tipo(models.TextChoices):
         PUBBLICAZIONE = "pubblicazione", "Pubblicazione della Relazione"
+        IMPORTAZIONE_PEG = "importazione_peg", "Importazione del PEG"
+        STAMPA_SCHEDE = "stampa_schede", "Stampa delle schede di valutazione"
+        PROMEMORIA = "promemoria", "Invio dei promemoria"
+
+    # kinds of which a cycle has at most one queued or running (the constraint below)
+    UNO_PER_CICLO = (Tipo.PUBBLICAZIONE, Tipo.IMPORTAZIONE_PEG)
+    # kinds whose outcome is personal data: only the user who asked follows the job
+    PERSONALI = (Tipo.STAMPA_SCHEDE,)
 
     class Stato(models.TextChoices):
         IN_CODA = "in_coda", "In coda"
@@ -23,8 +31,12 @@ class Lavoro(models.Model):
 
     tipo = models.CharField("tipo", max_length=20, choices=Tipo.choices,
                             default=Tipo.PUBBLICAZIONE)
-    ciclo = models.ForeignKey("obiettivi.Ciclo", on_delete=models.CASCADE,
+    ciclo = models.ForeignKey("obiettivi.Ciclo", null=True, blank=True, on_delete=models.CASCADE,
                               related_name="lavori", verbose_name="ciclo")
+    ente = models.ForeignKey("obiettivi.Ente", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+", verbose_name="ente",
+                             help_text="L'ente del lavoro (quello del ciclo); vuoto per un lavoro "
+                                       "dell'installazione (i promemoria di tutti gli enti).")
     utente = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+",
                                verbose_name="richiesto da")
@@ -35,6 +47,13 @@ class Lavoro(models.Model):
     esito = models.TextField("esito", blank=True)
     errore = models.TextField("errore", blank=True)
     versione = models.PositiveIntegerField("versione pubblicata", null=True, blank=True)
+    parametri = models.JSONField("parametri", default=dict, blank=True,
+                                 help_text="Che cosa il lavoro deve fare (es. il file caricato).")
+    risultato = models.JSONField("risultato", default=dict, blank=True,
+                                 help_text="Che cosa il lavoro ha prodotto, letto dalla sua pagina.")
+    file = models.CharField("file prodotto", max_length=300, blank=True,
+                            help_text="Nello storage privato (MEDIA_ROOT, non servito): lo scarica "
+                                      "dalla pagina del lavoro solo chi lo ha richiesto.")
     id_task = models.CharField("identificativo nella coda", max_length=64, blank=True)
     esecutore = models.CharField("worker", max_length=200, blank=True,
                                  help_text="Host e processo del worker che lo esegue.")
@@ -51,10 +70,18 @@ class Lavoro(models.Model):
         ordering = ["-creato_il", "-pk"]
         constraints = [
             # one publication of a cycle queued or running at a time, on every database
-            models.UniqueConstraint(fields=["ciclo", "tipo"], condition=Q(stato__in=["in_coda", "in_corso"]),
-                                    name="lavori_uno_attivo_per_ciclo"),
+            models.UniqueConstraint(
+                fields=["ciclo", "tipo"],
+                condition=Q(stato__in=["in_coda", "in_corso"], tipo__in=["pubblicazione", "importazione_peg"]),
+                name="lavori_uno_attivo_per_ciclo"),
         ]
         indexes = [models.Index(fields=["stato", "creato_il"])]
 
+    def save(self, *args, **kwargs):
+        if self.ente_id is None and self.ciclo_id is not None:  # the ente is the cycle's
+            self.ente_id = self.ciclo.ente_id
+        super().save(*args, **kwargs)
+
     def __str__(self):
-        return f"{self.get_tipo_display()} {self.ciclo_id} ({self.get_stato_display().lower()})"
+        dove = f" {self.ciclo_id}" if self.ciclo_id else ""
+        return f"{self.get_tipo_display()}{dove} ({self.get_stato_display().lower()})"

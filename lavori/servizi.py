@@ -13,13 +13,15 @@ import logging
 import os
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.text import get_valid_filename
 
 from . import avanzamento
 from .models import Lavoro
@@ -27,6 +29,8 @@ from .models import Lavoro
 logger = logging.getLogger(__name__)
 
 Stato = Lavoro.Stato
+INTERROTTO_GENERICO = ("Il worker che eseguiva il lavoro si è fermato prima della fine: nulla è "
+                       "stato scritto a metà. «Riprova» lo rimette in coda.")
 ERRORE_INTERNO = ("La pubblicazione non è riuscita per un errore interno, registrato nel log del "
                   "server: riprovare e, se si ripete, avvisare chi gestisce il server.")
 INTERROTTO = ("Il worker che eseguiva il lavoro si è fermato prima della fine: la versione "
@@ -69,14 +73,15 @@ def stato_effettivo(lavoro: Lavoro) -> str:
 
 
 def _segna_interrotto(lavoro: Lavoro) -> None:
+    errore = INTERROTTO if lavoro.tipo == Lavoro.Tipo.PUBBLICAZIONE else INTERROTTO_GENERICO
     Lavoro.objects.filter(pk=lavoro.pk, stato=Stato.IN_CORSO).update(
-        stato=Stato.INTERROTTO, errore=INTERROTTO, finito_il=_ora())
+        stato=Stato.INTERROTTO, errore=errore, finito_il=_ora())
 
 
-def attivo(ciclo) -> Lavoro | None:
-    """The cycle's publication queued or running now (a dead worker's is marked «interrotto»)."""
-    lavoro = Lavoro.objects.filter(ciclo=ciclo, tipo=Lavoro.Tipo.PUBBLICAZIONE,
-                                   stato__in=Lavoro.ATTIVI).first()
+def attivo(ciclo, tipo: str = Lavoro.Tipo.PUBBLICAZIONE) -> Lavoro | None:
+    """The cycle's job of kind ``tipo`` queued or running now (a dead worker's is marked
+    «interrotto»): at most one, for the kinds in ``Lavoro.UNO_PER_CICLO``."""
+    lavoro = Lavoro.objects.filter(ciclo=ciclo, tipo=tipo, stato__in=Lavoro.ATTIVI).first()
     if lavoro is not None and worker_morto(lavoro):
         _segna_interrotto(lavoro)
         return None
@@ -86,27 +91,39 @@ def attivo(ciclo) -> Lavoro | None:
 @dataclass(frozen=True)
 class Accodato:
     lavoro: Lavoro
-    nuovo: bool  # False: a publication of the cycle was already queued or running
+    nuovo: bool  # False: a job of the kind was already queued or running for the cycle
 
 
-def accoda_pubblicazione(*, ciclo, utente, nota: str = "", riprova_di: Lavoro | None = None) -> Accodato:
-    """Queue the publication of ``ciclo``'s Relazione; returns at once. If one is already queued
-    or running it is returned instead (a second click, another Amministratore): one per cycle."""
-    from .tasks import pubblica_relazione
+def accoda(tipo: str, *, utente, ciclo=None, ente=None, parametri: dict | None = None,
+           nota: str = "", riprova_di: Lavoro | None = None) -> Accodato:
+    """Queue a job of kind ``tipo``; returns at once, the worker runs the kind's body
+    (``CORPI``) through the one task ``lavori.tasks.esegui_lavoro``. For a kind in
+    ``Lavoro.UNO_PER_CICLO``, if the cycle has one queued or running already, that one is
+    returned instead (a second click, another user)."""
+    from .tasks import esegui_lavoro
 
+    unico = ciclo is not None and tipo in Lavoro.UNO_PER_CICLO
     for _ in range(2):
-        esistente = attivo(ciclo)
+        esistente = attivo(ciclo, tipo) if unico else None
         if esistente is not None:
             return Accodato(esistente, False)
         try:
             with transaction.atomic():
-                lavoro = Lavoro.objects.create(ciclo=ciclo, utente=utente, nota=nota,
-                                               riprova_di=riprova_di, passo="In attesa di un worker")
+                lavoro = Lavoro.objects.create(
+                    tipo=tipo, ciclo=ciclo, ente=ente if ente is not None else getattr(ciclo, "ente", None),
+                    utente=utente, nota=nota, parametri=parametri or {}, riprova_di=riprova_di,
+                    passo="In attesa di un worker")
         except IntegrityError:  # another request queued one meanwhile: show that one
             continue
-        transaction.on_commit(lambda: _invia(lavoro, pubblica_relazione))
+        transaction.on_commit(lambda: _invia(lavoro, esegui_lavoro))
         return Accodato(lavoro, True)
-    return Accodato(attivo(ciclo) or Lavoro.objects.filter(ciclo=ciclo).first(), False)
+    return Accodato(attivo(ciclo, tipo) or Lavoro.objects.filter(ciclo=ciclo, tipo=tipo).first(), False)
+
+
+def accoda_pubblicazione(*, ciclo, utente, nota: str = "", riprova_di: Lavoro | None = None) -> Accodato:
+    """Queue the publication of ``ciclo``'s Relazione (one per cycle at a time)."""
+    return accoda(Lavoro.Tipo.PUBBLICAZIONE, ciclo=ciclo, utente=utente, nota=nota,
+                  riprova_di=riprova_di)
 
 
 def _invia(lavoro, task):
@@ -123,14 +140,15 @@ def _invia(lavoro, task):
 
 
 def riprova(lavoro: Lavoro, *, utente) -> Accodato:
-    """A failed or interrupted publication queued again (a new job, linked to the old one)."""
+    """A failed or interrupted job queued again with the same parameters (a new job, linked to
+    the old one)."""
     if lavoro.stato == Stato.IN_CORSO and worker_morto(lavoro):
         _segna_interrotto(lavoro)
         lavoro.refresh_from_db()
     if lavoro.stato not in (Stato.FALLITO, Stato.INTERROTTO):
         raise ValidationError("Si riprova solo un lavoro non riuscito o interrotto.")
-    return accoda_pubblicazione(ciclo=lavoro.ciclo, utente=utente, nota=lavoro.nota,
-                                riprova_di=lavoro)
+    return accoda(lavoro.tipo, ciclo=lavoro.ciclo, ente=lavoro.ente, utente=utente,
+                  parametri=lavoro.parametri, nota=lavoro.nota, riprova_di=lavoro)
 
 
 class Battito:
@@ -198,31 +216,128 @@ def _chiudi(lavoro_id, **campi):
     Lavoro.objects.filter(pk=lavoro_id).update(finito_il=_ora(), battito=_ora(), **campi)
 
 
-def esegui_pubblicazione(lavoro_id: int) -> dict:
-    """The body of the ``pubblica_relazione`` task, run by a worker: claim the job (once: a job
-    already taken, done or interrupted is skipped), publish through the one road, record the
-    outcome. Returns what the backend keeps as the task's result."""
-    from obiettivi import workflow
+@dataclass(frozen=True)
+class Esito:
+    """What a job's body returns: the sentence its page shows, and what it produced."""
+    testo: str
+    risultato: dict = field(default_factory=dict)
+    versione: int | None = None
+    file: str = ""  # a path in the default storage (``salva_file``)
 
+
+# The body of each kind: a function ``(lavoro) -> Esito`` by dotted path (the apps it lives in
+# depend on ``lavori``, not back). It raises ValidationError for what the user must fix (the
+# job fails with that Italian message) and anything else for a bug (the generic message).
+CORPI = {
+    Lavoro.Tipo.PUBBLICAZIONE: "lavori.servizi.corpo_pubblicazione",
+    Lavoro.Tipo.IMPORTAZIONE_PEG: "obiettivi.peg.lavoro.corpo_importazione",
+    Lavoro.Tipo.STAMPA_SCHEDE: "individuale.stampa.corpo_stampa",
+    Lavoro.Tipo.PROMEMORIA: "avvisi.services.corpo_promemoria",
+}
+ERRORI_INTERNI = {
+    Lavoro.Tipo.PUBBLICAZIONE: ERRORE_INTERNO,
+}
+ERRORE_INTERNO_GENERICO = ("Il lavoro non è riuscito per un errore interno, registrato nel log del "
+                           "server: riprovare e, se si ripete, avvisare chi gestisce il server.")
+
+
+def esegui(lavoro_id: int) -> dict:
+    """The body of the ``esegui_lavoro`` task, run by a worker: claim the job (once: a job
+    already taken, done or interrupted is skipped), run its kind's body (``CORPI``), record the
+    outcome. Returns what the backend keeps as the task's result."""
     preso = Lavoro.objects.filter(pk=lavoro_id, stato=Stato.IN_CODA).update(
         stato=Stato.IN_CORSO, iniziato_il=_ora(), battito=_ora(), esecutore=_esecutore(),
         passo="Avvio")
     if not preso:
         return {"lavoro": lavoro_id, "saltato": True}
-    lavoro = Lavoro.objects.select_related("ciclo", "utente").get(pk=lavoro_id)
+    lavoro = Lavoro.objects.select_related("ciclo__ente", "ente", "utente").get(pk=lavoro_id)
+    corpo = import_string(CORPI[lavoro.tipo])
     with Battito(lavoro_id) as battito, avanzamento.riportando(battito.passo):
         try:
-            esito = workflow.ciclo_pubblica(ciclo=lavoro.ciclo, utente=lavoro.utente,
-                                            nota=lavoro.nota)
+            esito = corpo(lavoro)
         except ValidationError as errore:
             _chiudi(lavoro_id, stato=Stato.FALLITO, passo="", errore=" ".join(errore.messages))
             return {"lavoro": lavoro_id, "errore": " ".join(errore.messages)}
         except Exception:
-            _chiudi(lavoro_id, stato=Stato.FALLITO, passo="", errore=ERRORE_INTERNO)
+            _chiudi(lavoro_id, stato=Stato.FALLITO, passo="",
+                    errore=ERRORI_INTERNI.get(lavoro.tipo, ERRORE_INTERNO_GENERICO))
             raise  # the backend records the traceback
+    _chiudi(lavoro_id, stato=Stato.COMPLETATO, passo="", versione=esito.versione, esito=esito.testo,
+            risultato=esito.risultato, file=esito.file)
+    return {"lavoro": lavoro_id, "versione": esito.versione, "esito": esito.testo}
+
+
+def corpo_pubblicazione(lavoro: Lavoro) -> Esito:
+    """Publish through the one road (``workflow.ciclo_pubblica``)."""
+    from obiettivi import workflow
+
+    esito = workflow.ciclo_pubblica(ciclo=lavoro.ciclo, utente=lavoro.utente, nota=lavoro.nota)
     versione = esito.pubblicazione.versione
     testo = (f"Pubblicata la versione {versione}." if esito.nuova else
              f"Nessuna modifica rispetto alla versione {versione}: nulla da pubblicare "
              "(i file pubblicati sono stati riscritti).")
-    _chiudi(lavoro_id, stato=Stato.COMPLETATO, passo="", versione=versione, esito=testo)
-    return {"lavoro": lavoro_id, "versione": versione, "nuova": esito.nuova}
+    return Esito(testo, {"nuova": esito.nuova}, versione=versione)
+
+
+# --- files a job produces: private, under MEDIA_ROOT (not served), downloaded from the job's page
+
+CARTELLA_FILE = "lavori"
+FILE_SCADENZA = timedelta(days=7)
+
+
+def salva_file(lavoro: Lavoro, nome: str, contenuto: bytes) -> str:
+    """Store what a job produced (``lavori/<id>/<nome>``) and return its path for ``Esito.file``;
+    files of jobs finished more than ``FILE_SCADENZA`` ago are removed first."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    file_scaduti_elimina()
+    percorso = f"{CARTELLA_FILE}/{lavoro.pk}/{get_valid_filename(nome)}"
+    default_storage.delete(percorso)  # a retried body rewrites it
+    return default_storage.save(percorso, ContentFile(contenuto))
+
+
+def file_scaduti_elimina() -> int:
+    """Remove the files (and folders) of jobs finished more than ``FILE_SCADENZA`` ago; the job
+    keeps its row and says the file is gone. Returns how many files were removed."""
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+
+    vecchi = Lavoro.objects.exclude(file="").filter(finito_il__lt=_ora() - FILE_SCADENZA)
+    tolti = 0
+    for lavoro in vecchi:
+        default_storage.delete(lavoro.file)
+        try:
+            Path(default_storage.path(lavoro.file)).parent.rmdir()
+        except (NotImplementedError, OSError):
+            pass
+        Lavoro.objects.filter(pk=lavoro.pk).update(file="")
+        tolti += 1
+    return tolti
+
+
+# --- the job's state in words: one home for its page and its JSON
+
+def descrizione(lavoro: Lavoro, stato: str) -> str:
+    if stato == Stato.IN_CODA:
+        if lavoro.creato_il < _ora() - timedelta(minutes=1):
+            return ("In coda: nessun worker lo ha ancora preso. Verificare che il worker dei "
+                    "lavori in background sia avviato.")
+        return "In coda: in attesa che un worker lo prenda."
+    if stato == Stato.IN_CORSO:
+        return f"In corso: {lavoro.passo or 'avvio'}."
+    if stato == Stato.COMPLETATO:
+        return lavoro.esito or "Completato."
+    if stato == Stato.INTERROTTO:
+        return INTERROTTO if lavoro.tipo == Lavoro.Tipo.PUBBLICAZIONE else INTERROTTO_GENERICO
+    return lavoro.errore or Stato(stato).label
+
+
+def stato_json(lavoro: Lavoro) -> dict:
+    """The job's state as its page and ``static/js/lavoro.js`` read it."""
+    stato = stato_effettivo(lavoro)
+    return {"stato": stato, "etichetta": Stato(stato).label,
+            "passo": lavoro.passo if stato == Stato.IN_CORSO else "",
+            "descrizione": descrizione(lavoro, stato),
+            "attivo": stato in Lavoro.ATTIVI}

@@ -1,5 +1,6 @@
 """The tasks' registry: every task the workers run, in one module (the backends find a task by
-its dotted path, ``lavori.tasks.<name>``). A task's body lives in ``servizi``."""
+its dotted path, ``lavori.tasks.<name>``). One task runs every kind of job: the job's row says
+its kind, ``servizi.CORPI`` its body."""
 
 from django_tasks import task
 
@@ -7,6 +8,6 @@ from . import servizi
 
 
 @task()
-def pubblica_relazione(lavoro_id: int) -> dict:
-    """Publish a cycle's Relazione (a ``Lavoro`` of type «pubblicazione»)."""
-    return servizi.esegui_pubblicazione(lavoro_id)
+def esegui_lavoro(lavoro_id: int) -> dict:
+    """Run a ``Lavoro`` of any kind (publication, PEG import, schede PDF, reminders)."""
+    return servizi.esegui(lavoro_id)

@@ -183,40 +183,11 @@ def _lavoro(request, ciclo_id, lavoro_id):
                                     ciclo=ciclo)
 
 
-def _descrizione(lavoro, stato):
-    """The job's state in words, the same on the page and in its JSON."""
-    from lavori.models import Lavoro
-
-    Stato = Lavoro.Stato
-    if stato == Stato.IN_CODA:
-        if lavoro.creato_il < timezone.now() - timedelta(minutes=1):
-            return ("In coda: nessun worker lo ha ancora preso. Verificare che il worker dei "
-                    "lavori in background sia avviato.")
-        return "In coda: in attesa che un worker lo prenda."
-    if stato == Stato.IN_CORSO:
-        return f"In corso: {lavoro.passo or 'avvio'}."
-    if stato == Stato.COMPLETATO:
-        return lavoro.esito or "Completato."
-    if stato == Stato.INTERROTTO:
-        from lavori.servizi import INTERROTTO
-
-        return INTERROTTO
-    return lavoro.errore or Stato(stato).label
-
-
-def _stato(lavoro):
-    from lavori import servizi as lavori
-
-    stato = lavori.stato_effettivo(lavoro)
-    return {"stato": stato, "etichetta": lavoro.Stato(stato).label,
-            "passo": lavoro.passo if stato == lavoro.Stato.IN_CORSO else "",
-            "descrizione": _descrizione(lavoro, stato),
-            "attivo": stato in lavoro.ATTIVI}
-
-
 def lavoro_view(request, ciclo_id, lavoro_id):
+    from lavori.servizi import stato_json
+
     ciclo, lavoro = _lavoro(request, ciclo_id, lavoro_id)
-    stato = _stato(lavoro)
+    stato = stato_json(lavoro)
     pubblicata = (reverse("admin:obiettivi_ciclo_pubblicata", args=[ciclo.pk, lavoro.versione])
                   if lavoro.versione else None)
     risposta = TemplateResponse(request, "admin/obiettivi/ciclo/lavoro.html", _contesto(
@@ -232,8 +203,10 @@ def lavoro_view(request, ciclo_id, lavoro_id):
 
 
 def lavoro_stato_view(request, ciclo_id, lavoro_id):
+    from lavori.servizi import stato_json
+
     _, lavoro = _lavoro(request, ciclo_id, lavoro_id)
-    risposta = JsonResponse(_stato(lavoro))
+    risposta = JsonResponse(stato_json(lavoro))
     risposta["Cache-Control"] = "no-store"
     return risposta
 

@@ -275,7 +275,7 @@ PERCORSI_ENTE = {
     "individuale.obiettivoindividuale": "scheda__ciclo__ente",
     "individuale.punteggiocomportamento": "scheda__ciclo__ente",
     "individuale.fondopremi": "ciclo__ente",
-    "lavori.lavoro": "ciclo__ente",
+    "lavori.lavoro": "ente",
 }
 # Models whose rows without an ente (an SMVP «available to every ente») every ente reads.
 CONDIVISI_SENZA_ENTE = frozenset(

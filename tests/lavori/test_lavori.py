@@ -60,7 +60,7 @@ def test_the_request_only_queues_a_second_one_shows_the_same_job(
                                                           mondo.amministratore)
     assert _versioni(chiuso) == []  # nothing published inside the request
     tarea = DBTaskResult.objects.get()  # one task in the backend's queue, naming the job
-    assert (tarea.task_path, tarea.args_kwargs["args"]) == ("lavori.tasks.pubblica_relazione",
+    assert (tarea.task_path, tarea.args_kwargs["args"]) == ("lavori.tasks.esegui_lavoro",
                                                             [lavoro.pk])
     assert lavoro.id_task == str(tarea.id)
     pagina = amministrazione.get(_pagina(chiuso, lavoro))
@@ -111,7 +111,7 @@ def test_the_worker_publishes_reporting_each_step_then_the_page_links_the_versio
     assert f'href="/admin/obiettivi/ciclo/{chiuso.pk}/pubblicata/1/"' in testo
     assert "Riprova" not in testo
     # run again (a retry of a job already done): skipped, nothing published twice
-    assert servizi.esegui_pubblicazione(lavoro.pk) == {"lavoro": lavoro.pk, "saltato": True}
+    assert servizi.esegui(lavoro.pk) == {"lavoro": lavoro.pk, "saltato": True}
     assert _versioni(chiuso) == [1]
 
 

@@ -1,6 +1,6 @@
 """``make bench-enti``: many enti on one database (issue 17, point 4).
 
-    .venv/bin/python scripts/bench/enti.py [--enti 100] [--obiettivi 1000] [--campione 5]
+    .venv/bin/python scripts/bench/enti.py [--enti 100] [--obiettivi 1000] [--campione N]
         [--ripetizioni 3] [--database postgres|sqlite] [--json FILE] [--conserva]
 
 Two dedicated databases, created, migrated and dropped by the script (PostgreSQL
@@ -18,8 +18,9 @@ database, in a process of its own (``--interno``), with the helpers of ``misura.
 - scoring one ente (``risultati_ciclo``);
 - ``EXPLAIN`` of the changelist's querysets (page and count) for the dirigente and the
   Amministratore: does it read ``obiettivi_obiettivo`` with a sequential scan?
-- on the many-enti database, publication throughput: ``--campione`` enti published with 1 worker,
-  the next ``--campione`` with 2 — through the background jobs' worker (``manage.py db_worker
+- on the many-enti database, publication throughput: EVERY ente published, the first third with
+  1 worker and the other two thirds with 2 (each phase about as long), or with ``--campione N``
+  only N enti with 1 worker and the next N with 2 — through the background jobs' worker (``manage.py db_worker
   --batch``) when the ``lavori`` app is installed, else through 1 and 2 parallel processes of
   ``manage.py pubblica``. Full publications (data, files, PDF).
 
@@ -44,6 +45,7 @@ PY = sys.executable
 PG_BASE = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 ANNO = 2021
 ENTE_MISURATO = "ente-001"
+TUTTI = -1  # --campione: publish every ente
 
 
 def slug_ente(i):
@@ -226,8 +228,13 @@ def pubblica_con(n_worker, slugs):
             list(pool.map(pubblica, slugs))
         durata = time.perf_counter() - inizio
         modo = "processi paralleli di manage.py pubblica"
+    import resource
+
     return {"worker": n_worker, "pubblicazioni": len(slugs), "s": durata, "modo": modo,
-            "al_minuto": len(slugs) * 60 / durata}
+            "al_minuto": len(slugs) * 60 / durata,
+            # the largest child so far (Linux: KiB): a worker, PDF included
+            "rss_max_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "carico": os.getloadavg()[0]}
 
 
 def _prepara_django():
@@ -307,7 +314,11 @@ def misura_interna(enti, obiettivi, campione, ripetizioni):
     genera_s = genera(enti, obiettivi)
     slugs = [slug_ente(i) for i in range(1, enti + 1)]
     pubblicazione = {}
-    if campione and enti >= 2 * campione:
+    if campione == TUTTI and enti >= 3:  # all: a third with 1 worker, the rest with 2
+        terzo = -(-enti // 3)
+        pubblicazione["pubblicazione"] = [pubblica_con(1, slugs[:terzo]),
+                                          pubblica_con(2, slugs[terzo:])]
+    elif campione > 0 and enti >= 2 * campione:
         pubblicazione["pubblicazione"] = [pubblica_con(1, slugs[:campione]),
                                           pubblica_con(2, slugs[campione:2 * campione])]
     else:
@@ -385,7 +396,8 @@ def tabella(uno, molti):
             f"pubblicazione completa (dati, file, PDF) di {p['pubblicazioni']} enti × "
             f"{n(molti['obiettivi_per_ente'], 0)} obiettivi con {p['worker']} worker "
             f"({p['modo']}): {_ms(p['s'])}, {n(p['al_minuto'], 2)} pubblicazioni al minuto, "
-            f"{_ms(p['s'] / p['pubblicazioni'])} l'una")
+            f"{_ms(p['s'] / p['pubblicazioni'])} l'una; RSS massimo di un worker "
+            f"{n(p.get('rss_max_mb', 0), 0)} MB, carico medio alla fine {n(p.get('carico', 0), 1)}")
     if "pubblicazione_singola_s" in uno:
         linee.append(f"pubblicazione completa dell'ente solo: {_ms(uno['pubblicazione_singola_s'])}")
     return "\n".join(linee)
@@ -396,8 +408,9 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--enti", type=int, default=100)
     parser.add_argument("--obiettivi", type=int, default=1000)
-    parser.add_argument("--campione", type=int, default=5,
-                        help="enti pubblicati con 1 worker e, altri tanti, con 2 (0: nessuno)")
+    parser.add_argument("--campione", type=int, default=TUTTI,
+                        help="enti pubblicati con 1 worker e, altri tanti, con 2 (0: nessuno; "
+                             "predefinito: tutti, un terzo con 1 worker e il resto con 2)")
     parser.add_argument("--ripetizioni", type=int, default=3)
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--json", help="scrive qui anche i risultati grezzi (JSON)")
@@ -407,13 +420,14 @@ def main():
     args = parser.parse_args()
     if args.enti < 1 or args.obiettivi < 1:
         parser.error("--enti e --obiettivi devono essere almeno 1")
-    if args.campione and args.enti < 2 * args.campione:
+    if args.campione > 0 and args.enti < 2 * args.campione:
         parser.error(f"--campione {args.campione} chiede almeno {2 * args.campione} enti")
     if args.interno:
         print(json.dumps(misura_interna(args.enti, args.obiettivi, args.campione,
                                         args.ripetizioni)))
         return
     inizio = time.monotonic()
+    carico_prima = os.getloadavg()
     uno = misura_database(args.database, "seregno_perf_bench1", enti=1, obiettivi=args.obiettivi,
                           campione=0, ripetizioni=args.ripetizioni, conserva=args.conserva)
     molti = misura_database(args.database, f"seregno_perf_bench{args.enti}", enti=args.enti,
@@ -425,7 +439,9 @@ def main():
                                               indent=1))
     sys.path.insert(0, str(RADICE))
     print(f"seregno_perf — {args.enti} enti su {args.database} ({time.strftime('%Y-%m-%d %H:%M')}, "
-          f"{os.cpu_count()} CPU, {durata:.0f} s)")
+          f"{os.cpu_count()} CPU, {durata:.0f} s; carico medio 1/5/15 min all'avvio "
+          f"{', '.join(f'{c:.1f}' for c in carico_prima)}, alla fine "
+          f"{', '.join(f'{c:.1f}' for c in os.getloadavg())})")
     print(tabella(uno, molti))
 
 

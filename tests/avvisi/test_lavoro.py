@@ -195,3 +195,20 @@ def test_an_amministratore_does_not_start_the_installations_reminders(
     lavoro = accoda_promemoria(utente=due_enti.utenti.host).lavoro
     client.force_login(due_enti.utenti.amministratore_a)
     assert client.get(f"/admin/lavori/lavoro/{lavoro.pk}/segui/").status_code == 404
+
+
+def test_no_email_is_sent_inside_a_web_request(settings):
+    """Only the reminders' service sends mail (run by the worker or the command); Django's own
+    error mails (``mail_admins`` from a failed request) are off: no ADMINS."""
+    import re
+    from pathlib import Path
+
+    invio = re.compile(r"\b(send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage|"
+                       r"EmailMultiAlternatives|get_connection)\(")
+    radice = Path(settings.BASE_DIR)
+    trovati = sorted(
+        str(file.relative_to(radice)) for file in radice.rglob("*.py")
+        if not file.relative_to(radice).parts[0].startswith((".", "tests"))
+        and invio.search(file.read_text(encoding="utf-8")))
+    assert trovati == ["avvisi/services.py"]
+    assert not settings.ADMINS and not settings.MANAGERS

@@ -178,6 +178,7 @@ def test_the_host_starts_the_reminders_from_the_register(
     assert lavoro.risultato["inviati"] == len(mail.outbox)
     testo = _testo(client.get(risposta["Location"]))
     assert "Messaggi inviati" in testo and "Giorno dei promemoria" in testo
+    assert "Lavoro «Invio dei promemoria» richiesto il " in " ".join(testo.split())
 
 
 def test_an_amministratore_does_not_start_the_installations_reminders(
@@ -195,6 +196,9 @@ def test_an_amministratore_does_not_start_the_installations_reminders(
     lavoro = accoda_promemoria(utente=due_enti.utenti.host).lavoro
     client.force_login(due_enti.utenti.amministratore_a)
     assert client.get(f"/admin/lavori/lavoro/{lavoro.pk}/segui/").status_code == 404
+    assert f"/admin/lavori/lavoro/{lavoro.pk}/segui/" not in _testo(client.get("/admin/lavori/lavoro/"))
+    client.force_login(due_enti.utenti.host)
+    assert f"/admin/lavori/lavoro/{lavoro.pk}/segui/" in _testo(client.get("/admin/lavori/lavoro/"))
 
 
 def test_no_email_is_sent_inside_a_web_request(settings):

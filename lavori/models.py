@@ -17,6 +17,10 @@ class Lavoro(models.Model):
 
     # kinds of which a cycle has at most one queued or running (the constraint below)
     UNO_PER_CICLO = (Tipo.PUBBLICAZIONE, Tipo.IMPORTAZIONE_PEG)
+    # installation kinds (no cycle) of which at most one is queued or running: checked in code
+    # by ``servizi.accoda``, no constraint (two started in the same instant would both run, and
+    # the second find its work done: its body is idempotent)
+    UNO_ALLA_VOLTA = (Tipo.PROMEMORIA,)
     # kinds whose outcome is personal data: only the user who asked follows the job
     PERSONALI = (Tipo.STAMPA_SCHEDE,)
 

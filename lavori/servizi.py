@@ -99,10 +99,11 @@ def accoda(tipo: str, *, utente, ciclo=None, ente=None, parametri: dict | None =
     """Queue a job of kind ``tipo``; returns at once, the worker runs the kind's body
     (``CORPI``) through the one task ``lavori.tasks.esegui_lavoro``. For a kind in
     ``Lavoro.UNO_PER_CICLO``, if the cycle has one queued or running already, that one is
-    returned instead (a second click, another user)."""
+    returned instead (a second click, another user); the same for a kind in
+    ``Lavoro.UNO_ALLA_VOLTA`` in the whole installation (the cron's next run, the host's click)."""
     from .tasks import esegui_lavoro
 
-    unico = ciclo is not None and tipo in Lavoro.UNO_PER_CICLO
+    unico = (ciclo is not None and tipo in Lavoro.UNO_PER_CICLO) or tipo in Lavoro.UNO_ALLA_VOLTA
     for _ in range(2):
         esistente = attivo(ciclo, tipo) if unico else None
         if esistente is not None:

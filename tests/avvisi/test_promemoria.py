@@ -1,7 +1,7 @@
 """invia_promemoria: each reminder is sent when due, not before, and once (Django's locmem
 mail backend); the desk shows what was sent."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -10,27 +10,12 @@ from django.core.management import CommandError, call_command
 from avvisi.models import AvvisoInviato
 from avvisi.services import promemoria_invia
 from obiettivi import workflow
-from obiettivi.models import Ciclo, Obiettivo
+from obiettivi.models import Obiettivo
+
+from .conftest import SCADENZA
 
 Tipo = AvvisoInviato.Tipo
 R = Obiettivo.StatoRendicontazione
-SCADENZA = date(2022, 3, 31)
-
-
-@pytest.fixture
-def posta(mondo, settings):
-    """Everyone has an address; the open cycle has a deadline; LP.01 is ready to be sent."""
-    settings.SITO_URL = "https://performance.esempio.it"
-    for nome in ("dirigente", "altro_dirigente", "nucleo", "amministratore"):
-        utente = getattr(mondo, nome)
-        utente.email = f"{utente.username}@esempio.it"
-        utente.save(update_fields=["email"])
-    Ciclo.objects.filter(pk=mondo.aperto.pk).update(scadenza_rendicontazione=SCADENZA)
-    mondo.aperto.refresh_from_db()
-    Obiettivo.objects.filter(pk=mondo.proprio.pk).update(relazione="Fatto.", grado_proposto=3)
-    mondo.proprio.refresh_from_db()
-    mail.outbox.clear()
-    return mondo
 
 
 def _invia(giorno):
@@ -159,7 +144,8 @@ def test_command_twice_sends_each_reminder_once(posta, capsys):
     assert primi == 4  # two openings, two 7-day reminders
     call_command("invia_promemoria", "--oggi", "2022-03-24")
     assert len(mail.outbox) == primi
-    assert "0 inviati, 4 già inviati in precedenza." in capsys.readouterr().out
+    assert ("Promemoria del 24/03/2022: 0 messaggi inviati, 4 già inviati in precedenza."
+            in capsys.readouterr().out)
     with pytest.raises(CommandError, match="non è una data AAAA-MM-GG"):
         call_command("invia_promemoria", "--oggi", "24/03/2022")
 

@@ -33,6 +33,11 @@ class AvvisoInviatoAdmin(SolaLetturaMixin, admin.ModelAdmin):
     readonly_fields = fields
     change_list_template = "admin/avvisi/avvisoinviato/change_list.html"
 
+    def get_queryset(self, request):
+        """The messages about the user's enti only (``permessi.PERCORSI_ENTE``); those about no
+        cycle (the Nucleo's daily summary, which may cover several enti) are the host's."""
+        return permessi.scopa_scelte(request.user, super().get_queryset(request))
+
     def has_module_permission(self, request):
         return permessi.is_amministratore(request.user)
 

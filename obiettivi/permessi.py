@@ -276,6 +276,7 @@ PERCORSI_ENTE = {
     "individuale.punteggiocomportamento": "scheda__ciclo__ente",
     "individuale.fondopremi": "ciclo__ente",
     "lavori.lavoro": "ente",
+    "avvisi.avvisoinviato": "ciclo__ente",
 }
 # Models whose rows without an ente (an SMVP «available to every ente») every ente reads.
 CONDIVISI_SENZA_ENTE = frozenset(

@@ -216,3 +216,25 @@ def test_no_email_is_sent_inside_a_web_request(settings):
         and invio.search(file.read_text(encoding="utf-8")))
     assert trovati == ["avvisi/services.py"]
     assert not settings.ADMINS and not settings.MANAGERS
+
+
+def test_the_register_of_sent_messages_is_walled_off_per_ente(client, due_enti):
+    """An Amministratore reads the messages about the cycles of their enti only; a message about
+    no cycle (the Nucleo's daily summary, which may cover several enti) is the host's."""
+    u = due_enti.utenti
+    righe = {
+        nome: AvvisoInviato.objects.create(
+            tipo=AvvisoInviato.Tipo.APERTURA, destinatario=u.dirigente_a, chiave=f"prova:{nome}",
+            ciclo=ciclo, indirizzo="d@example.org", oggetto=f"Oggetto {nome}", testo="Testo.")
+        for nome, ciclo in (("a", due_enti.a.ciclo), ("b", due_enti.b.ciclo), ("nessuno", None))
+    }
+    url = "/admin/avvisi/avvisoinviato/"
+    client.force_login(u.amministratore_a)
+    testo = _testo(client.get(url))
+    assert "Oggetto a" in testo and "Oggetto b" not in testo and "Oggetto nessuno" not in testo
+    assert client.get(f"{url}{righe['b'].pk}/change/").status_code in (302, 404)
+    assert client.get(f"{url}{righe['nessuno'].pk}/change/").status_code in (302, 404)
+    assert "Oggetto b" not in _testo(client.get(f"{url}?q=Oggetto"))
+    client.force_login(u.host)
+    testo = _testo(client.get(url))
+    assert all(f"Oggetto {nome}" in testo for nome in righe)

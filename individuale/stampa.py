@@ -8,6 +8,8 @@ lets the user see them: otherwise they are not in the document at all. The calle
 already limited to the visible ones (``permessi.schede_visibili``); they are checked again here.
 """
 
+import io
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -69,12 +71,42 @@ def dati_schede(schede, user) -> list[dict]:
     return dati
 
 
+SCHEDE_PER_BLOCCO = 50
+
+
 def pdf_schede(dati: list[dict]) -> tuple[bytes, int]:
-    """The PDF of the schede of ``dati_schede`` (one per page) and its number of pages."""
+    """The PDF of the schede of ``dati_schede`` (each from a new page) and its number of pages.
+
+    Rendered ``SCHEDE_PER_BLOCCO`` schede at a time and the pieces joined (pypdf): WeasyPrint
+    keeps the layout of the whole document in memory until it is written, so one document of
+    500 schede would take the worker's memory to about 850 MB. The PDF is neither tagged nor
+    PDF/A, and has no table of contents or page counter across schede: nothing is lost in
+    joining (the Relazione, archival and tagged, is rendered in one piece)."""
+    from pypdf import PdfReader, PdfWriter
+
     from trasparenza.services import pdf_e_pagine
 
-    return pdf_e_pagine(render_to_string("admin/individuale/stampa_schede.html", {"schede": dati}),
-                        archivio=False)
+    def pdf(schede):
+        return pdf_e_pagine(render_to_string("admin/individuale/stampa_schede.html", {"schede": schede}),
+                            archivio=False)
+
+    n = len(dati)
+    if n <= SCHEDE_PER_BLOCCO:
+        passo("PDF")
+        return pdf(dati)
+    unito, pagine = PdfWriter(), 0
+    for inizio in range(0, n, SCHEDE_PER_BLOCCO):
+        blocco = dati[inizio:inizio + SCHEDE_PER_BLOCCO]
+        passo(f"PDF: schede da {inizio + 1} a {inizio + len(blocco)} di {n}")
+        contenuto, pagine_blocco = pdf(blocco)
+        lettore = PdfReader(io.BytesIO(contenuto))
+        if not inizio:
+            unito.add_metadata(dict(lettore.metadata or {}))
+        unito.append(lettore)
+        pagine += pagine_blocco
+    uscita = io.BytesIO()
+    unito.write(uscita)
+    return uscita.getvalue(), pagine
 
 
 def _nome_file(dati: list[dict]) -> str:
@@ -113,7 +145,6 @@ def corpo_stampa(lavoro) -> Esito:
     if not dati:
         raise ValidationError("Nessuna delle schede selezionate è ancora visibile con il tuo ruolo "
                               "(o sono state eliminate): il PDF non è stato prodotto.")
-    passo("PDF")
     pdf, pagine = pdf_schede(dati)
     passo("Salvataggio del file")
     percorso = salva_file(lavoro, _nome_file(dati), pdf)

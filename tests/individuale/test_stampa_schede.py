@@ -214,3 +214,30 @@ def test_la_visibilita_si_rilegge_quando_il_lavoro_parte(
     assert lavoro.errore == ("Nessuna delle schede selezionate è ancora visibile con il tuo ruolo "
                              "(o sono state eliminate): il PDF non è stato prodotto.")
     assert [p.parent.name for p in media.rglob("*.pdf")] == [str(primo.pk)]  # the dirigente's
+
+
+def test_molte_schede_si_rendono_a_blocchi_e_si_uniscono_nell_ordine(
+        client, mondo, media, monkeypatch, django_capture_on_commit_callbacks):
+    from individuale import stampa
+    from lavori import servizi
+
+    passi = []
+    originale = servizi.Battito.passo
+
+    def registra(self, testo):
+        passi.append(testo)
+        originale(self, testo)
+
+    monkeypatch.setattr(servizi.Battito, "passo", registra)
+    monkeypatch.setattr(stampa, "SCHEDE_PER_BLOCCO", 2)
+    schede = [mondo.rossi, mondo.bianchi, mondo.verdi, mondo.lavori, mondo.persona_dir]
+    _, lavoro = _accoda(client, mondo.amministratore, schede, django_capture_on_commit_callbacks)
+    esegui_coda(monkeypatch)
+    lavoro.refresh_from_db()
+    assert lavoro.esito == "Stampate 5 schede in 5 pagine."
+    assert passi == ["Preparazione di 5 schede", "PDF: schede da 1 a 2 di 5", "PDF: schede da 3 a 4 di 5",
+                     "PDF: schede da 5 a 5 di 5", "Salvataggio del file"]
+    pdf = _pdf(client, lavoro)
+    assert pdf.metadata.title == "Schede di valutazione"
+    nomi = [re.search(r"Bianchi|Lavori|Persone|Rossi|Verdi", p.extract_text()).group() for p in pdf.pages]
+    assert nomi == ["Bianchi", "Lavori", "Persone", "Rossi", "Verdi"]  # by surname, across the blocks

@@ -4,7 +4,8 @@ and behaviour scores, funds. The SMVP's individual rules are inlines of the SMVP
 
 Personal data (issue 16 point 4): every path of a scheda — list, search, filters, change,
 history and delete URLs, autocomplete, export, PDF, actions — reads ``get_queryset``, which is
-``permessi.schede_visibili``; a scheda outside it answers 404. Scores are not rendered at all
+``permessi.schede_visibili``; a scheda outside it answers 404 (the PDF, a background job, reads
+it again in the worker: ``stampa.corpo_stampa``). Scores are not rendered at all
 (form, list column, history, export, PDF) where ``permessi.vede_punteggi`` says no. Which
 fields each role changes in which state is ``permessi.campi_scheda_modificabili``. The state
 moves only through ``individuale.processo`` (the buttons of the change page). Schede are created

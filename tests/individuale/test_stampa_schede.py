@@ -20,6 +20,7 @@ from individuale.models import SchedaValutazione
 from lavori.models import Lavoro
 from obiettivi import permessi
 from tests.lavori.coda import esegui_coda
+from tests.ruoli.passeggiata import leggi_pagina, problemi
 from tests.ruoli.conftest import _utente
 
 from . import mondo_admin
@@ -125,8 +126,10 @@ def test_il_worker_stampa_una_pagina_per_scheda_e_i_punteggi_solo_a_chi_li_vede(
     assert lavoro.risultato["senza_punteggi"] == 3
     assert lavoro.file == f"lavori/{lavoro.pk}/schede_comune_di_prova_2021.pdf"
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    pagina = _testo(client.get(_pagina(lavoro, "segui/")))
+    risposta = client.get(_pagina(lavoro, "segui/"))
+    pagina = _testo(risposta)
     assert "Scarica il file" in pagina and "Stampate 3 schede in 3 pagine." in pagina
+    assert problemi(leggi_pagina(risposta.content.decode())) == []  # the admin walk's checks
     assert "In 3 schede i punteggi non sono stampati" in pagina
     pdf = _pdf(client, lavoro)
     pagine = [p.extract_text() for p in pdf.pages]

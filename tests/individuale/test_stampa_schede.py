@@ -244,3 +244,18 @@ def test_molte_schede_si_rendono_a_blocchi_e_si_uniscono_nell_ordine(
     assert pdf.metadata.title == "Schede di valutazione"
     nomi = [re.search(r"Bianchi|Lavori|Persone|Rossi|Verdi", p.extract_text()).group() for p in pdf.pages]
     assert nomi == ["Bianchi", "Lavori", "Persone", "Rossi", "Verdi"]  # by surname, across the blocks
+
+
+@pytest.mark.parametrize("parametri", [{}, {"schede": []}, {"schede": ["1"]}, {"schede": 3}])
+def test_un_lavoro_senza_schede_da_stampare_non_riesce_e_dice_che_cosa_fare(mondo, parametri):
+    from django.core.exceptions import ValidationError
+
+    from individuale.stampa import corpo_stampa
+
+    lavoro = Lavoro.objects.create(tipo=Lavoro.Tipo.STAMPA_SCHEDE, utente=mondo.amministratore,
+                                   ciclo=mondo.aperto, parametri=parametri)
+    with pytest.raises(ValidationError, match="Il lavoro non indica quali schede stampare"):
+        corpo_stampa(lavoro)
+    lavoro.parametri, lavoro.utente = {"schede": [mondo.rossi.pk]}, None
+    with pytest.raises(ValidationError, match="L'utente che ha chiesto la stampa non esiste più"):
+        corpo_stampa(lavoro)

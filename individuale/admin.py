@@ -4,7 +4,8 @@ and behaviour scores, funds. The SMVP's individual rules are inlines of the SMVP
 
 Personal data (issue 16 point 4): every path of a scheda — list, search, filters, change,
 history and delete URLs, autocomplete, export, PDF, actions — reads ``get_queryset``, which is
-``permessi.schede_visibili``; a scheda outside it answers 404. Scores are not rendered at all
+``permessi.schede_visibili``; a scheda outside it answers 404 (the PDF, a background job, reads
+it again in the worker: ``stampa.corpo_stampa``). Scores are not rendered at all
 (form, list column, history, export, PDF) where ``permessi.vede_punteggi`` says no. Which
 fields each role changes in which state is ``permessi.campi_scheda_modificabili``. The state
 moves only through ``individuale.processo`` (the buttons of the change page). Schede are created
@@ -23,16 +24,19 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from lavori import pagine
+from lavori import servizi as lavori_servizi
+from lavori.models import Lavoro
 from obiettivi import permessi
 from obiettivi.admin import FiltriDellEnteMixin, ScelteScopateMixin, campi_del_modello
 from obiettivi.forms import RegoleFormMixin
-from obiettivi.models import Area, Ciclo, Obiettivo
+from obiettivi.models import Area, Ciclo, Ente, Obiettivo
 from seregno_perf import formati
 from seregno_perf.campi import CAMPI_ITALIANI
 from seregno_perf.tabelle import righe_csv
 from seregno_perf.testi_admin import CronologiaItaliana, TestoAggiungiMixin
 
-from . import processo, servizi, stampa
+from . import processo, servizi
 from .admin_premi import PaginePremiMixin
 from .forms import CreaSchedeForm, ObiettivoIndividualeFormSet, form_livelli
 from .models import (
@@ -391,11 +395,22 @@ class SchedaValutazioneAdmin(_RigheNascosteMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Stampa le schede in PDF", permissions=["view"])
     def stampa_pdf(self, request, queryset):
-        schede = permessi.schede_visibili(request.user, queryset)
-        pdf = stampa.pdf_schede(schede, request.user)
-        risposta = HttpResponse(pdf, content_type="application/pdf")
-        risposta["Content-Disposition"] = 'attachment; filename="schede-di-valutazione.pdf"'
-        return risposta
+        """Queue the PDF as a background job (``stampa.corpo_stampa``) and open its page: the
+        request never renders it, even for one scheda (one road, the same page and download)."""
+        righe = list(permessi.schede_visibili(request.user, queryset)
+                     .order_by("pk").values_list("pk", "ciclo_id", "ciclo__ente_id"))
+        if not righe:
+            self.message_user(request, "Nessuna delle schede selezionate è visibile con il tuo ruolo.",
+                              messages.WARNING)
+            return None
+        cicli = {ciclo for _, ciclo, _ in righe}
+        enti = {ente for _, _, ente in righe}
+        accodato = lavori_servizi.accoda(
+            Lavoro.Tipo.STAMPA_SCHEDE, utente=request.user,
+            ciclo=Ciclo.objects.get(pk=cicli.pop()) if len(cicli) == 1 else None,
+            ente=Ente.objects.get(pk=enti.pop()) if len(enti) == 1 else None,
+            parametri={"schede": [pk for pk, _, _ in righe]})
+        return HttpResponseRedirect(pagine.url_pagina(accodato.lavoro))
 
 
 def _valore_csv(scheda, campo):

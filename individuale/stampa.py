@@ -1,4 +1,6 @@
-"""The schede di valutazione in one PDF, one scheda per page (action «Stampa le schede in PDF»).
+"""The schede di valutazione in one PDF, one scheda per page (action «Stampa le schede in PDF»),
+made by a background job (``corpo_stampa``): the request only queues it, whatever the number of
+schede, and the requester downloads the file from the job's page.
 
 The same pipeline as the Relazione (``trasparenza.services.pdf_da_html`` with the print
 stylesheet ``stampa.css``). The scores of a scheda are printed only where ``permessi.vede_punteggi``
@@ -6,9 +8,15 @@ lets the user see them: otherwise they are not in the document at all. The calle
 already limited to the visible ones (``permessi.schede_visibili``); they are checked again here.
 """
 
+import io
+
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 
+from lavori.avanzamento import passo
+from lavori.servizi import Esito, salva_file
 from obiettivi import permessi
 from seregno_perf import formati
 
@@ -63,14 +71,93 @@ def dati_schede(schede, user) -> list[dict]:
     return dati
 
 
-def html_schede(schede, user) -> str:
-    return render_to_string("admin/individuale/stampa_schede.html", {"schede": dati_schede(schede, user)})
+SCHEDE_PER_BLOCCO = 50
 
 
-def pdf_schede(schede, user) -> bytes:
-    from trasparenza.services import pdf_da_html
+def pdf_schede(dati: list[dict]) -> tuple[bytes, int]:
+    """The PDF of the schede of ``dati_schede`` (each from a new page) and its number of pages.
 
-    return pdf_da_html(html_schede(schede, user), archivio=False)
+    Rendered ``SCHEDE_PER_BLOCCO`` schede at a time and the pieces joined (pypdf): WeasyPrint
+    keeps the layout of the whole document in memory until it is written, so one document of
+    500 schede would take the worker's memory to about 850 MB. The PDF is neither tagged nor
+    PDF/A, and has no table of contents or page counter across schede: nothing is lost in
+    joining (the Relazione, archival and tagged, is rendered in one piece)."""
+    from pypdf import PdfReader, PdfWriter
+
+    from trasparenza.services import pdf_e_pagine
+
+    def pdf(schede):
+        return pdf_e_pagine(render_to_string("admin/individuale/stampa_schede.html", {"schede": schede}),
+                            archivio=False)
+
+    n = len(dati)
+    if n <= SCHEDE_PER_BLOCCO:
+        passo("PDF")
+        return pdf(dati)
+    unito, pagine = PdfWriter(), 0
+    for inizio in range(0, n, SCHEDE_PER_BLOCCO):
+        blocco = dati[inizio:inizio + SCHEDE_PER_BLOCCO]
+        passo(f"PDF: schede da {inizio + 1} a {inizio + len(blocco)} di {n}")
+        contenuto, pagine_blocco = pdf(blocco)
+        lettore = PdfReader(io.BytesIO(contenuto))
+        if not inizio:
+            unito.add_metadata(dict(lettore.metadata or {}))
+        unito.append(lettore)
+        pagine += pagine_blocco
+    uscita = io.BytesIO()
+    unito.write(uscita)
+    return uscita.getvalue(), pagine
 
 
-__all__ = ["SchedaValutazione", "dati_schede", "html_schede", "pdf_schede"]
+def _nome_file(dati: list[dict]) -> str:
+    """``schede_<ente>_<anno>.pdf``: the ente and the year when the schede share them."""
+    parti = ["schede"]
+    for chiave in ("ente", "anno"):
+        valori = {d[chiave] for d in dati}
+        if len(valori) == 1:
+            parti.append(slugify(valori.pop()).replace("-", "_"))
+    return "_".join(parti) + ".pdf"
+
+
+def _ids_schede(parametri) -> list[int]:
+    ids = parametri.get("schede") if isinstance(parametri, dict) else None
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+        raise ValidationError("Il lavoro non indica quali schede stampare: selezionarle di nuovo "
+                              "nell'elenco delle schede e ripetere l'azione «Stampa le schede in PDF».")
+    return ids
+
+
+def corpo_stampa(lavoro) -> Esito:
+    """The body of the job «Stampa delle schede di valutazione» (``lavori.servizi.CORPI``).
+
+    The schede selected (``lavoro.parametri["schede"]``, ids) are printed with the visibility of
+    the user who asked **now**, not at the request: a role lost meanwhile leaves out the schede it
+    opened (``dati_schede`` → ``schede_visibili``) and the scores it showed (``vede_punteggi``);
+    the schede left out are counted in the outcome. None left: the job fails with the reason. The
+    PDF is stored privately (``salva_file``, ``MEDIA_ROOT/lavori/<id>/``) for the requester only."""
+    ids = _ids_schede(lavoro.parametri)
+    utente = lavoro.utente
+    if utente is None:
+        raise ValidationError("L'utente che ha chiesto la stampa non esiste più: il PDF non è stato prodotto.")
+    passo(f"Preparazione di {formati.quanti(len(ids), 'scheda', 'schede')}")
+    dati = dati_schede(SchedaValutazione.objects.filter(pk__in=ids), utente)
+    escluse = len(set(ids)) - len(dati)
+    if not dati:
+        raise ValidationError("Nessuna delle schede selezionate è ancora visibile con il tuo ruolo "
+                              "(o sono state eliminate): il PDF non è stato prodotto.")
+    pdf, pagine = pdf_schede(dati)
+    passo("Salvataggio del file")
+    percorso = salva_file(lavoro, _nome_file(dati), pdf)
+    senza_punteggi = sum(not d["vede_punteggi"] for d in dati)
+    testo = (f"{'Stampata' if len(dati) == 1 else 'Stampate'} "
+             f"{formati.quanti(len(dati), 'scheda', 'schede')} in {formati.quanti(pagine, 'pagina', 'pagine')}.")
+    if escluse:
+        testo += (" 1 scheda selezionata non è stata stampata: non è più visibile con il tuo ruolo "
+                  "o è stata eliminata." if escluse == 1 else
+                  f" {escluse} schede selezionate non sono state stampate: non sono più visibili "
+                  "con il tuo ruolo o sono state eliminate.")
+    return Esito(testo, {"schede": len(dati), "pagine": pagine, "escluse": escluse,
+                         "senza_punteggi": senza_punteggi, "byte": len(pdf)}, file=percorso)
+
+
+__all__ = ["SchedaValutazione", "corpo_stampa", "dati_schede", "pdf_schede"]

@@ -1,8 +1,10 @@
 """The jobs in the admin: a read-only register (the services write the rows), each row linking
 to its job's page (a publication's under its cycle, ``obiettivi.admin_pubblicazione``; the other
 kinds' in ``pagine``: state, step, what it produced, «Riprova»). Only Amministratori see the
-register, scoped to their enti; whoever asks for a job follows it from its page. The backend's own register
-(``django_tasks_db``'s task results, in English) is not shown: this one speaks for it."""
+register, scoped to their enti; whoever asks for a job follows it from its page. Of a personal
+job (``Lavoro.PERSONALI``: the schede's PDF) the others read only kind, cycle, state, who asked
+and when: no step, outcome or link. The backend's own register (``django_tasks_db``'s task
+results, in English) is not shown: this one speaks for it."""
 
 from django.contrib import admin
 from django.utils import timezone
@@ -26,13 +28,14 @@ except (ImportError, admin.exceptions.NotRegistered):
 
 @admin.register(Lavoro)
 class LavoroAdmin(FiltriDellEnteMixin, SolaLetturaMixin, admin.ModelAdmin):
-    list_display = ("creato", "tipo", "ciclo", "stato_mostrato", "passo_mostrato", "utente", "pagina")
+    list_display = ("creato", "tipo", "ciclo", "stato_mostrato", "utente")
     list_filter = ("stato", "tipo", "ente")
     list_select_related = ("ciclo__ente", "ente", "utente")
     fields = ("tipo", "ente", "ciclo", "utente", "nota", "stato", "passo", "esito", "errore", "versione",
               "creato_il", "iniziato_il", "finito_il", "battito", "esecutore", "id_task",
               "riprova_di")
     readonly_fields = fields
+    PERSONALI_NASCOSTI = ("nota", "passo", "esito", "errore")  # of a job the user does not follow
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -53,13 +56,33 @@ class LavoroAdmin(FiltriDellEnteMixin, SolaLetturaMixin, admin.ModelAdmin):
     def stato_mostrato(self, obj):
         return Lavoro.Stato(servizi.stato_effettivo(obj)).label
 
-    @admin.display(description="passo")
-    def passo_mostrato(self, obj):
-        return obj.passo if servizi.stato_effettivo(obj) == Lavoro.Stato.IN_CORSO else formati.VUOTO
+    def get_list_display(self, request):
+        """The step and the link to the job's page only for whoever follows the job
+        (``pagine.puo_seguire``): of a personal job (``Lavoro.PERSONALI``, the schede's PDF)
+        the others read kind, state and who asked, nothing of what it prints."""
+        utente = request.user
+
+        @admin.display(description="passo")
+        def passo_mostrato(obj):
+            if not pagine.puo_seguire(utente, obj) or servizi.stato_effettivo(obj) != Lavoro.Stato.IN_CORSO:
+                return formati.VUOTO
+            return obj.passo
+
+        @admin.display(description="dettaglio")
+        def pagina(obj):
+            if not pagine.puo_seguire(utente, obj):
+                return formati.VUOTO
+            return format_html('<a href="{}">Apri</a>', pagine.url_pagina(obj))
+
+        campi = list(super().get_list_display(request))
+        return [*campi[:-1], passo_mostrato, campi[-1], pagina]
+
+    def get_fields(self, request, obj=None):
+        """A personal job's own words (step, outcome, error, note) only to its requester."""
+        campi = super().get_fields(request, obj)
+        if obj is not None and not pagine.puo_seguire(request.user, obj):
+            return [c for c in campi if c not in self.PERSONALI_NASCOSTI]
+        return campi
 
     def get_urls(self):
         return pagine.urls(self.admin_site) + super().get_urls()
-
-    @admin.display(description="dettaglio")
-    def pagina(self, obj):
-        return format_html('<a href="{}">Apri</a>', pagine.url_pagina(obj))

@@ -71,6 +71,11 @@ def render_pdf(dati, *, archivio=True):
 def pdf_da_html(html_stampa: str, *, archivio=True) -> bytes:
     """A printable page (a template using the print stylesheet ``stampa.css``) as a PDF:
     PDF/A-3u, tagged, by default. The Relazione and the Nucleo's documento di validazione."""
+    return pdf_e_pagine(html_stampa, archivio=archivio)[0]
+
+
+def pdf_e_pagine(html_stampa: str, *, archivio=True) -> tuple[bytes, int]:
+    """``pdf_da_html`` and the number of pages of the PDF (the schede di valutazione say it)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -78,7 +83,8 @@ def pdf_da_html(html_stampa: str, *, archivio=True) -> bytes:
     html = HTML(string=html_stampa, base_url=str(STAMPA_CSS.parent))
     css = CSS(filename=str(STAMPA_CSS), font_config=fonts)
     opzioni = {"pdf_variant": "pdf/a-3u", "pdf_tags": True} if archivio else {}
-    return html.write_pdf(stylesheets=[css], font_config=fonts, **opzioni)
+    documento = html.render(stylesheets=[css], font_config=fonts, **opzioni)
+    return documento.write_pdf(**opzioni), len(documento.pages)
 
 
 def _esito(ob):

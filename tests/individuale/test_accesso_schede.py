@@ -1,12 +1,9 @@
 """Who reaches a scheda di valutazione through the admin (issue 16 point 4): list, change URL,
-search, filters, autocomplete, history, export, PDF. Scores never rendered where
-``vede_punteggi`` says no."""
+search, filters, autocomplete, history, export. Scores never rendered where
+``vede_punteggi`` says no. The PDF (a background job) is in test_stampa_schede.py."""
 
-import io
-import re
 from decimal import Decimal
 
-import pypdf
 import pytest
 from django.urls import reverse
 
@@ -177,23 +174,6 @@ def test_le_persone_sono_dell_amministratore(client, mondo):
     url = reverse("admin:individuale_persona_changelist")
     assert _client(client, mondo.dirigente).get(url, HTTP_HOST="127.0.0.1").status_code == 403
     assert _client(client, mondo.amministratore).get(url, HTTP_HOST="127.0.0.1").status_code == 200
-
-
-def test_il_pdf_delle_schede_una_per_pagina_senza_punteggi_nascosti(client, mondo):
-    _punteggio_finale(mondo.rossi)
-    c = _client(client, mondo.amministratore)
-    risposta = _azione(c, "stampa_pdf", [mondo.rossi.pk, mondo.bianchi.pk, mondo.verdi.pk])
-    assert risposta["Content-Type"] == "application/pdf"
-    pdf = pypdf.PdfReader(io.BytesIO(risposta.content))
-    pagine = [p.extract_text() for p in pdf.pages]
-    assert len(pagine) == 3
-    assert "Bianchi" in pagine[0] and "Rossi" in pagine[1] and "Verdi" in pagine[2]
-    assert not any("87,5" in p for p in pagine)
-    c = _client(client, mondo.dirigente)
-    pdf = pypdf.PdfReader(io.BytesIO(_azione(c, "stampa_pdf", [mondo.rossi.pk, mondo.verdi.pk]).content))
-    testo = "\n".join(p.extract_text() for p in pdf.pages)
-    assert len(pdf.pages) == 1 and "Verdi" not in testo and "87,50" in testo
-    assert re.search(r"Punteggio finale\s*87,50", testo)
 
 
 def test_il_sindaco_entra_nell_admin_e_trova_le_sue_schede(client, mondo):

@@ -19,7 +19,7 @@ through the sheets' django-import-export ``Resource``s; they write nothing thems
 """
 
 import uuid
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.conf import settings
@@ -29,9 +29,11 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from lavori.models import Lavoro
 from lavori.pagine import url_pagina
+from lavori.servizi import stato_effettivo
 from seregno_perf import formati
 
 from .. import permessi
@@ -112,7 +114,21 @@ def _contesto(request, **extra):
             "esporta": EsportaForm(user=request.user), "puo_esportare": puo_esportare(request.user),
             "righe_sincrone": (formati.numero(settings.PEG_IMPORT_RIGHE_SINCRONE, 0)
                                if settings.PEG_IMPORT_RIGHE_SINCRONE else ""),
-            **extra}
+            "importazioni_recenti": _importazioni_recenti(request.user), **extra}
+
+
+def _importazioni_recenti(user, quante: int = 5) -> list[dict]:
+    """The user's own latest import jobs, to find them again after leaving their page."""
+    righe = []
+    for job in Lavoro.objects.filter(tipo=Lavoro.Tipo.IMPORTAZIONE_PEG, utente=user).select_related(
+            "ciclo__ente")[:quante]:
+        righe.append({
+            "url": url_pagina(job), "stato": Lavoro.Stato(stato_effettivo(job)).label,
+            "testo": f"{'Importazione' if job.parametri.get('conferma') else 'Anteprima'} di "
+                     f"{PurePosixPath(job.parametri.get('percorso', '')).name} nel ciclo {job.ciclo}, "
+                     f"{formati.data(job.creato_il)} alle {timezone.localtime(job.creato_il):%H:%M}",
+        })
+    return righe
 
 
 def importa_view(request):

@@ -125,6 +125,10 @@ def test_a_large_file_is_previewed_then_imported_by_jobs(
     assert "<td>O1</td><td>creata</td>" in pagina and "Conferma l'importazione" not in pagina
     pagina = _testo(client.get(_pagina(anteprima)))
     assert "Importazione confermata" in pagina and "Conferma l'importazione" not in pagina
+    # the import page lists them, to find them again
+    elenco = _testo(client.get(URL))
+    assert f'<a href="{_pagina(conferma)}">Importazione di peg.xlsx nel ciclo prova — 2021, ' in elenco
+    assert f'<a href="{_pagina(anteprima)}">Anteprima di peg.xlsx' in elenco
 
 
 def test_the_jobs_page_lists_the_errors_by_sheet_row_and_column(

@@ -39,8 +39,8 @@ from seregno_perf import formati
 from .. import permessi
 from ..models import Ciclo
 from . import esporta, lavoro
-from .caricati import (CARTELLA_CARICATI, caricato_elimina, caricato_importa,  # noqa: F401
-                       caricato_salva, in_background)
+from .caricati import (CARTELLA_CARICATI, caricato_conferma, caricato_elimina,  # noqa: F401
+                       caricato_importa, caricato_salva, in_background)
 from .importa import messaggio_file_troppo_grande
 from .risorse import FOGLI
 from .scrittura import FORMATI
@@ -179,8 +179,8 @@ def _conferma(request):
     if ciclo is None:
         raise PermissionDenied
     try:
-        esito = caricato_importa(dati["percorso"], ciclo=ciclo, utente=request.user,
-                                 foglio=dati["foglio"])
+        esito = caricato_conferma(dati["percorso"], ciclo=ciclo, utente=request.user,
+                                  foglio=dati["foglio"])
     finally:
         caricato_elimina(dati["percorso"])
     if esito.ok:

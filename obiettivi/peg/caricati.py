@@ -10,9 +10,11 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from ..models import Ciclo
 from . import importa
 from .lettura import conta_righe
 
@@ -69,6 +71,16 @@ def caricato_importa(percorso: str, **kwargs):
     foglio)."""
     with default_storage.open(percorso, "rb") as file:
         return importa.importa_workbook(file=file, **kwargs)
+
+
+def caricato_conferma(percorso: str, *, ciclo, utente, foglio=None):
+    """The real import of the stored upload (the confirmation, in the request or in a job).
+    Imports into one cycle follow one another: each holds a lock on the cycle's row while it
+    checks and writes, so the second checks the data the first left (two dirigenti confirming
+    at once, on PostgreSQL; SQLite has one writer anyway)."""
+    with transaction.atomic():
+        Ciclo.objects.select_for_update().only("pk").get(pk=ciclo.pk)
+        return caricato_importa(percorso, ciclo=ciclo, utente=utente, foglio=foglio)
 
 
 def in_background(percorso: str) -> bool:

@@ -12,8 +12,8 @@ same fragment as the synchronous page (``admin/obiettivi/peg/_anteprima.html``);
 was confirmed also carries ``conferma``, the confirmation's job.
 
 Two imports of a cycle may run at once (two dirigenti, each their own areas): previews only
-read; confirmations take a lock on the cycle's row, so their checks and writes follow one
-another, each on the data the other left.
+read; confirmations take a lock on the cycle's row (``caricati.caricato_conferma``), so their
+checks and writes follow one another, each on the data the other left.
 """
 
 from django.core.exceptions import ValidationError
@@ -25,8 +25,7 @@ from lavori.avanzamento import passo
 from lavori.models import Lavoro
 from seregno_perf import formati
 
-from ..models import Ciclo
-from .caricati import caricato_elimina, caricato_importa, e_un_caricato
+from .caricati import caricato_conferma, caricato_elimina, caricato_importa, e_un_caricato
 
 SOLO_CHI_HA_CARICATO = ("Il file lo importa solo chi lo ha caricato, con i propri permessi: "
                         "caricarlo di nuovo dalla pagina dell'importazione del PEG.")
@@ -77,10 +76,8 @@ def corpo_importazione(lavoro: Lavoro) -> servizi.Esito:
         raise ValidationError(FILE_SCADUTO)
     foglio = parametri.get("foglio") or None
     if parametri.get("conferma"):
-        with transaction.atomic():
-            passo("In attesa delle altre importazioni nel ciclo")
-            Ciclo.objects.select_for_update().only("pk").get(pk=ciclo.pk)
-            esito = caricato_importa(percorso, ciclo=ciclo, utente=utente, foglio=foglio)
+        passo("In attesa delle altre importazioni nel ciclo")
+        esito = caricato_conferma(percorso, ciclo=ciclo, utente=utente, foglio=foglio)
         caricato_elimina(percorso)  # written, or refused: either way the file has served
     else:
         esito = caricato_importa(percorso, ciclo=ciclo, utente=utente, dry_run=True, foglio=foglio)

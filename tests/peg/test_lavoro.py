@@ -315,3 +315,22 @@ def test_rows_are_counted_without_reading_and_the_count_stops_past_the_threshold
     assert 300 < contate < 10_000  # it stopped reading well before the end
     assert conta_righe(b"non un zip", "peg.xlsx", oltre=10) is None
     assert conta_righe(b"x", "peg.txt", oltre=10) is None
+
+
+def test_confirmations_of_a_cycle_take_turns_on_its_row(ciclo, workbook):
+    """Both confirmations, in the request and in a job, lock the cycle's row while they check
+    and write (PostgreSQL; SQLite has one writer and no FOR UPDATE)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from obiettivi.peg.caricati import caricato_conferma, caricato_salva
+
+    percorso = caricato_salva(SimpleUploadedFile("peg.xlsx", workbook().read_bytes()))
+    with CaptureQueriesContext(connection) as query:
+        esito = caricato_conferma(percorso, ciclo=ciclo, utente=None)
+    assert esito.scritto and Obiettivo.objects.filter(ciclo=ciclo).count() == 3
+    bloccate = [q["sql"] for q in query if "FOR UPDATE" in q["sql"]]
+    if connection.features.has_select_for_update:
+        assert bloccate and '"obiettivi_ciclo"' in bloccate[0]
+    else:
+        assert bloccate == []

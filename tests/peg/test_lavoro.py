@@ -334,3 +334,11 @@ def test_confirmations_of_a_cycle_take_turns_on_its_row(ciclo, workbook):
         assert bloccate and '"obiettivi_ciclo"' in bloccate[0]
     else:
         assert bloccate == []
+
+
+def test_a_job_without_an_outcome_shows_no_empty_preview(client, capo, ciclo):
+    lavoro = Lavoro.objects.create(tipo=Lavoro.Tipo.IMPORTAZIONE_PEG, ciclo=ciclo, utente=capo,
+                                   stato=S.COMPLETATO, esito="Fatto.")
+    client.force_login(capo)
+    testo = _testo(client.get(_pagina(lavoro)))
+    assert "Fatto." in testo and "esito-importazione" not in testo

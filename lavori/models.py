@@ -15,8 +15,10 @@ class Lavoro(models.Model):
         STAMPA_SCHEDE = "stampa_schede", "Stampa delle schede di valutazione"
         PROMEMORIA = "promemoria", "Invio dei promemoria"
 
-    # kinds of which a cycle has at most one queued or running (the constraint below)
-    UNO_PER_CICLO = (Tipo.PUBBLICAZIONE, Tipo.IMPORTAZIONE_PEG)
+    # kinds of which a cycle has at most one queued or running (the constraint below). Not the
+    # PEG import: two dirigenti preview and import their own areas at once, each their own job
+    # (its confirmations are serialised per cycle by a lock on the cycle, obiettivi.peg.lavoro).
+    UNO_PER_CICLO = (Tipo.PUBBLICAZIONE,)
     # installation kinds (no cycle) of which at most one is queued or running: checked in code
     # by ``servizi.accoda``, no constraint (two started in the same instant would both run, and
     # the second find its work done: its body is idempotent)
@@ -76,7 +78,7 @@ class Lavoro(models.Model):
             # one publication of a cycle queued or running at a time, on every database
             models.UniqueConstraint(
                 fields=["ciclo", "tipo"],
-                condition=Q(stato__in=["in_coda", "in_corso"], tipo__in=["pubblicazione", "importazione_peg"]),
+                condition=Q(stato__in=["in_coda", "in_corso"], tipo__in=["pubblicazione"]),
                 name="lavori_uno_attivo_per_ciclo"),
         ]
         indexes = [models.Index(fields=["stato", "creato_il"])]

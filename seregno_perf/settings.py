@@ -257,6 +257,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440) 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 PEG_IMPORT_MAX_BYTES = env_int("PEG_IMPORT_MAX_BYTES", 5 * 1024 * 1024)  # 5 MiB
+# A PEG file with more rows than this (headers included) is previewed and imported by a background
+# job, not in the request (docs/import-peg.md); 0: every import is a job.
+PEG_IMPORT_RIGHE_SINCRONE = env_int("PEG_IMPORT_RIGHE_SINCRONE", 300)
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 

@@ -1,11 +1,16 @@
 """Admin pages of the PEG import and export (docs/import-peg.md).
 
-Three URLs, added by ``CicloAdmin.get_urls`` (``urls(admin_site)``), each behind the admin
-site's ``admin_view`` (staff login) and a role check:
+URLs added by ``CicloAdmin.get_urls`` (``urls(admin_site)``), each behind the admin site's
+``admin_view`` (staff login) and a role check:
 
 * ``obiettivi/ciclo/peg/`` — import: upload → dry-run preview (what is created, updated, unchanged,
   or every error with sheet, row and column) → confirm, which runs the real import on the same
-  stored file. Amministratori import everything; a dirigente the outcomes of their areas.
+  stored file (``caricati``). Amministratori import everything; a dirigente the outcomes of their
+  areas. A file of more than ``PEG_IMPORT_RIGHE_SINCRONE`` rows is previewed by a background job
+  (``lavoro``) instead: the page answers at once with the job's page (``lavori.pagine``), which
+  shows the same preview fragment and its «Conferma l'importazione», posted to
+* ``obiettivi/ciclo/peg/lavoro/<id>/conferma/`` — queues the confirmation job (the preview's
+  requester only).
 * ``obiettivi/ciclo/peg/esporta/`` — the template filled from a cycle, or the results, XLSX or ODS.
 * ``obiettivi/ciclo/peg/modello/<file>`` — the blank and filled templates of ``fixtures/peg/``.
 
@@ -14,24 +19,28 @@ through the sheets' django-import-export ``Resource``s; they write nothing thems
 """
 
 import uuid
-from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.text import get_valid_filename
+
+from lavori.models import Lavoro
+from lavori.pagine import url_pagina
+from lavori.servizi import stato_effettivo
+from seregno_perf import formati
 
 from .. import permessi
-from ..models import Area, Ciclo
-from . import esporta, importa
+from ..models import Ciclo
+from . import esporta, lavoro
+from .caricati import (CARTELLA_CARICATI, caricato_conferma, caricato_elimina,  # noqa: F401
+                       caricato_importa, caricato_salva, in_background)
 from .importa import messaggio_file_troppo_grande
 from .risorse import FOGLI
 from .scrittura import FORMATI
@@ -43,10 +52,7 @@ MODELLI = {
     "modello_compilato.xlsx": "Modello compilato d'esempio (XLSX)",
     "modello_compilato.ods": "Modello compilato d'esempio (ODS)",
 }
-CARTELLA_CARICATI = "importazioni_peg"
-CARICATI_SCADENZA = timedelta(days=1)  # an upload whose preview was not confirmed by then goes
 CHIAVE_SESSIONE = "importazione_peg"
-RIGHE_ANTEPRIMA = 300
 
 
 def puo_importare(user) -> bool:
@@ -104,68 +110,49 @@ class EsportaForm(forms.Form):
 
 def _contesto(request, **extra):
     return {**admin.site.each_context(request), "title": "Importazione ed esportazione del PEG",
-            "modelli": MODELLI, **extra}
+            "modelli": MODELLI, "form": ImportaForm(user=request.user),
+            "esporta": EsportaForm(user=request.user), "puo_esportare": puo_esportare(request.user),
+            "righe_sincrone": (formati.numero(settings.PEG_IMPORT_RIGHE_SINCRONE, 0)
+                               if settings.PEG_IMPORT_RIGHE_SINCRONE else ""),
+            "importazioni_recenti": _importazioni_recenti(request.user), **extra}
 
 
-def _salva_caricato(file) -> str:
-    """The uploaded file stored in a folder of its own until the import is confirmed or
-    abandoned; folders of previews abandoned more than ``CARICATI_SCADENZA`` ago go first."""
-    _caricati_scaduti_elimina()
-    nome = get_valid_filename(Path(file.name).name) or "peg"
-    return default_storage.save(f"{CARTELLA_CARICATI}/{uuid.uuid4().hex}/{nome}", file)
-
-
-def _elimina_caricato(percorso: str) -> None:
-    """The stored upload and its folder (``importazioni_peg/<uuid>/``)."""
-    default_storage.delete(percorso)
-    _elimina_cartella(str(PurePosixPath(percorso).parent))
-
-
-def _elimina_cartella(cartella: str) -> None:
-    try:
-        Path(default_storage.path(cartella)).rmdir()
-    except (NotImplementedError, OSError):  # a storage without folders, or not empty
-        pass
-
-
-def _caricati_scaduti_elimina() -> None:
-    """Uploads whose preview was never confirmed (the session expired, the page was left),
-    older than ``CARICATI_SCADENZA``, with their folders."""
-    limite = timezone.now() - CARICATI_SCADENZA
-    try:
-        cartelle, _ = default_storage.listdir(CARTELLA_CARICATI)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    for cartella in cartelle:
-        cartella = f"{CARTELLA_CARICATI}/{cartella}"
-        _, nomi = default_storage.listdir(cartella)
-        for nome in nomi:
-            if default_storage.get_modified_time(f"{cartella}/{nome}") < limite:
-                default_storage.delete(f"{cartella}/{nome}")
-        _elimina_cartella(cartella)
-
-
-def _esito_con_file(percorso, **kwargs):
-    with default_storage.open(percorso, "rb") as file:
-        return importa.importa_workbook(file=file, **kwargs)
+def _importazioni_recenti(user, quante: int = 5) -> list[dict]:
+    """The user's own latest import jobs, to find them again after leaving their page."""
+    righe = []
+    for job in Lavoro.objects.filter(tipo=Lavoro.Tipo.IMPORTAZIONE_PEG, utente=user).select_related(
+            "ciclo__ente")[:quante]:
+        righe.append({
+            "url": url_pagina(job), "stato": Lavoro.Stato(stato_effettivo(job)).label,
+            "testo": f"{'Importazione' if job.parametri.get('conferma') else 'Anteprima'} di "
+                     f"{PurePosixPath(job.parametri.get('percorso', '')).name} nel ciclo {job.ciclo}, "
+                     f"{formati.data(job.creato_il)} alle {timezone.localtime(job.creato_il):%H:%M}",
+        })
+    return righe
 
 
 def importa_view(request):
+    """Upload → preview → confirm. A file of more than ``PEG_IMPORT_RIGHE_SINCRONE`` rows goes to
+    a background job (``lavoro``) and the page answers at once with the job's page; a smaller one
+    is previewed here, its confirmation token kept in the session."""
     if not puo_importare(request.user):
         raise PermissionDenied
     if request.method == "POST" and "_conferma" in request.POST:
         return _conferma(request)
     form = ImportaForm(request.POST or None, request.FILES or None, user=request.user)
-    contesto = _contesto(request, form=form, esporta=EsportaForm(user=request.user),
-                         puo_esportare=puo_esportare(request.user))
+    contesto = _contesto(request, form=form)
     if request.method == "POST" and form.is_valid():
         ciclo, foglio = form.cleaned_data["ciclo"], form.cleaned_data["foglio"] or None
-        percorso = _salva_caricato(form.cleaned_data["file"])
+        percorso = caricato_salva(form.cleaned_data["file"])
         try:
-            esito = _esito_con_file(percorso, ciclo=ciclo, utente=request.user, dry_run=True,
-                                    foglio=foglio)
+            if in_background(percorso):
+                accodato = lavoro.anteprima_accoda(ciclo=ciclo, utente=request.user,
+                                                   percorso=percorso, foglio=foglio)
+                return HttpResponseRedirect(url_pagina(accodato.lavoro))
+            esito = caricato_importa(percorso, ciclo=ciclo, utente=request.user, dry_run=True,
+                                     foglio=foglio)
         except BaseException:
-            _elimina_caricato(percorso)
+            caricato_elimina(percorso)
             raise
         token = ""
         if esito.ok and esito.n_modifiche:
@@ -174,12 +161,9 @@ def importa_view(request):
             in_attesa[token] = {"percorso": percorso, "ciclo": ciclo.pk, "foglio": foglio}
             request.session[CHIAVE_SESSIONE] = in_attesa
         else:
-            _elimina_caricato(percorso)
-        modifiche = [m for m in esito.modifiche if m.azione != "invariato"]
-        contesto.update(
-            esito=esito, ciclo=ciclo, token=token, modifiche=modifiche[:RIGHE_ANTEPRIMA],
-            altre_modifiche=max(0, len(modifiche) - RIGHE_ANTEPRIMA),
-        )
+            caricato_elimina(percorso)
+        contesto.update(anteprima=esito.riepilogo(), ciclo=ciclo, token=token,
+                        url_conferma=reverse("admin:obiettivi_peg_importa") if token else "")
     return TemplateResponse(request, "admin/obiettivi/peg/importa.html", contesto)
 
 
@@ -195,20 +179,32 @@ def _conferma(request):
     if ciclo is None:
         raise PermissionDenied
     try:
-        esito = _esito_con_file(dati["percorso"], ciclo=ciclo, utente=request.user,
-                                foglio=dati["foglio"])
+        esito = caricato_conferma(dati["percorso"], ciclo=ciclo, utente=request.user,
+                                  foglio=dati["foglio"])
     finally:
-        _elimina_caricato(dati["percorso"])
+        caricato_elimina(dati["percorso"])
     if esito.ok:
         messages.success(request, f"{esito.file} importato nel ciclo {ciclo}: "
                          f"{esito.n_modifiche} righe scritte.")
         return redirect("admin:obiettivi_peg_importa")
     # The data changed between preview and confirmation: show what is wrong now.
     return TemplateResponse(request, "admin/obiettivi/peg/importa.html", _contesto(
-        request, form=ImportaForm(user=request.user), esporta=EsportaForm(user=request.user),
-        puo_esportare=puo_esportare(request.user), esito=esito, ciclo=ciclo, token="",
-        modifiche=[], altre_modifiche=0,
-    ))
+        request, anteprima=esito.riepilogo(), ciclo=ciclo))
+
+
+def conferma_lavoro_view(request, lavoro_id):
+    """«Conferma l'importazione» on the page of a preview job: queues the import of the same
+    stored file, as the same user (nobody else's preview exists for them: 404)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    anteprima = get_object_or_404(Lavoro, pk=lavoro_id, tipo=Lavoro.Tipo.IMPORTAZIONE_PEG,
+                                  utente=request.user)
+    try:
+        accodato = lavoro.conferma_accoda(anteprima=anteprima, utente=request.user)
+    except ValidationError as errore:
+        messages.error(request, " ".join(errore.messages))
+        return HttpResponseRedirect(url_pagina(anteprima))
+    return HttpResponseRedirect(url_pagina(accodato.lavoro))
 
 
 def esporta_view(request):
@@ -243,6 +239,8 @@ def urls(admin_site):
     vista = admin_site.admin_view
     return [
         path("peg/", vista(importa_view), name="obiettivi_peg_importa"),
+        path("peg/lavoro/<int:lavoro_id>/conferma/", vista(conferma_lavoro_view),
+             name="obiettivi_peg_conferma"),
         path("peg/esporta/", vista(esporta_view), name="obiettivi_peg_esporta"),
         path("peg/modello/<str:nome>", vista(modello_view), name="obiettivi_peg_modello"),
     ]

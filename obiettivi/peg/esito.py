@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 MAX_ERRORI = 100
 #: Characters of one error message (a cell's text is never repeated whole).
 MAX_PROBLEMA = 300
+#: Changed rows listed on the preview page; beyond these only their number is.
+RIGHE_ANTEPRIMA = 300
 
 
 def breve(testo, massimo: int = 60) -> str:
@@ -110,6 +112,26 @@ class Esito:
     @property
     def n_modifiche(self) -> int:
         return sum(c.creati + c.aggiornati for c in self.conteggi.values())
+
+    def riepilogo(self) -> dict:
+        """What the preview page shows, as plain JSON data (the synchronous page and the job's
+        ``Lavoro.risultato`` alike): counts per sheet, the changed rows (the first
+        `RIGHE_ANTEPRIMA`), every kept error placed by sheet, row and column."""
+        cambiate = [m for m in self.modifiche if m.azione != "invariato"]
+        return {
+            "file": self.file, "dry_run": self.dry_run, "ok": self.ok, "scritto": self.scritto,
+            "n_errori": self.n_errori, "omessi": self.errori.omessi,
+            "errori": [{"foglio": e.foglio, "riga": e.riga, "colonna": e.colonna,
+                        "problema": e.problema, "testo": str(e)} for e in self.errori],
+            "avvisi": list(self.avvisi),
+            "conteggi": {foglio: {"creati": c.creati, "aggiornati": c.aggiornati,
+                                  "invariati": c.invariati} for foglio, c in self.conteggi.items()},
+            "n_modifiche": self.n_modifiche,
+            "modifiche": [{"foglio": m.foglio, "riga": m.riga, "chiave": m.chiave,
+                           "azione": m.azione, "colonne": list(m.colonne)}
+                          for m in cambiate[:RIGHE_ANTEPRIMA]],
+            "altre_modifiche": max(0, len(cambiate) - RIGHE_ANTEPRIMA),
+        }
 
     def righe_report(self) -> list[str]:
         """A readable report, in Italian, for the command and the admin."""

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from lavori.avanzamento import passo
 from seregno_perf import formati
 
 from ..models import Area, Ciclo, Ente, NodoStrategico, Obiettivo
@@ -119,6 +120,7 @@ def importa_workbook(*, file, ciclo: Ciclo, utente=None, dry_run: bool = False,
     Nothing is written when ``dry_run`` is true or when any row has an error.
     """
     esito = Esito(dry_run=dry_run)
+    passo("Lettura del file")  # the steps of a background job (nothing outside one)
     fogli = leggi_file(file, foglio, esito)
     if not esito.ok:
         return esito
@@ -145,6 +147,7 @@ def importa_workbook(*, file, ciclo: Ciclo, utente=None, dry_run: bool = False,
             return esito
 
     motivo = f"{MOTIVO_STORICO} ({esito.file})" if esito.file else MOTIVO_STORICO
+    passo("Controllo delle righe")
     try:
         with transaction.atomic():
             piano = Piano(ciclo, esito, ambito, utente)
@@ -178,6 +181,7 @@ def importa_workbook(*, file, ciclo: Ciclo, utente=None, dry_run: bool = False,
             ordina(esito)
             if not esito.ok or dry_run:
                 return esito
+            passo("Scrittura nel database")
             applica(piano, utente=utente, motivo=motivo)
             esito.scritto = True
     except (DatabaseError, ValidationError) as exc:

@@ -3,6 +3,7 @@
     DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --obiettivi N [--pdf] [--ripetizioni R]
     DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --seregno
     DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --solo-pdf N
+    DATABASE_URL=… .venv/bin/python scripts/bench/misura.py --importazione N | --importazione-lavoro N
 
 ``--solo-pdf N`` measures only the Relazione's PDF of N objectives: the data are computed here,
 then the PDF is rendered in a child process, so that its wall time and peak RSS are the
@@ -77,23 +78,34 @@ def pubblica_senza_pdf(ciclo, dati):
     return pubblicazione
 
 
-def misura_importazione(n):
-    """Import into an empty cycle the PEG workbook (XLSX) exported from a synthetic cycle of
-    ``n`` objectives (with its areas, tree, indicators, phases, barometro, financial
-    indicators). None when the PEG import (obiettivi.peg) is not there."""
+def _peg_sintetico(n):
+    """The PEG workbook (XLSX) exported from a synthetic cycle of ``n`` objectives (with its
+    areas, tree, indicators, phases, barometro, financial indicators), and an empty cycle to
+    import it into. None when the PEG import (obiettivi.peg) is not there."""
     try:
         from obiettivi.peg.esporta import esporta_workbook
-        from obiettivi.peg.importa import ciclo_per_importazione, importa_workbook
+        from obiettivi.peg.importa import ciclo_per_importazione
     except ImportError:
         return None
-    import io
-
-    from obiettivi.synthetic import _ciclo_elimina
-
     sorgente = genera_ciclo(ente_slug=f"bench-peg-{n}", anno=ANNO, n_obiettivi=n, seme=2,
                             forza=True)
     contenuto = esporta_workbook(ciclo=sorgente, formato="xlsx")
     destinazione, _ = ciclo_per_importazione(ente=f"bench-import-{n}", anno=ANNO, crea=True)
+    return contenuto, destinazione
+
+
+def misura_importazione(n):
+    """Import the synthetic PEG workbook of ``n`` objectives into an empty cycle."""
+    import io
+
+    from obiettivi.synthetic import _ciclo_elimina
+
+    peg = _peg_sintetico(n)
+    if peg is None:
+        return None
+    from obiettivi.peg.importa import importa_workbook
+
+    contenuto, destinazione = peg
     file = io.BytesIO(contenuto)
     file.name = f"peg-{n}.xlsx"
     inizio = time.perf_counter()
@@ -105,6 +117,48 @@ def misura_importazione(n):
     _ciclo_elimina(destinazione)
     return {"s": durata, "righe_obiettivi": esito.conteggi["obiettivi"].totale, "righe": righe,
             "byte": len(contenuto)}
+
+
+def misura_importazione_lavoro(n):
+    """The same import as the admin runs it for a large file: the upload stored, the preview
+    job, then the confirmation job, each run as the worker runs it (``lavori.servizi.esegui``,
+    queue wait excluded), as a superuser."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lavori import servizi
+    from lavori.models import Lavoro
+    from obiettivi.synthetic import _ciclo_elimina
+
+    peg = _peg_sintetico(n)
+    if peg is None:
+        return None
+    from obiettivi.peg import caricati, lavoro
+
+    contenuto, destinazione = peg
+    utente = get_user_model().objects.filter(is_superuser=True, is_active=True).first() or \
+        get_user_model().objects.create_superuser("bench-importazione", password=None)
+    inizio = time.perf_counter()
+    percorso = caricati.caricato_salva(SimpleUploadedFile(f"peg-{n}.xlsx", contenuto))
+    in_background = caricati.in_background(percorso)
+    anteprima = lavoro.anteprima_accoda(ciclo=destinazione, utente=utente, percorso=percorso,
+                                        foglio=None).lavoro
+    richiesta = time.perf_counter() - inizio
+    tempi = {}
+    for nome, job in (("anteprima", anteprima), ("conferma", None)):
+        if job is None:
+            job = lavoro.conferma_accoda(anteprima=anteprima, utente=utente).lavoro
+        inizio = time.perf_counter()
+        servizi.esegui(job.pk)
+        tempi[nome] = time.perf_counter() - inizio
+        job.refresh_from_db()
+        if job.stato != Lavoro.Stato.COMPLETATO or not job.risultato.get("ok"):
+            raise RuntimeError(f"{nome}: {job.errore or job.esito}")
+        anteprima.refresh_from_db()
+    Lavoro.objects.filter(pk__in=[anteprima.pk, anteprima.risultato["conferma"]]).delete()
+    _ciclo_elimina(destinazione)
+    return {"richiesta_s": richiesta, "in_background": in_background,
+            "anteprima_s": tempi["anteprima"], "conferma_s": tempi["conferma"],
+            "righe": job.risultato["n_modifiche"], "byte": len(contenuto)}
 
 
 def misura_obiettivi(n, *, pdf, ripetizioni):
@@ -221,6 +275,8 @@ def main():
     parser.add_argument("--seregno", action="store_true")
     parser.add_argument("--importazione", type=int, metavar="N",
                         help="only the PEG import of N objectives")
+    parser.add_argument("--importazione-lavoro", type=int, metavar="N",
+                        help="the PEG import of N objectives as background jobs (preview, confirmation)")
     parser.add_argument("--solo-pdf", type=int, metavar="N",
                         help="only the Relazione's PDF of N objectives (rendered by a child)")
     parser.add_argument("--rendi-pdf", nargs=2, metavar=("DATI_JSON", "PDF"),
@@ -236,6 +292,8 @@ def main():
         esito = misura_seregno()
     elif args.importazione:
         esito = {"importazione": misura_importazione(args.importazione)}
+    elif args.importazione_lavoro:
+        esito = {"importazione_lavoro": misura_importazione_lavoro(args.importazione_lavoro)}
     else:
         esito = misura_obiettivi(args.obiettivi, pdf=args.pdf, ripetizioni=args.ripetizioni)
     esito["database"] = connection.vendor

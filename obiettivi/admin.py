@@ -222,7 +222,22 @@ class ScelteScopateMixin:
         return campo
 
 
-class RuoliAdminMixin(ScelteScopateMixin, FiltriDellEnteMixin, CampiInterniMixin, TestoAggiungiMixin):
+class NonVisibile404Mixin:
+    """A row outside ``get_queryset`` (another ente's, another area's) does not exist for the
+    user: its change, delete and history URLs answer 404 — not Django's redirect to the admin's
+    home with «does not exist», nor a 403 that would confirm it exists."""
+
+    messaggio_404 = "Elemento inesistente o non visibile con il tuo ruolo."
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(self.messaggio_404)
+        return obj
+
+
+class RuoliAdminMixin(NonVisibile404Mixin, ScelteScopateMixin, FiltriDellEnteMixin, CampiInterniMixin,
+                      TestoAggiungiMixin):
     """Who sees and changes what, on every path of one model's admin (see ``obiettivi.permessi``).
 
     ``percorso_area`` is the lookup from the model to its Area (``None``: the row belongs to no
@@ -239,12 +254,6 @@ class RuoliAdminMixin(ScelteScopateMixin, FiltriDellEnteMixin, CampiInterniMixin
     # queryset: list, search, filters, change/delete/history URLs, bulk actions, export
     def get_queryset(self, request):
         return permessi.filtra_per_area(request.user, super().get_queryset(request), self.percorso_area)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("Elemento inesistente o non visibile con il tuo ruolo.")
-        return obj
 
     # object permissions
     def has_view_permission(self, request, obj=None):

@@ -62,6 +62,10 @@ def test_misure_con_uno_e_con_tre_enti():
     dirigente = molti["explain"]["dirigente"]
     assert "obiettivi_obiettivo" in dirigente["piani"]["pagina"]
     assert dirigente["scansione_sequenziale"] == {"pagina": False, "tutte": False}
+    # a Nucleo of the three enti: its list opens on one cycle, read in order from an index;
+    # «Tutti i cicli» sorts every row it sees
+    assert molti["explain"]["nucleo_associato"]["ordina_tutto"] is False
+    assert molti["explain"]["nucleo_associato_tutti"]["ordina_tutto"] is True
 
     testo = enti.tabella(uno, molti)
     assert "3 enti × 20" in testo

@@ -92,7 +92,8 @@ class CicloFilter(admin.SimpleListFilter):
 
 class CicloObiettiviFilter(CicloFilter):
     """The objectives' cycle filter. «Tutti i cicli» is an explicit choice (``ciclo=tutti``),
-    so that the list can open on the dirigente's open cycle when no cycle is asked for
+    so that the list can open on one cycle when no cycle is asked for (the dirigente's open one,
+    the latest under review for whoever sees more than one ente)
     (``ObiettivoAdmin.changelist_view``) and still show every cycle when asked."""
 
     TUTTI = "tutti"

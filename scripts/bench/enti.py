@@ -177,8 +177,9 @@ def utenti(ciclo):
 def spiega(user, percorso):
     """EXPLAIN of the querysets the objectives' changelist runs for ``user`` (the first page and
     all its rows, as the count reads them): the plans' text, whether they read every ente's
-    objectives sequentially, and whether the first page sorts every row the user sees (instead
-    of reading the first rows from an index in the list's order)."""
+    objectives sequentially, and whether the first page sorts the rows it selects (instead of
+    reading them from an index in the list's order) — on PostgreSQL, how many rows the planner
+    expects to sort (one cycle's, or every row the user sees)."""
     from django.contrib import admin
     from django.db import connection
     from django.test import RequestFactory
@@ -197,12 +198,16 @@ def spiega(user, percorso):
     if connection.vendor == "postgresql":
         segno = f"Seq Scan on {tabella}"
         scansioni = {k: segno in p for k, p in piani.items()}
-        ordina = bool(re.search(r"\bSort\b", piani["pagina"]))
+        ordinamento = re.search(r"\bSort\s+\(cost=[\d.]+\.\.[\d.]+ rows=(\d+)", piani["pagina"])
+        ordina = ordinamento is not None
+        righe_ordinate = int(ordinamento.group(1)) if ordinamento else 0
     else:  # SQLite: «SCAN t» reads the whole table, «SEARCH t USING INDEX …» does not
         segno = re.compile(rf"\bSCAN {tabella}\b")
         scansioni = {k: bool(segno.search(p)) for k, p in piani.items()}
         ordina = "TEMP B-TREE FOR ORDER BY" in piani["pagina"]
-    return {"piani": piani, "scansione_sequenziale": scansioni, "ordina_tutto": ordina}
+        righe_ordinate = None  # SQLite's plan gives no estimate
+    return {"piani": piani, "scansione_sequenziale": scansioni, "ordina": ordina,
+            "righe_ordinate": righe_ordinate}
 
 
 def pubblica_con(n_worker, slugs):
@@ -408,8 +413,9 @@ def tabella(uno, molti):
             for r in (uno, molti):
                 spiegazione = r["explain"][chiave]
                 cella = "scansione sequenziale" if spiegazione["scansione_sequenziale"][parte] else "indici"
-                if parte == "pagina" and spiegazione.get("ordina_tutto"):
-                    cella += " + Sort di tutte le righe"
+                if parte == "pagina" and spiegazione.get("ordina"):
+                    ordinate = spiegazione.get("righe_ordinate")
+                    cella += f" + Sort di ≈ {n(ordinate, 0)} righe" if ordinate else " + Sort"
                 celle.append(cella)
             righe.append([f"EXPLAIN elenco, {nome}, {quale}", *celle, ""])
     for chiave, etichetta in (("obiettivi", "obiettivi"), ("indicatori", "indicatori"),

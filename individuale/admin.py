@@ -19,7 +19,7 @@ from django import forms as django_forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,7 +28,7 @@ from lavori import pagine
 from lavori import servizi as lavori_servizi
 from lavori.models import Lavoro
 from obiettivi import permessi
-from obiettivi.admin import FiltriDellEnteMixin, ScelteScopateMixin, campi_del_modello
+from obiettivi.admin import FiltriDellEnteMixin, NonVisibile404Mixin, ScelteScopateMixin, campi_del_modello
 from obiettivi.forms import RegoleFormMixin
 from obiettivi.models import Area, Ciclo, Ente, Obiettivo
 from seregno_perf import formati
@@ -69,20 +69,13 @@ class _SchedaCronologia(CronologiaItaliana):
         return super().context_for_delta_changes(delta)
 
 
-class _RigheNascosteMixin(ScelteScopateMixin, FiltriDellEnteMixin, TestoAggiungiMixin):
+class _RigheNascosteMixin(NonVisibile404Mixin, ScelteScopateMixin, FiltriDellEnteMixin, TestoAggiungiMixin):
     """An object outside ``get_queryset`` does not exist for the user, on every URL: change,
     delete, history (django-simple-history would otherwise fall back to the object's last
     historical row) — 404, not 403. The history is read-only (no revert, no single version).
     Dropdowns and filters name only rows of the user's enti (``permessi.scopa_scelte``)."""
 
     formfield_overrides = CAMPI_ITALIANI
-    messaggio_404 = "Elemento inesistente o non visibile con il tuo ruolo."
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(self.messaggio_404)
-        return obj
 
     def history_view(self, request, object_id, extra_context=None):
         request._oggetto_cronologia = self.get_object(request, unquote(object_id))

@@ -7,6 +7,7 @@ behaviour of the group, the organisational figures and the final score computed 
 ``individuale.calcolo`` (so the stored score is the one the scheda's components give). The SMVP
 rules of performance individuale are added to the cycle's SMVP when it has none
 (``assicura_regole``), and an ente-wide fund when the cycle has none. Same seed → same data.
+On PostgreSQL the tables written are analysed after the commit (``seregno_perf.basedati``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from obiettivi.models import Area
+from seregno_perf.basedati import aggiorna_statistiche
 
 from . import calcolo
 from .models import (
@@ -133,4 +135,5 @@ def genera_schede(ciclo, n: int, seme: int = 0) -> list[SchedaValutazione]:
     if not FondoPremi.objects.filter(ciclo=ciclo).exists():
         FondoPremi.objects.create(ciclo=ciclo, nome="Fondo per la performance (dati sintetici)",
                                   importo=D(n) * D(1000))
+    aggiorna_statistiche(Persona, SchedaValutazione, ObiettivoIndividuale, PunteggioComportamento)
     return schede

@@ -82,6 +82,17 @@ def ids_enti_pieni(user):
     return incarichi[AMMINISTRATORE] | incarichi[NUCLEO]
 
 
+def vede_piu_enti(user) -> bool:
+    """``user`` sees every row of more than one ente: the Nucleo in forma associata, an
+    Amministratore of several enti, the host of an installation with more than one ente."""
+    pieni = ids_enti_pieni(user)
+    if pieni is None:
+        from .models import Ente
+
+        return len(Ente.objects.values_list("pk", flat=True)[:2]) > 1
+    return len(pieni) > 1
+
+
 def _id(ente):
     return getattr(ente, "pk", ente)
 

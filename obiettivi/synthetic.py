@@ -11,7 +11,9 @@ How it writes:
   block instead of shifting ``lft/rght`` at every insert);
 * objectives, indicators, phases, barometro standards and financial indicators (plain models) with
   ``bulk_create`` in batches. ``bulk_create`` sends no ``post_save`` signal, so **no history rows
-  are written**: the history is for changes made by people, and synthetic data has none.
+  are written**: the history is for changes made by people, and synthetic data has none;
+* on PostgreSQL the tables written are analysed once the transaction commits
+  (``seregno_perf.basedati.aggiorna_statistiche``), so the planner's estimates are right at once.
 
 The cycle is marked ``dati_dimostrativi`` with a note beginning with ``MARCATORE_SINTETICO``; an
 existing cycle of the same ente and year is replaced only if it carries that mark (or ``forza``).
@@ -28,10 +30,15 @@ from django.db import models, transaction
 from valutazione.models import IndicatoreFinanziario, StandardBarometro
 from valutazione.services import smvp_create_default
 
+from seregno_perf.basedati import aggiorna_statistiche
+
 from .models import Area, Ciclo, Ente, Fase, Indicatore, NodoStrategico, Obiettivo
 from .services import area_upsert, nodo_upsert
 
 MARCATORE_SINTETICO = "Ciclo sintetico generato da genera_dati"
+# The tables a generation fills, analysed after it (``seregno_perf.basedati``).
+TABELLE_GENERATE = (Ciclo, NodoStrategico, Area, Obiettivo, Indicatore, Fase, StandardBarometro,
+                    IndicatoreFinanziario)
 BATCH_SIZE = 1000
 
 # Share of non-active objectives and of graded ones (of the active ones).
@@ -182,6 +189,7 @@ def genera_ciclo(*, ente_slug: str, anno: int, n_obiettivi: int, seme: int = 0,
         _genera_obiettivi(rng, ciclo, n_obiettivi, foglie, aree)
         _genera_barometro(rng, ciclo, aree)
         _genera_indicatori_finanziari(rng, ciclo)
+        aggiorna_statistiche(*TABELLE_GENERATE)  # after the commit (PostgreSQL only)
     return ciclo
 
 

@@ -2,7 +2,8 @@
 
 Only the Nucleo di valutazione of the cycle's ente adds, edits (while a draft) and signs; the
 Amministratore (and the host superuser) only reads; a dirigente sees nothing. Everything — list,
-pages, dropdowns, signing — is limited to the user's enti (``permessi.filtra_per_area``). A signed document is read-only
+pages, dropdowns, signing — is limited to the user's enti (``permessi.filtra_per_area``); another
+ente's document answers 404 (``NonVisibile404Mixin``). A signed document is read-only
 for everyone (the model refuses the write too: ``validazione.models``). A new document opened
 from a cycle (``?ciclo=<id>``, the link on the verifiche page) comes drafted from the verifiche
 (``services.documento_bozza``); so does one saved with empty findings.
@@ -16,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from obiettivi import permessi
+from obiettivi.admin import NonVisibile404Mixin
 from obiettivi.models import Ciclo
 from trasparenza.queries import url_validazione
 
@@ -32,7 +34,7 @@ def _scrive(user, obj=None) -> bool:
 
 
 @admin.register(DocumentoValidazione)
-class DocumentoValidazioneAdmin(admin.ModelAdmin):
+class DocumentoValidazioneAdmin(NonVisibile404Mixin, admin.ModelAdmin):
     list_display = ("ciclo", "pubblicazione", "esito", "stato_firma", "firmato_il")
     list_filter = ("esito",)
     list_select_related = ("ciclo__ente", "pubblicazione__ciclo__ente")

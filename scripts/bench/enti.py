@@ -16,8 +16,10 @@ database, in a process of its own (``--interno``), with the helpers of ``misura.
 - the admin changelist of objectives and an objective's change page as a dirigente of one area,
   the changelist as an Amministratore;
 - scoring one ente (``risultati_ciclo``);
-- ``EXPLAIN`` of the changelist's querysets (page and count) for the dirigente and the
-  Amministratore: does it read ``obiettivi_obiettivo`` with a sequential scan?
+- ``EXPLAIN`` of the changelist's querysets (page and count) for the dirigente, the
+  Amministratore, the Nucleo of the ente and a Nucleo of every ente (in forma associata: the
+  list it opens on, one cycle, and the explicit «Tutti i cicli»): does it read
+  ``obiettivi_obiettivo`` with a sequential scan? does the first page sort every row it sees?
 - on the many-enti database, publication throughput: EVERY ente published, the first third with
   1 worker and the other two thirds with 2 (each phase about as long), or with ``--campione N``
   only N enti with 1 worker and the next N with 2 — through the background jobs' worker (``manage.py db_worker
@@ -138,7 +140,8 @@ def utenti(ciclo):
     """The users of the admin measures, for the measured ente's cycle: a dirigente of its first
     area (and its services), an Amministratore and a Nucleo member of its ente — through the
     ente's incarichi when the enti have them (``permessi.assegna``, issue 17 point 1), else
-    through the roles' groups, which see every ente."""
+    through the roles' groups, which see every ente — and a Nucleo of every ente (in forma
+    associata)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -157,6 +160,15 @@ def utenti(ciclo):
         else:
             utente.groups.add(Group.objects.get(name=ruolo))
         creati[chiave] = utente
+    associato, _ = Utente.objects.get_or_create(username="bench-nucleo-associato", defaults={"is_staff": True})
+    if hasattr(permessi, "assegna"):
+        from obiettivi.models import Ente
+
+        for ente in Ente.objects.all():
+            permessi.assegna(associato, ente, permessi.NUCLEO)
+    else:
+        associato.groups.add(Group.objects.get(name=permessi.NUCLEO))
+    creati["nucleo_associato"] = associato
     area = ciclo.aree.filter(parent=None).order_by("ordine").first()
     area.dirigenti.add(creati["dirigente"])
     return creati, area
@@ -164,7 +176,10 @@ def utenti(ciclo):
 
 def spiega(user, percorso):
     """EXPLAIN of the querysets the objectives' changelist runs for ``user`` (the first page and
-    all its rows, as the count reads them): the plan's text and whether it reads every ente's objectives sequentially."""
+    all its rows, as the count reads them): the plans' text, whether they read every ente's
+    objectives sequentially, and whether the first page sorts the rows it selects (instead of
+    reading them from an index in the list's order) — on PostgreSQL, how many rows the planner
+    expects to sort (one cycle's, or every row the user sees)."""
     from django.contrib import admin
     from django.db import connection
     from django.test import RequestFactory
@@ -183,10 +198,16 @@ def spiega(user, percorso):
     if connection.vendor == "postgresql":
         segno = f"Seq Scan on {tabella}"
         scansioni = {k: segno in p for k, p in piani.items()}
+        ordinamento = re.search(r"\bSort\s+\(cost=[\d.]+\.\.[\d.]+ rows=(\d+)", piani["pagina"])
+        ordina = ordinamento is not None
+        righe_ordinate = int(ordinamento.group(1)) if ordinamento else 0
     else:  # SQLite: «SCAN t» reads the whole table, «SEARCH t USING INDEX …» does not
         segno = re.compile(rf"\bSCAN {tabella}\b")
         scansioni = {k: bool(segno.search(p)) for k, p in piani.items()}
-    return {"piani": piani, "scansione_sequenziale": scansioni}
+        ordina = "TEMP B-TREE FOR ORDER BY" in piani["pagina"]
+        righe_ordinate = None  # SQLite's plan gives no estimate
+    return {"piani": piani, "scansione_sequenziale": scansioni, "ordina": ordina,
+            "righe_ordinate": righe_ordinate}
 
 
 def pubblica_con(n_worker, slugs):
@@ -289,6 +310,8 @@ def misura_ente(ripetizioni):
         "amministratore_ente": spiega(utente["amministratore"], elenchi["amministratore"]),
         "amministratore_tutti": spiega(utente["amministratore"], elenco),
         "nucleo_tutti": spiega(utente["nucleo"], elenco),
+        "nucleo_associato": spiega(utente["nucleo_associato"], _dove_apre(utente["nucleo_associato"], elenco)),
+        "nucleo_associato_tutti": spiega(utente["nucleo_associato"], f"{elenco}?ciclo=tutti"),
     }
 
     q, t, _ = misura(lambda: risultati_ciclo(ciclo), ripetizioni)
@@ -302,6 +325,17 @@ def misura_ente(ripetizioni):
             nome = connection.settings_dict["NAME"]
             r["byte_database"] = os.path.getsize(nome) if os.path.exists(str(nome)) else 0
     return r
+
+
+def _dove_apre(user, elenco):
+    """Where the objectives' list opens for ``user`` asked without filters: the cycle it is
+    sent to (one cycle for whoever sees more than one ente), or the list itself."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    risposta = client.get(elenco)
+    return risposta["Location"] if risposta.status_code == 302 else elenco
 
 
 def misura_interna(enti, obiettivi, campione, ripetizioni):
@@ -356,6 +390,8 @@ SPIEGAZIONI = [
     ("amministratore_ente", "Amministratore, ?ciclo= del suo ente"),
     ("amministratore_tutti", "Amministratore, senza filtro"),
     ("nucleo_tutti", "Nucleo, senza filtro"),
+    ("nucleo_associato", "Nucleo di tutti gli enti, senza filtro (apre un ciclo)"),
+    ("nucleo_associato_tutti", "Nucleo di tutti gli enti, ?ciclo=tutti"),
 ]
 
 
@@ -375,8 +411,12 @@ def tabella(uno, molti):
         for parte, quale in (("pagina", "prima pagina"), ("tutte", "tutte le righe")):
             celle = []
             for r in (uno, molti):
-                seq = r["explain"][chiave]["scansione_sequenziale"][parte]
-                celle.append("scansione sequenziale" if seq else "indici")
+                spiegazione = r["explain"][chiave]
+                cella = "scansione sequenziale" if spiegazione["scansione_sequenziale"][parte] else "indici"
+                if parte == "pagina" and spiegazione.get("ordina"):
+                    ordinate = spiegazione.get("righe_ordinate")
+                    cella += f" + Sort di ≈ {n(ordinate, 0)} righe" if ordinate else " + Sort"
+                celle.append(cella)
             righe.append([f"EXPLAIN elenco, {nome}, {quale}", *celle, ""])
     for chiave, etichetta in (("obiettivi", "obiettivi"), ("indicatori", "indicatori"),
                               ("fasi", "fasi")):

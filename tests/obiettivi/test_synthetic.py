@@ -222,3 +222,27 @@ def test_command_prints_a_summary_and_reports_errors_in_italian():
         call_command("genera_dati", "reale", "2029", "--obiettivi", "5", stdout=StringIO())
     with pytest.raises(CommandError, match="non plausibile"):
         call_command("genera_dati", "comando", "1999", "--obiettivi", "5", stdout=StringIO())
+
+
+def test_the_generated_tables_are_analysed_once_committed(django_capture_on_commit_callbacks):
+    """After ``genera_dati`` (plan and schede) PostgreSQL's statistics are brought up to date at
+    once (``ANALYZE`` of the tables written, after the commit); elsewhere nothing runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as catturate:
+        with django_capture_on_commit_callbacks(execute=False) as dopo:
+            call_command("genera_dati", "analisi", "2029", "--obiettivi", "20", "--persone", "3",
+                         stdout=StringIO())
+        assert not any(q["sql"].startswith("ANALYZE") for q in catturate.captured_queries)  # not before
+        for richiamo in dopo:
+            richiamo()
+    analisi = [q["sql"] for q in catturate.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor != "postgresql":
+        assert analisi == []
+        return
+    tabelle = {t.strip().strip('"') for sql in analisi for t in sql.removeprefix("ANALYZE").split(",")}
+    assert {"obiettivi_obiettivo", "obiettivi_indicatore", "obiettivi_fase", "obiettivi_area",
+            "obiettivi_nodostrategico", "individuale_schedavalutazione",
+            "individuale_obiettivoindividuale", "individuale_punteggiocomportamento"} <= tabelle
+    assert len(analisi) == 2  # one statement per generator

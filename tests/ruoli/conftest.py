@@ -160,7 +160,12 @@ def dati_della_pagina(risposta):
 
 def costruisci_secondo_ente(mondo):
     """Ente B («Comune di Altrove») beside the world's ente A, with one of each scoped row,
-    and the users of the enti matrix: the Nucleo of A and B (in forma associata), the host."""
+    and the users of the enti matrix: the Nucleo of A and B (in forma associata), the host.
+
+    Each ente also has, in its open cycle, two schede in «bozza» — a dirigente's (the Nucleo
+    sees it: ``GruppoRuolo.nucleo_vede``; evaluated by the ente's Sindaco) and a staff
+    member's (the Nucleo does not see it; in A evaluated by the dirigente of area A) — and a
+    draft documento di validazione."""
     from individuale.models import FondoPremi, Persona
     from valutazione.services import smvp_create_default
 
@@ -193,6 +198,10 @@ def costruisci_secondo_ente(mondo):
         persona=Persona.objects.create(ente=mondo.ente, cognome="Provesi", nome="Anna", matricola="A1"),
         fondo=FondoPremi.objects.create(ciclo=mondo.aperto, nome="Fondo di Prova", importo=Decimal("1000")),
     )
+    mondo.aperto.smvp = smvp_a
+    mondo.aperto.save(update_fields=["smvp"])
+    for ente, ciclo, area in ((a, mondo.aperto, mondo.area_a), (b, ciclo_b, area_b)):
+        _schede_e_documento(ente, ciclo, area)
     utenti = SimpleNamespace(
         amministratore_a=mondo.amministratore,
         nucleo_a=mondo.nucleo,
@@ -201,6 +210,31 @@ def costruisci_secondo_ente(mondo):
         host=get_user_model().objects.create_superuser("gestore", is_staff=True),
     )
     return SimpleNamespace(a=a, b=b, utenti=utenti)
+
+
+def _schede_e_documento(ns, ciclo, area):
+    """The schede, an individual objective and the draft documento di validazione of the
+    ente ``ns`` (A or B of ``costruisci_secondo_ente``), in ``ciclo``."""
+    from individuale import servizi
+    from individuale.models import Persona
+    from trasparenza.models import Pubblicazione
+    from validazione.models import DocumentoValidazione
+
+    servizi.regole_predefinite_crea(smvp=ciclo.smvp)
+    gruppi = {g.codice: g for g in ciclo.smvp.gruppi_ruolo.all()}
+    nome = ns.ente.nome.removeprefix("Comune di ")
+    sindaco = _utente(f"sindaco.{ns.ente.slug}", permessi.VALUTATORE)
+    dirigente = Persona.objects.create(ente=ns.ente, cognome=f"{nome}dirigenti", nome="Dario",
+                                       matricola=f"{ns.ente.slug}-D")
+    impiegata = Persona.objects.create(ente=ns.ente, cognome=f"{nome}impiegati", nome="Paola",
+                                       matricola=f"{ns.ente.slug}-P")
+    (ns.scheda,) = servizi.crea_schede(ciclo, gruppi["dirigente"], area, [dirigente], valutatore=sindaco)
+    valuta = None if area.dirigenti.exists() else sindaco  # A: the dirigente of the area
+    (ns.scheda_personale,) = servizi.crea_schede(ciclo, gruppi["dipendente"], area, [impiegata],
+                                                 valutatore=valuta)
+    ns.obiettivo_individuale = ns.scheda.obiettivi.order_by("pk").first()
+    versione = Pubblicazione.objects.create(ciclo=ciclo, versione=1, impronta="0" * 64, dati={}, html="")
+    ns.documento = DocumentoValidazione.objects.create(ciclo=ciclo, pubblicazione=versione)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,12 @@ Amministratore of A, the Nucleo of A only, the Nucleo of A and B (in forma assoc
 dirigente of an area of A, the host (superuser of the installation). The rows of A are in an
 open cycle (rendicontazione), in the dirigente's area, drafts.
 
+Personal data keep their own rules inside an ente (``permessi.schede_visibili``): of the two
+schede of each ente (in «bozza») the Nucleo sees only the dirigente's (its role group says
+``nucleo_vede``), the dirigente of A only the staff scheda they evaluate, the Amministratore
+(HR) both; an individual objective (on its scheda's page) goes with its scheda. The documento
+di validazione is written only by the Nucleo of its ente (the host and the Amministratore read it).
+
 The expected answer comes from the policy below, written from the issue and independent of
 ``obiettivi.permessi``; every operation is an HTTP request. Then the issue's own check: as the
 Nucleo of A only, nothing of B is named by any list, filter, dropdown or autocomplete.
@@ -15,10 +21,11 @@ Nucleo of A only, nothing of B is named by any list, filter, dropdown or autocom
 import pytest
 from django.contrib import admin
 
-from individuale.models import FondoPremi, Persona
+from individuale.models import FondoPremi, ObiettivoIndividuale, Persona, SchedaValutazione
 from obiettivi import permessi
 from obiettivi.models import Area, Atto, Ciclo, Fase, Indicatore, Obiettivo
 from obiettivi.models import TestoReport as ModelloTesto
+from validazione.models import DocumentoValidazione
 from valutazione.models import IndicatoreFinanziario, Smvp, StandardBarometro
 
 from .conftest import admin_url
@@ -32,14 +39,28 @@ MODELLI = {
     "Smvp": (Smvp, "smvp"), "StandardBarometro": (StandardBarometro, "standard"),
     "IndicatoreFinanziario": (IndicatoreFinanziario, "finanziario"), "TestoReport": (ModelloTesto, "testo"),
     "Persona": (Persona, "persona"), "FondoPremi": (FondoPremi, "fondo"),
+    "SchedaValutazione": (SchedaValutazione, "scheda"), "SchedaPersonale": (SchedaValutazione, "scheda_personale"),
+    "ObiettivoIndividuale": (ObiettivoIndividuale, "obiettivo_individuale"),
+    "DocumentoValidazione": (DocumentoValidazione, "documento"),
 }
 DI_AREA = {"Obiettivo", "Indicatore", "Fase", "StandardBarometro"}  # what a dirigente reports on
 SOLO_HR = {"Persona"}  # the personnel register: the Amministratore only
-SENZA_ESPORTAZIONE = {"Persona", "FondoPremi"}  # no CSV export action in their admin
+SENZA_ESPORTAZIONE = {"Persona", "FondoPremi", "DocumentoValidazione"}  # no CSV export action in their admin
+# The schede (personal data): who sees each, by role, in its own ente (the host sees all).
+SCHEDE = {"SchedaValutazione": {"amministratore_a", "nucleo_a", "nucleo_ab"},
+          "SchedaPersonale": {"amministratore_a", "dirigente_a"}}
+SCHEDE["ObiettivoIndividuale"] = SCHEDE["SchedaValutazione"]  # an objective of the dirigente's scheda
+VALUTA = {"SchedaPersonale": "dirigente_a"}  # the evaluator among the roles (the Sindaco is not one)
+# Reached only from its scheda's page (an inline): seen, changed, removed there.
+SOLO_DALLA_SCHEDA = {"ObiettivoIndividuale": ("view", "change", "delete")}
 # Autocomplete: (source app, source model, field, search term per ente)
 AUTOCOMPLETE = {
     "Obiettivo": ("obiettivi", "variazioneobiettivo", "obiettivo", {"a": "LP.01", "b": "AL.01"}),
     "Atto": ("obiettivi", "ciclo", "atti", {"a": "77", "b": "5"}),
+    "SchedaValutazione": ("individuale", "obiettivoindividuale", "scheda",
+                          {"a": "Provadirigenti", "b": "Altrovedirigenti"}),
+    "SchedaPersonale": ("individuale", "obiettivoindividuale", "scheda",
+                        {"a": "Provaimpiegati", "b": "Altroveimpiegati"}),
 }
 # Deleted only from elsewhere (a phase from its objective's page).
 NON_SI_CANCELLA = {"Fase"}
@@ -48,6 +69,10 @@ NON_SI_CANCELLA = {"Fase"}
 def vede(ruolo, modello, ente):
     if ruolo == "host":
         return True
+    if modello in SCHEDE:
+        return ruolo in SCHEDE[modello] and (ente == "a" or ruolo == "nucleo_ab")
+    if modello == "DocumentoValidazione":  # the Nucleo's, read by the Amministratore
+        return ruolo != "dirigente_a" and (ente == "a" or ruolo == "nucleo_ab")
     if ruolo == "amministratore_a":
         return ente == "a"
     if ruolo in ("nucleo_a", "nucleo_ab"):
@@ -61,7 +86,12 @@ def atteso(ruolo, modello, operazione, ente):
         return False
     if operazione in ("list", "view", "history", "export", "autocomplete"):
         return True
+    if modello == "DocumentoValidazione":  # a draft: its Nucleo writes and removes it
+        return ruolo in ("nucleo_a", "nucleo_ab")
     amministra = ruolo == "host" or ruolo == "amministratore_a"
+    if modello in SCHEDE:  # in «bozza»: HR (and the evaluator, without removing the scheda)
+        return amministra or (VALUTA.get(modello) == ruolo and (
+            operazione == "change" or modello == "ObiettivoIndividuale"))
     if operazione == "delete":
         return amministra and modello not in NON_SI_CANCELLA
     # change: the Amministratore everything of its ente; a dirigente the outcome of their
@@ -73,7 +103,7 @@ CASI = [
     (ruolo, modello, operazione, ente)
     for ruolo in RUOLI
     for modello in MODELLI
-    for operazione in OPERAZIONI
+    for operazione in SOLO_DALLA_SCHEDA.get(modello, OPERAZIONI)
     if not (operazione == "autocomplete" and modello not in AUTOCOMPLETE)
     and not (operazione == "export" and modello in SENZA_ESPORTAZIONE)
     for ente in ENTI
@@ -87,8 +117,29 @@ def test_the_matrix_is_large_enough():
     assert not any(atteso(r, m, o, "b") for r, m, o, _ in CASI if r in ("amministratore_a", "nucleo_a", "dirigente_a"))
 
 
+def _dalla_scheda(client, obj, operazione):
+    """An individual objective on its scheda's page: there (view), with its weight editable
+    (change), removable (delete)."""
+    risposta = client.get(admin_url(SchedaValutazione, "change", obj.scheda_id))
+    if risposta.status_code in (403, 404):
+        return False
+    assert risposta.status_code == 200
+    (insieme,) = [i for i in risposta.context["inline_admin_formsets"]
+                  if i.formset.model is ObiettivoIndividuale]
+    forms = [f for f in insieme.formset.forms if f.instance.pk == obj.pk]
+    if not forms:
+        return False
+    if operazione == "view":
+        return True
+    if operazione == "change":
+        return "peso" in forms[0].fields and bool(insieme.has_change_permission)
+    return bool(insieme.formset.can_delete and insieme.has_delete_permission)
+
+
 def _esegui(client, obj, modello, operazione, ente):
     model = type(obj)
+    if modello in SOLO_DALLA_SCHEDA:
+        return _dalla_scheda(client, obj, operazione)
     if operazione == "list":
         tutti = "?ciclo=tutti" if model is Obiettivo else ""
         risposta = client.get(admin_url(model, "changelist") + tutti)
@@ -158,6 +209,8 @@ def test_no_list_filter_or_dropdown_names_the_other_ente(due_enti, client, ruolo
             assert permessi.ente_di(riga) != due_enti.b.ente.pk, (model, riga)
     assert aperte >= (3 if ruolo == "dirigente_a" else 10)
     for nome, (model, attributo) in MODELLI.items():
+        if nome in SOLO_DALLA_SCHEDA:
+            continue  # on its scheda's page, opened as a SchedaValutazione
         obj = getattr(due_enti.a, attributo)
         risposta = client.get(admin_url(model, "change", obj.pk))
         if risposta.status_code == 200:
@@ -176,7 +229,9 @@ def test_the_nucleo_of_a_cannot_open_b_by_url(due_enti, client):
     """Every admin URL of B's rows answers 404 (as if they did not exist), the results and
     verifiche pages of B's cycle too."""
     client.force_login(due_enti.utenti.nucleo_a)
-    for model, attributo in MODELLI.values():
+    for nome, (model, attributo) in MODELLI.items():
+        if nome in SOLO_DALLA_SCHEDA:
+            continue
         obj = getattr(due_enti.b, attributo)
         for vista in ("change", "history", "delete"):
             assert client.get(admin_url(model, vista, obj.pk)).status_code in (403, 404), (model, vista)

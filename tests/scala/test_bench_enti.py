@@ -62,6 +62,14 @@ def test_misure_con_uno_e_con_tre_enti():
     dirigente = molti["explain"]["dirigente"]
     assert "obiettivi_obiettivo" in dirigente["piani"]["pagina"]
     assert dirigente["scansione_sequenziale"] == {"pagina": False, "tutte": False}
+    # a Nucleo of the three enti: its list opens on one cycle (read in order from an index, or
+    # its few rows sorted); «Tutti i cicli» sorts every row it sees
+    associato, tutti = molti["explain"]["nucleo_associato"], molti["explain"]["nucleo_associato_tutti"]
+    assert tutti["ordina"] is True
+    if connection.vendor == "postgresql":
+        assert associato["righe_ordinate"] < tutti["righe_ordinate"]
+    else:
+        assert associato["ordina"] is False
 
     testo = enti.tabella(uno, molti)
     assert "3 enti × 20" in testo

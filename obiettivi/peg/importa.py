@@ -14,8 +14,10 @@ from django.db import DatabaseError, transaction
 
 from lavori.avanzamento import passo
 from seregno_perf import formati
+from seregno_perf.basedati import aggiorna_statistiche
 
 from ..models import Area, Ciclo, Ente, NodoStrategico, Obiettivo
+from ..synthetic import TABELLE_GENERATE
 from .esito import Errore, Esito
 from .lettura import FileNonValido, Limiti, leggi
 from .piano import Piano, ambito_di, codici_nel_foglio
@@ -184,6 +186,8 @@ def importa_workbook(*, file, ciclo: Ciclo, utente=None, dry_run: bool = False,
             passo("Scrittura nel database")
             applica(piano, utente=utente, motivo=motivo)
             esito.scritto = True
+            # the planner's statistics for the tables just filled, after the commit (PostgreSQL)
+            aggiorna_statistiche(*TABELLE_GENERATE)
     except (DatabaseError, ValidationError) as exc:
         testo = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         esito.errori.append(Errore(

@@ -275,3 +275,15 @@ def test_new_rows_of_sheets_without_their_optional_reference_columns(ciclo, tmp_
     esito = importa_workbook(file=barometro, ciclo=ciclo)
     assert esito.ok, esito.righe_report()
     assert StandardBarometro.objects.get(ciclo=ciclo, codice="B7").area is None
+
+
+def test_dopo_una_scrittura_le_statistiche_del_pianificatore(ciclo, workbook, monkeypatch):
+    """A written import refreshes PostgreSQL's statistics of the plan's tables (after the commit:
+    ``seregno_perf.basedati.aggiorna_statistiche``); a dry run does not."""
+    chiamate = []
+    monkeypatch.setattr("obiettivi.peg.importa.aggiorna_statistiche",
+                        lambda *modelli: chiamate.append({m._meta.db_table for m in modelli}))
+    importa_workbook(file=workbook(), ciclo=ciclo, dry_run=True)
+    assert chiamate == []
+    assert importa_workbook(file=workbook(), ciclo=ciclo).scritto
+    assert len(chiamate) == 1 and {"obiettivi_obiettivo", "obiettivi_indicatore"} <= chiamate[0]

@@ -81,7 +81,9 @@ def segui_view(request, lavoro_id):
                      if lavoro.file and lavoro.utente_id == request.user.pk else ""),
         "file_scaduto": stato["stato"] == Lavoro.Stato.COMPLETATO and not lavoro.file
         and lavoro.tipo in Lavoro.PERSONALI,
-        "esito_template": _template_esito(lavoro),
+        # what it produced: when done, or when it failed with something to show (NonRiuscito)
+        "esito_template": _template_esito(lavoro) if stato["stato"] == Lavoro.Stato.COMPLETATO
+        or (stato["stato"] == Lavoro.Stato.FALLITO and lavoro.risultato) else "",
     }
     risposta = TemplateResponse(request, "admin/lavori/lavoro/segui.html", contesto)
     if stato["attivo"]:

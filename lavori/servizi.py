@@ -217,6 +217,16 @@ def _chiudi(lavoro_id, **campi):
     Lavoro.objects.filter(pk=lavoro_id).update(finito_il=_ora(), battito=_ora(), **campi)
 
 
+class NonRiuscito(ValidationError):
+    """A body's failure the user must act on (the job ends «Non riuscito» with ``messaggio``)
+    that still has something to show on the job's page: ``risultato``, kept on the job (e.g. a
+    refused PEG import's located errors)."""
+
+    def __init__(self, messaggio: str, risultato: dict | None = None):
+        super().__init__(messaggio)
+        self.risultato = risultato or {}
+
+
 @dataclass(frozen=True)
 class Esito:
     """What a job's body returns: the sentence its page shows, and what it produced."""
@@ -228,7 +238,8 @@ class Esito:
 
 # The body of each kind: a function ``(lavoro) -> Esito`` by dotted path (the apps it lives in
 # depend on ``lavori``, not back). It raises ValidationError for what the user must fix (the
-# job fails with that Italian message) and anything else for a bug (the generic message).
+# job fails with that Italian message; ``NonRiuscito`` keeps a ``risultato`` for the page too)
+# and anything else for a bug (the generic message).
 CORPI = {
     Lavoro.Tipo.PUBBLICAZIONE: "lavori.servizi.corpo_pubblicazione",
     Lavoro.Tipo.IMPORTAZIONE_PEG: "obiettivi.peg.lavoro.corpo_importazione",
@@ -257,7 +268,8 @@ def esegui(lavoro_id: int) -> dict:
         try:
             esito = corpo(lavoro)
         except ValidationError as errore:
-            _chiudi(lavoro_id, stato=Stato.FALLITO, passo="", errore=" ".join(errore.messages))
+            _chiudi(lavoro_id, stato=Stato.FALLITO, passo="", errore=" ".join(errore.messages),
+                    risultato=getattr(errore, "risultato", {}))
             return {"lavoro": lavoro_id, "errore": " ".join(errore.messages)}
         except Exception:
             _chiudi(lavoro_id, stato=Stato.FALLITO, passo="",

@@ -79,6 +79,8 @@ def corpo_importazione(lavoro: Lavoro) -> servizi.Esito:
         passo("In attesa delle altre importazioni nel ciclo")
         esito = caricato_conferma(percorso, ciclo=ciclo, utente=utente, foglio=foglio)
         caricato_elimina(percorso)  # written, or refused: either way the file has served
+        if not esito.ok:  # the data changed since the preview: «Non riuscito», errors located
+            raise servizi.NonRiuscito(_testo(esito, ciclo), risultato=esito.riepilogo())
     else:
         esito = caricato_importa(percorso, ciclo=ciclo, utente=utente, dry_run=True, foglio=foglio)
         if not (esito.ok and esito.n_modifiche):

@@ -216,8 +216,8 @@ def test_a_confirmation_refused_by_the_data_now_writes_nothing_and_says_where(
         client.post(_conferma(anteprima))
     esegui_coda(monkeypatch)
     conferma = Lavoro.objects.get(parametri__conferma=True)
-    assert conferma.stato == S.COMPLETATO
-    assert conferma.esito.startswith("Importazione di fasi.xlsx non eseguita: 1 errore")
+    assert conferma.stato == S.FALLITO
+    assert conferma.errore.startswith("Importazione di fasi.xlsx non eseguita: 1 errore")
     assert Fase.objects.filter(obiettivo__codice="O1").count() == 1
     testo = _testo(client.get(_pagina(conferma)))
     assert "Nessun dato è stato scritto. I dati del ciclo sono cambiati dopo l'anteprima" in testo

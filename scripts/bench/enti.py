@@ -98,7 +98,7 @@ def misura_database(tipo, nome, *, enti, obiettivi, campione, ripetizioni, conse
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=RADICE, env=env,
                        check=True)
         migrate_s = time.perf_counter() - inizio
-        print(f"bench-enti [{nome}]: {enti} enti × {obiettivi} obiettivi…", file=sys.stderr,
+        print(f"bench-enti [{nome}]: {enti} {'ente' if enti == 1 else 'enti'} × {obiettivi} obiettivi…", file=sys.stderr,
               flush=True)
         esito = subprocess.run(
             [PY, str(Path(__file__).resolve()), "--interno", "--enti", str(enti), "--obiettivi",

@@ -130,7 +130,7 @@ def importa_workbook(*, file, ciclo: Ciclo, utente=None, dry_run: bool = False,
 
     if workflow.ciclo_bloccato(ciclo):
         esito.errori.append(Errore(
-            f"il ciclo {ciclo.anno} è nello stato '{ciclo.get_stato_display()}': i suoi dati non "
+            f"il ciclo {ciclo.anno} è nello stato «{ciclo.get_stato_display()}»: i suoi dati non "
             "si possono più modificare (un amministratore può riaprirlo)"
         ))
         return esito

@@ -236,7 +236,7 @@ def test_ciclo_bloccato(ciclo, workbook):
     ciclo.save()
     esito = importa_workbook(file=workbook(), ciclo=ciclo)
     assert [str(e) for e in esito.errori] == [
-        "il ciclo 2021 è nello stato 'Approvata': i suoi dati non si possono più modificare "
+        "il ciclo 2021 è nello stato «Approvata»: i suoi dati non si possono più modificare "
         "(un amministratore può riaprirlo)"]
     assert set(_totali(ciclo).values()) == {0}
 

@@ -38,6 +38,9 @@ def test_anteprima_poi_conferma(admin_client, ciclo, workbook):
     assert '<tr><th scope="row">obiettivi</th><td>3</td><td>0</td><td>0</td></tr>' in testo
     assert "<td>O1 / F2</td><td>da creare</td>" in testo
     assert not Obiettivo.objects.exists()
+    # «Conferma» above the list of changes and below it: a long preview needs no scrolling
+    assert testo.count('name="_conferma"') == 2
+    assert testo.index('name="_conferma"') < testo.index('id="modifiche-importazione"')
 
     token = anteprima.context["token"]
     conferma = admin_client.post(URL, {"_conferma": "1", "token": token})

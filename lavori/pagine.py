@@ -67,8 +67,10 @@ def _template_esito(lavoro) -> str:
     return nome
 
 
-def segui_view(request, lavoro_id):
-    lavoro = _lavoro(request, lavoro_id)
+def pagina(request, lavoro: Lavoro, *, template="admin/lavori/lavoro/segui.html", url_stato: str,
+           url_riprova: str, **extra) -> TemplateResponse:
+    """A job's page, for every kind (the publication's under its cycle passes its own template,
+    which extends this one, and URLs): state, step, what it produced, «Riprova»."""
     stato = servizi.stato_json(lavoro)
     contesto = {
         **admin.site.each_context(request), "title": lavoro.get_tipo_display(),
@@ -76,7 +78,7 @@ def segui_view(request, lavoro_id):
         "richiesto": formati.data(lavoro.creato_il),
         "ora": f"{timezone.localtime(lavoro.creato_il):%H:%M}",
         "puo_riprovare": stato["stato"] in (Lavoro.Stato.FALLITO, Lavoro.Stato.INTERROTTO),
-        "url_stato": reverse("admin:lavori_lavoro_segui_stato", args=[lavoro.pk]),
+        "url_stato": url_stato, "url_riprova": url_riprova,
         "url_file": (reverse("admin:lavori_lavoro_file", args=[lavoro.pk])
                      if lavoro.file and lavoro.utente_id == request.user.pk else ""),
         "file_scaduto": stato["stato"] == Lavoro.Stato.COMPLETATO and not lavoro.file
@@ -84,29 +86,46 @@ def segui_view(request, lavoro_id):
         # what it produced: when done, or when it failed with something to show (NonRiuscito)
         "esito_template": _template_esito(lavoro) if stato["stato"] == Lavoro.Stato.COMPLETATO
         or (stato["stato"] == Lavoro.Stato.FALLITO and lavoro.risultato) else "",
+        **extra,
     }
-    risposta = TemplateResponse(request, "admin/lavori/lavoro/segui.html", contesto)
+    risposta = TemplateResponse(request, template, contesto)
     if stato["attivo"]:
         risposta["Refresh"] = "5"  # without JavaScript; lavoro.js polls the JSON instead
     return risposta
 
 
-def segui_stato_view(request, lavoro_id):
-    risposta = JsonResponse(servizi.stato_json(_lavoro(request, lavoro_id)))
+def stato_risposta(lavoro: Lavoro) -> JsonResponse:
+    """The job's state as ``lavoro.js`` polls it, never cached."""
+    risposta = JsonResponse(servizi.stato_json(lavoro))
     risposta["Cache-Control"] = "no-store"
     return risposta
 
 
-def segui_riprova_view(request, lavoro_id):
+def riprova_risposta(request, lavoro: Lavoro):
+    """«Riprova» (POST): the job queued again, then its new page (the old one if refused)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    lavoro = _lavoro(request, lavoro_id)
     try:
         accodato = servizi.riprova(lavoro, utente=request.user)
     except ValidationError as errore:
         messages.error(request, " ".join(errore.messages))
         return HttpResponseRedirect(url_pagina(lavoro))
     return HttpResponseRedirect(url_pagina(accodato.lavoro))
+
+
+def segui_view(request, lavoro_id):
+    lavoro = _lavoro(request, lavoro_id)
+    return pagina(request, lavoro,
+                  url_stato=reverse("admin:lavori_lavoro_segui_stato", args=[lavoro.pk]),
+                  url_riprova=reverse("admin:lavori_lavoro_segui_riprova", args=[lavoro.pk]))
+
+
+def segui_stato_view(request, lavoro_id):
+    return stato_risposta(_lavoro(request, lavoro_id))
+
+
+def segui_riprova_view(request, lavoro_id):
+    return riprova_risposta(request, _lavoro(request, lavoro_id))
 
 
 def file_view(request, lavoro_id):

@@ -18,16 +18,12 @@
 Only an Amministratore (who may publish: ``workflow.ciclo_pubblica``'s own check) opens them.
 """
 
-from datetime import timedelta
-
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from seregno_perf import formati
 
@@ -184,42 +180,26 @@ def _lavoro(request, ciclo_id, lavoro_id):
 
 
 def lavoro_view(request, ciclo_id, lavoro_id):
-    from lavori.servizi import stato_json
+    """The publication's job page: ``lavori.pagine.pagina`` with the cycle's words and URLs."""
+    from lavori import pagine
 
     ciclo, lavoro = _lavoro(request, ciclo_id, lavoro_id)
-    stato = stato_json(lavoro)
-    pubblicata = (reverse("admin:obiettivi_ciclo_pubblicata", args=[ciclo.pk, lavoro.versione])
-                  if lavoro.versione else None)
-    risposta = TemplateResponse(request, "admin/obiettivi/ciclo/lavoro.html", _contesto(
-        request, ciclo, f"{ciclo}: pubblicazione della Relazione",
-        lavoro=lavoro, stato=stato, pubblicata=pubblicata,
-        richiesto=formati.data(lavoro.creato_il),
-        puo_riprovare=stato["stato"] in (lavoro.Stato.FALLITO, lavoro.Stato.INTERROTTO),
+    return pagine.pagina(
+        request, lavoro, template="admin/obiettivi/ciclo/lavoro.html",
         url_stato=reverse("admin:obiettivi_ciclo_lavoro_stato", args=[ciclo.pk, lavoro.pk]),
-    ))
-    if stato["attivo"]:
-        risposta["Refresh"] = "5"  # without JavaScript; lavoro.js polls the JSON instead
-    return risposta
+        url_riprova=reverse("admin:obiettivi_ciclo_lavoro_riprova", args=[ciclo.pk, lavoro.pk]),
+        **_contesto(request, ciclo, f"{ciclo}: pubblicazione della Relazione"),
+        pubblicata=(reverse("admin:obiettivi_ciclo_pubblicata", args=[ciclo.pk, lavoro.versione])
+                    if lavoro.versione else None))
 
 
 def lavoro_stato_view(request, ciclo_id, lavoro_id):
-    from lavori.servizi import stato_json
+    from lavori import pagine
 
-    _, lavoro = _lavoro(request, ciclo_id, lavoro_id)
-    risposta = JsonResponse(stato_json(lavoro))
-    risposta["Cache-Control"] = "no-store"
-    return risposta
+    return pagine.stato_risposta(_lavoro(request, ciclo_id, lavoro_id)[1])
 
 
 def lavoro_riprova_view(request, ciclo_id, lavoro_id):
-    from lavori import servizi as lavori
+    from lavori import pagine
 
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    ciclo, lavoro = _lavoro(request, ciclo_id, lavoro_id)
-    try:
-        accodato = lavori.riprova(lavoro, utente=request.user)
-    except ValidationError as errore:
-        messages.error(request, " ".join(errore.messages))
-        return _al_lavoro(ciclo, lavoro)
-    return _al_lavoro(ciclo, accodato.lavoro)
+    return pagine.riprova_risposta(request, _lavoro(request, ciclo_id, lavoro_id)[1])

@@ -7,7 +7,6 @@ and when: no step, outcome or link. The backend's own register (``django_tasks_d
 results, in English) is not shown: this one speaks for it."""
 
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.html import format_html
 
 from obiettivi import permessi
@@ -50,7 +49,7 @@ class LavoroAdmin(FiltriDellEnteMixin, SolaLetturaMixin, admin.ModelAdmin):
 
     @admin.display(description="richiesto il", ordering="creato_il")
     def creato(self, obj):
-        return f"{formati.data(obj.creato_il)} {timezone.localtime(obj.creato_il):%H:%M}"
+        return formati.data_ora(obj.creato_il)
 
     @admin.display(description="stato")
     def stato_mostrato(self, obj):

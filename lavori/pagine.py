@@ -23,7 +23,6 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from obiettivi import permessi
 from seregno_perf import formati
@@ -75,8 +74,7 @@ def pagina(request, lavoro: Lavoro, *, template="admin/lavori/lavoro/segui.html"
     contesto = {
         **admin.site.each_context(request), "title": lavoro.get_tipo_display(),
         "opts": Lavoro._meta, "lavoro": lavoro, "stato": stato,
-        "richiesto": formati.data(lavoro.creato_il),
-        "ora": f"{timezone.localtime(lavoro.creato_il):%H:%M}",
+        "richiesto": formati.data_ora(lavoro.creato_il),
         "puo_riprovare": stato["stato"] in (Lavoro.Stato.FALLITO, Lavoro.Stato.INTERROTTO),
         "url_stato": url_stato, "url_riprova": url_riprova,
         "url_file": (reverse("admin:lavori_lavoro_file", args=[lavoro.pk])

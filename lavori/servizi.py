@@ -111,7 +111,7 @@ def accoda(tipo: str, *, utente, ciclo=None, ente=None, parametri: dict | None =
         try:
             with transaction.atomic():
                 lavoro = Lavoro.objects.create(
-                    tipo=tipo, ciclo=ciclo, ente=ente if ente is not None else getattr(ciclo, "ente", None),
+                    tipo=tipo, ciclo=ciclo, ente=ente,  # None: the cycle's (Lavoro.save)
                     utente=utente, nota=nota, parametri=parametri or {}, riprova_di=riprova_di,
                     passo="In attesa di un worker")
         except IntegrityError:  # another request queued one meanwhile: show that one

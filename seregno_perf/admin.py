@@ -15,19 +15,16 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.http import Http404
-from django.utils import timezone
 
 from obiettivi import permessi
 from obiettivi.models import Incarico
 
-from .formati import data
+from .formati import data_ora
 from .testi_admin import TestoAggiungiMixin
 
 
 def _quando(momento):
-    if momento is None:
-        return "—"
-    return f"{data(momento)} alle {timezone.localtime(momento):%H:%M}"
+    return data_ora(momento) or "—"
 
 
 # How a row reads in titles, breadcrumbs and confirmations (django-axes writes it in English).

@@ -211,6 +211,15 @@ def data(valore) -> str:
     return str(valore)
 
 
+def data_ora(valore) -> str:
+    """An aware datetime as «31/12/2021 alle 14:05» in Europe/Rome time; ``None`` → ``""``."""
+    if valore is None:
+        return ""
+    from django.utils import timezone
+
+    return f"{data(valore)} alle {timezone.localtime(valore):%H:%M}"
+
+
 MESI = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
         "settembre", "ottobre", "novembre", "dicembre")
 

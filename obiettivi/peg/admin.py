@@ -29,7 +29,6 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from lavori.models import Lavoro
 from lavori.pagine import url_pagina
@@ -126,7 +125,7 @@ def _importazioni_recenti(user, quante: int = 5) -> list[dict]:
             "url": url_pagina(job), "stato": Lavoro.Stato(stato_effettivo(job)).label,
             "testo": f"{'Importazione' if job.parametri.get('conferma') else 'Anteprima'} di "
                      f"{PurePosixPath(job.parametri.get('percorso', '')).name} nel ciclo {job.ciclo}, "
-                     f"{formati.data(job.creato_il)} alle {timezone.localtime(job.creato_il):%H:%M}",
+                     + formati.data_ora(job.creato_il),
         })
     return righe
 

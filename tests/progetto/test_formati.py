@@ -127,6 +127,8 @@ def test_data_ora_consapevole_in_ora_di_roma(settings):
     settings.TIME_ZONE = "Europe/Rome"
     mezzanotte_utc = datetime.datetime(2021, 12, 31, 23, 30, tzinfo=datetime.timezone.utc)
     assert formati.data(mezzanotte_utc) == "01/01/2022"
+    assert formati.data_ora(mezzanotte_utc) == "01/01/2022 alle 00:30"
+    assert formati.data_ora(None) == ""
 
 
 # --- the form field -------------------------------------------------------------------------

@@ -262,8 +262,9 @@ def leggi_data(valore) -> datetime.date | None:
 
 
 def quanti(n: int, singolare: str, plurale: str) -> str:
-    """``quanti(1, "obiettivo", "obiettivi")`` → ``"1 obiettivo"``; 0 and 2+ take the plural."""
-    return f"{n} {singolare if n == 1 else plurale}"
+    """``quanti(1, "obiettivo", "obiettivi")`` → ``"1 obiettivo"``; 0 and 2+ take the plural,
+    thousands grouped the Italian way (``"1.250 righe"``)."""
+    return f"{numero(n, 0)} {singolare if n == 1 else plurale}"
 
 
 def giorni_alla_scadenza(scadenza: datetime.date | None, oggi: datetime.date) -> str:

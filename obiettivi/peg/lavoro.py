@@ -88,17 +88,10 @@ def corpo_importazione(lavoro: Lavoro) -> servizi.Esito:
     return servizi.Esito(_testo(esito, ciclo), risultato=esito.riepilogo())
 
 
-def _righe(n: int, participio: str = "") -> str:
-    """«1 riga scritta», «1.250 righe scritte», «2 righe da scrivere»."""
-    if participio:
-        participio = " " + participio + ("a" if n == 1 else "e")
-    return f"{formati.numero(n, 0)} {'riga' if n == 1 else 'righe'}{participio}"
-
-
 def _testo(esito, ciclo) -> str:
     """The job's outcome in one sentence (its page shows the detail)."""
     if not esito.ok:
-        errori = f"{formati.numero(esito.n_errori, 0)} {'errore' if esito.n_errori == 1 else 'errori'}"
+        errori = formati.quanti(esito.n_errori, 'errore', 'errori')
         if esito.dry_run:
             return f"Anteprima di {esito.file}: {errori}. Nessun dato è stato scritto."
         return (f"Importazione di {esito.file} non eseguita: {errori} (i dati del ciclo sono "
@@ -106,6 +99,6 @@ def _testo(esito, ciclo) -> str:
     if not esito.n_modifiche:
         return f"{esito.file}: nessuna modifica, i dati del ciclo {ciclo} sono già allineati al file."
     if esito.dry_run:
-        return (f"Anteprima di {esito.file} pronta: {_righe(esito.n_modifiche)} da scrivere. "
+        return (f"Anteprima di {esito.file} pronta: {formati.quanti(esito.n_modifiche, 'riga', 'righe')} da scrivere. "
                 "Niente è stato ancora scritto: confermare per importare.")
-    return f"{esito.file} importato nel ciclo {ciclo}: {_righe(esito.n_modifiche, 'scritt')}."
+    return f"{esito.file} importato nel ciclo {ciclo}: {formati.quanti(esito.n_modifiche, 'riga scritta', 'righe scritte')}."

@@ -131,6 +131,12 @@ def test_data_ora_consapevole_in_ora_di_roma(settings):
     assert formati.data_ora(None) == ""
 
 
+def test_quanti_singolare_plurale_e_migliaia():
+    assert formati.quanti(1, "riga", "righe") == "1 riga"
+    assert formati.quanti(0, "riga", "righe") == "0 righe"
+    assert formati.quanti(1250, "riga scritta", "righe scritte") == "1.250 righe scritte"
+
+
 # --- the form field -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("testo, atteso", [
